@@ -1,0 +1,1 @@
+"""Named SPARQL queries, one `.rq` file each, with a grlc-style `#+` header."""

@@ -1,0 +1,1 @@
+"""SHACL shapes and the validation reports built from them."""

@@ -1,0 +1,59 @@
+"""Run-time configuration, read from arguments and `THAIPLAN_*` environment variables when asked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from thaiplan.errors import InputError
+
+ENV_PREFIX = "THAIPLAN_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings shared by the CLI and the server; every field maps to `THAIPLAN_<FIELD>`."""
+
+    # Where the embedded store and its build snapshots live.
+    store_dir: Path = field(default_factory=lambda: Path.cwd() / "var" / "store")
+    host: str = "127.0.0.1"
+    port: int = 5000
+    # Instance IRIs are minted under this base; a deployment maps it to its own domain.
+    base_iri: str = "https://w3id.org/thaiplan/id/"
+    # Public base URL of the server, used when rewriting instance IRIs to local links (empty: same host).
+    public_url: str = ""
+    query_timeout: float = 30.0
+    max_rows: int = 100_000
+    max_body_bytes: int = 1_000_000
+    threads: int = 8
+    workers: int = 2
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Build a config from the environment, then apply explicit (non-None) overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+
+def _coerce(name: str, type_name: Any, raw: str) -> Any:
+    """Turn one environment string into the field's type, or say which variable is wrong."""
+    kind = str(type_name)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw)
+    except ValueError as exc:
+        raise InputError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from exc
+    return raw
