@@ -1,8 +1,9 @@
-"""`thaiplan ontology …` sub-commands."""
+"""`thaiplan ontology …` sub-commands: `check` (HermiT) and `doc` (the reference page)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -10,10 +11,53 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("ontology", help="check the ontology or write its reference page")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
-    check = actions.add_parser("check", help="run the HermiT reasoner: consistency and unsatisfiable classes")
-    check.set_defaults(func=_not_ready)
+
+    check = actions.add_parser(
+        "check",
+        help="run the HermiT reasoner: consistency and unsatisfiable classes",
+        description="Load the ontology (plus any --with files and the upstream SKOS/PROV-O/ORG axioms) with "
+        "owlready2 and run HermiT. Exit 0 when consistent with no unsatisfiable class, 1 when not, "
+        "2 when a file cannot be read, 3 when the reasoner cannot run (no Java).",
+    )
+    check.add_argument(
+        "--ontology", type=Path, metavar="FILE", help="check this file instead of ontology/thaiplan.ttl"
+    )
+    check.add_argument(
+        "--with",
+        dest="extra",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="RDF files (Turtle, N-Triples, RDF/XML) to check together with the ontology",
+    )
+    check.add_argument(
+        "--no-upstream",
+        action="store_true",
+        help="leave out the upstream axioms (ontology/upstream-axioms.ttl) the check adds by default",
+    )
+    check.set_defaults(func=_check)
+
+    doc = actions.add_parser("doc", help="write the HTML reference of the ontology with its diagram")
+    doc.add_argument(
+        "--output", type=Path, default=Path("build/ontology"), metavar="DIR", help="(default: %(default)s)"
+    )
+    doc.set_defaults(func=_doc)
 
 
-def _not_ready(args: argparse.Namespace) -> int:
-    """Placeholder until the reasoner check lands (issue #2)."""
-    raise SystemExit("thaiplan ontology check: not implemented yet")
+def _check(args: argparse.Namespace) -> int:
+    """Run the reasoner check and print its report; the exit code says whether it passed."""
+    from thaiplan.ontology.check import check
+
+    result = check(extra=args.extra, ontology=args.ontology, upstream=not args.no_upstream)
+    print(result.report())
+    return 0 if result.ok else 1
+
+
+def _doc(args: argparse.Namespace) -> int:
+    """Write the reference pages and the diagram, and say where."""
+    from thaiplan.ontology.reference import write_reference
+
+    for path in write_reference(args.output):
+        print(path)
+    return 0
