@@ -1,9 +1,101 @@
-"""`thaiplan` sub-commands owned by the server folder."""
+"""`thaiplan serve`: build the store when there is none, then serve it with waitress (not Flask's)."""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from thaiplan.config import Config
+from thaiplan.errors import ThaiplanError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this folder's sub-commands (none yet)."""
+    """Add the `serve` sub-command."""
+    p = sub.add_parser(
+        "serve",
+        help="serve the SPARQL endpoint, the query editor and the pages (builds the store if needed)",
+        description="Serve the graph over HTTP with waitress. Settings also come from THAIPLAN_* "
+        "environment variables (THAIPLAN_HOST, THAIPLAN_PORT, THAIPLAN_STORE_DIR, THAIPLAN_QUERY_TIMEOUT, "
+        "THAIPLAN_MAX_ROWS, THAIPLAN_MAX_BODY_BYTES, THAIPLAN_THREADS, THAIPLAN_WORKERS, "
+        "THAIPLAN_PUBLIC_URL).",
+    )
+    p.add_argument(
+        "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it to the network)"
+    )
+    p.add_argument("--port", type=int, help="TCP port (default 5000)")
+    p.add_argument("--store", type=Path, dest="store_dir", help="store directory (default ./var/store)")
+    p.add_argument("--query-timeout", type=float, help="seconds a query may run before it is stopped (30)")
+    p.add_argument("--max-rows", type=int, help="most result rows (or triples) a query may return (100000)")
+    p.add_argument("--threads", type=int, help="requests served at a time (8)")
+    p.add_argument("--workers", type=int, help="query worker processes (2)")
+    p.set_defaults(func=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the server until interrupted; known failures become a message and an exit code."""
+    config = Config.from_env(
+        host=args.host,
+        port=args.port,
+        store_dir=args.store_dir,
+        query_timeout=args.query_timeout,
+        max_rows=args.max_rows,
+        threads=args.threads,
+        workers=args.workers,
+    )
+    ensure_store(config)
+    from thaiplan.server.app import create_app
+    from waitress.server import create_server
+
+    app = create_app(config)
+    try:
+        server = create_server(
+            app, host=config.host, port=config.port, threads=config.threads, ident="thaiplan"
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ThaiplanError(
+                f"port {config.port} on {config.host} is already in use: stop the other server or choose "
+                "another port with --port (or THAIPLAN_PORT)"
+            ) from exc
+        raise ThaiplanError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from exc
+    pool = app.extensions["thaiplan_pool"]
+    pool.start()  # warm the workers now rather than on the first query
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    url = f"http://{_display_host(config.host)}:{server.effective_port}/sparql"
+    print(f"thaiplan serve: SPARQL endpoint and editor at {url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.run()  # waitress returns from run() on Ctrl-C / SIGTERM
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        pool.close()
+    print("thaiplan serve: stopped", file=sys.stderr)
+    return 0
+
+
+def ensure_store(config: Config) -> None:
+    """Build the store when it has no snapshot yet, and check that the current one opens."""
+    from thaiplan.graph.store import current_snapshot, open_read_only
+
+    if current_snapshot(config.store_dir) is None:
+        from thaiplan.graph.build import build
+
+        print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)
+        build(config)
+    store = open_read_only(config.store_dir)  # ThaiplanError with advice when it cannot be opened
+    del store
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """Stop on SIGTERM the same way as on Ctrl-C, so the workers are stopped too."""
+    raise KeyboardInterrupt
+
+
+def _display_host(host: str) -> str:
+    """The host as it goes into a URL (IPv6 in brackets)."""
+    return f"[{host}]" if ":" in host else host

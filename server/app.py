@@ -1,0 +1,77 @@
+"""The Flask application factory: `create_app(config)` wires blueprints, security, errors, workers."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+
+from flask import Flask, Response, render_template, request
+from thaiplan.server import security
+from thaiplan.server.workers import WorkerPool
+from werkzeug.exceptions import HTTPException
+
+from thaiplan.config import Config
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """A new app serving the store in `config.store_dir`; query workers start with the first query."""
+    config = config or Config.from_env()
+    app = Flask("thaiplan.server", static_folder="static", template_folder="templates")
+    app.config["THAIPLAN"] = config
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Thai text as it is in JSON answers
+    security.init_app(app, config.max_body_bytes)
+
+    pool = WorkerPool(config.store_dir, config.workers, config.query_timeout)
+    app.extensions["thaiplan_pool"] = pool
+    atexit.register(pool.close)
+
+    from thaiplan.server.sparql import bp as sparql_bp
+
+    app.register_blueprint(sparql_bp)
+    register_error_handlers(app)
+    return app
+
+
+def wants_html() -> bool:
+    """True when the client prefers an HTML page to plain text (a browser)."""
+    best = request.accept_mimetypes.best_match(["text/plain", "text/html"], default="text/plain")
+    return best == "text/html" and "text/html" in request.accept_mimetypes.values()
+
+
+def error_response(status: int, title: str, message: str) -> Response:
+    """An error as an HTML page for browsers and as plain text for everything else; never a traceback."""
+    if wants_html():
+        html = render_template("error.html", status=status, title=title, message=message)
+        return Response(html, status=status, mimetype="text/html")
+    return Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn HTTP errors and unexpected exceptions into clean messages."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        """Werkzeug's errors (404, 405, 413, …) with a message that says what to do."""
+        status = exc.code or 500
+        message = {
+            405: f"{request.method} is not allowed here; use {', '.join(exc.valid_methods or [])}."
+            if getattr(exc, "valid_methods", None)
+            else None,
+            413: f"The request body is larger than the limit of {app.config['MAX_CONTENT_LENGTH']} bytes.",
+        }.get(status) or (exc.description or "")
+        response = error_response(status, exc.name, message)
+        if status == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception) -> Response:
+        """Anything else: logged with its traceback on the server, a short message to the client."""
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(
+            500,
+            "Internal Server Error",
+            "The server failed to answer this request; the error has been logged.",
+        )

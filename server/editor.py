@@ -1,0 +1,139 @@
+"""The query editor page (YASGUI): the ontology's prefixes and example queries from `queries/*.rq`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template, url_for
+
+PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
+VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One named query offered in the editor."""
+
+    name: str
+    title: str
+    query: str
+    # False when the query needs parameter values (the editor then shows it without running it).
+    runnable: bool = True
+
+
+@cache
+def ontology_prefixes() -> dict[str, str]:
+    """The prefixes the ontology's Turtle declares (what users of the vocabulary write)."""
+    try:
+        text = files("thaiplan.ontology").joinpath("thaiplan.ttl").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {m.group(1) or "": m.group(2) for m in PREFIX_LINE.finditer(text)}
+
+
+def editor_prefixes(base_iri: str) -> dict[str, str]:
+    """Prefixes preloaded in the editor and used in Turtle results: the ontology's plus instance IRIs."""
+    prefixes = {k: v for k, v in ontology_prefixes().items() if k}
+    prefixes.setdefault("tp", "https://w3id.org/thaiplan/ontology#")
+    prefixes["id"] = base_iri
+    prefixes["tpg"] = "https://w3id.org/thaiplan/graph/"
+    return prefixes
+
+
+def load_examples() -> list[Example]:
+    """The public `.rq` files in `queries/` (not `_*.rq`), titled by their `#+ summary` header."""
+    folder = files("thaiplan.queries")
+    examples = []
+    for entry in sorted(folder.iterdir(), key=lambda e: Path(e.name).stem):
+        if not entry.name.endswith(".rq") or entry.name.startswith("_"):
+            continue
+        try:
+            text = entry.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        name = Path(entry.name).stem
+        header = _header(text)
+        params = header.get("params") if isinstance(header.get("params"), dict) else {}
+        query = _param_notes(name, params) + _body(text)
+        runnable = not any(isinstance(p, dict) and p.get("required") for p in params.values())
+        examples.append(Example(name, _title(header, name), query, runnable))
+    return examples
+
+
+def _param_notes(name: str, params: dict[str, Any]) -> str:
+    """Comment lines telling which variables the query expects to be bound, with example values."""
+    if not params:
+        return ""
+    lines = [f"# Parameters (bound by GET /api/queries/{name}?…; here, bind them with VALUES or BIND):"]
+    for pname, spec in params.items():
+        spec = spec if isinstance(spec, dict) else {}
+        need = "required" if spec.get("required") else "optional"
+        example = f", e.g. {spec['example']}" if spec.get("example") is not None else ""
+        lines.append(f"#   ?{pname} ({spec.get('type', 'string')}, {need}{example})")
+    return "\n".join(lines) + "\n"
+
+
+def _header(text: str) -> dict[str, Any]:
+    """The grlc `#+` header of a query file, or {} when it cannot be read."""
+    try:
+        from thaiplan.queries.header import parse_header, split_rq
+
+        return parse_header(split_rq(text)[0])
+    except Exception:  # a broken header must not take the editor down; the query is still offered
+        return {}
+
+
+def _title(header: dict[str, Any], fallback: str) -> str:
+    """A one-line title for a query file."""
+    for key in ("title", "summary", "description"):
+        value = header.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().splitlines()[0]
+    return fallback.replace("-", " ").replace("_", " ")
+
+
+def _body(text: str) -> str:
+    """The query without its `#+` header lines."""
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#+")).lstrip()
+
+
+def vendor_installed(static_folder: str | None) -> bool:
+    """True when scripts/setup-frontend has copied YASGUI into static/vendor/."""
+    if not static_folder:
+        return False
+    return all((Path(static_folder) / "vendor" / name).is_file() for name in VENDOR_FILES)
+
+
+def default_query(prefixes: dict[str, str]) -> str:
+    """The query shown in a new editor tab: the prefixes and a first look at the plans."""
+    lines = [f"PREFIX {k}: <{v}>" for k, v in sorted(prefixes.items())]
+    example = files("thaiplan.server").joinpath("sparql", "editor-default.rq").read_text(encoding="utf-8")
+    return "\n".join(lines) + "\n\n" + example
+
+
+def render_editor(endpoint: str) -> str:
+    """The HTML of the editor page for the endpoint at `endpoint` (an absolute URL)."""
+    config = current_app.config["THAIPLAN"]
+    prefixes = editor_prefixes(config.base_iri)
+    examples = load_examples()
+    settings = {
+        "endpoint": endpoint,
+        "prefixes": prefixes,
+        "defaultQuery": default_query(prefixes),
+        "examples": [
+            {"name": e.name, "title": e.title, "query": e.query, "runnable": e.runnable} for e in examples
+        ],
+    }
+    return render_template(
+        "sparql_editor.html",
+        settings=settings,
+        examples=examples,
+        installed=vendor_installed(current_app.static_folder),
+        endpoint=endpoint,
+        service_description_url=url_for("sparql.endpoint", format="turtle"),
+    )

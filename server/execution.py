@@ -1,0 +1,136 @@
+"""One query, run inside a worker process: guard, dataset, evaluation and serialization under a row limit.
+
+Everything that can take time happens here (parsing for the guard too), so the whole job is covered by
+the time limit the pool enforces by killing the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from thaiplan.graph import safety
+from thaiplan.graph.store import open_read_only, snapshot_id
+from thaiplan.server import results
+from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
+
+from thaiplan.errors import InputError, ThaiplanError
+
+KIND_NAMES = {"solutions": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """What the web process asks a worker to do; plain data so that it pickles cheaply."""
+
+    query: str
+    base_iri: str
+    formats: dict[str, str | None]
+    max_rows: int
+    # The protocol's default-graph-uri / named-graph-uri (None: not given; they override FROM).
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: an HTTP status, a body and its type, and extra headers."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        """A plain-text error reply."""
+        return cls(status, (message.rstrip() + "\n").encode("utf-8"))
+
+
+class SnapshotStore:
+    """The store of the current snapshot, reopened when a build switches `CURRENT`."""
+
+    def __init__(self, store_dir: Path) -> None:
+        self.store_dir = Path(store_dir)
+        self.sid: str | None = None
+        self.store: ox.Store | None = None
+        self.graphs: frozenset[str] = frozenset()
+
+    def current(self) -> ox.Store:
+        """The open store of the current snapshot; ThaiplanError when there is none."""
+        sid = snapshot_id(self.store_dir)
+        if sid != self.sid or self.store is None:
+            store = open_read_only(self.store_dir, sid)
+            self.graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            self.store, self.sid = store, sid
+        return self.store
+
+
+def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
+    """Check, run and serialize one query; every failure becomes a reply with a 4xx/5xx status."""
+    try:
+        store = snapshot.current()
+    except ThaiplanError as exc:
+        return Reply.error(503, f"The graph store is not available: {exc}")
+    try:
+        safety.check_query_safe(job.query, set(snapshot.graphs))
+        dataset = dataset_arguments(job, safety.query_dataset(job.query))
+    except InputError as exc:
+        return Reply.error(400, f"Bad query: {exc}")
+    try:
+        result = store.query(job.query, base_iri=job.base_iri or None, **dataset)
+        return serialize(result, job)
+    except SyntaxError as exc:
+        return Reply.error(400, f"Bad query: SPARQL syntax error: {exc}")
+    except results.RowLimitExceeded as exc:
+        return Reply.error(
+            503,
+            f"The query was stopped: it returns more than {exc.limit} results, the server's limit. "
+            "Add LIMIT (and OFFSET to page) or aggregate.",
+        )
+    except OSError as exc:
+        return Reply.error(500, f"The store could not be read: {exc}")
+
+
+def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset) -> dict[str, Any]:
+    """pyoxigraph dataset arguments: the protocol's graphs, else the query's FROM, else the union."""
+    if job.default_graphs is not None or job.named_graphs is not None:
+        default, named = job.default_graphs or (), job.named_graphs or ()
+    elif from_clauses:
+        default, named = from_clauses.default, from_clauses.named
+    else:
+        # pyoxigraph ignores FROM when the union flag is set, so the flag is only for queries without it.
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default],
+        "named_graphs": [ox.NamedNode(g) for g in named],
+    }
+
+
+def serialize(result: Any, job: QueryJob) -> Reply:
+    """The result in the negotiated format for its kind, or 406 when the client accepts none."""
+    if isinstance(result, ox.QueryBoolean):
+        kind = "boolean"
+    elif isinstance(result, ox.QuerySolutions):
+        kind = "solutions"
+    else:
+        kind = "graph"
+    name = job.formats.get(kind)
+    if name is None:
+        offered = ", ".join(f.media_type for f in FORMATS_BY_KIND[kind])
+        return Reply.error(
+            406,
+            f"Not acceptable: a {KIND_NAMES[kind]} result can be sent as {offered}; "
+            "the request's Accept header (or format parameter) allows none of them.",
+        )
+    fmt = get_format(kind, name)
+    if kind == "boolean":
+        body = results.serialize_boolean(bool(result), name)
+    elif kind == "solutions":
+        body = results.serialize_solutions(result, name, job.max_rows)
+    else:
+        body = results.serialize_graph(result, name, job.max_rows, job.prefixes)
+    return Reply(200, body, fmt.content_type)

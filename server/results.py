@@ -1,0 +1,204 @@
+"""Query results serialized with a row limit: SPARQL JSON/XML/CSV/TSV for solutions, RDF syntaxes for graphs.
+
+pyoxigraph serializes solutions only whole, so the solution formats are written here, one row at a time,
+which lets the worker stop at the row limit; graphs go through pyoxigraph's serializers from a counting
+iterator. Text is UTF-8 throughout and never escaped into ASCII, so Thai text stays as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+RDF_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+# Formats whose serializer can use prefixes to shorten IRIs.
+PREFIXED = {"turtle", "trig", "rdfxml"}
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class RowLimitExceeded(Exception):
+    """The result has more rows (or triples) than the configured limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} results")
+        self.limit = limit
+
+
+def limited(items: Iterable[Any], limit: int) -> Iterator[Any]:
+    """Yield the items, raising RowLimitExceeded when there are more than `limit`."""
+    for count, item in enumerate(items, start=1):
+        if count > limit:
+            raise RowLimitExceeded(limit)
+        yield item
+
+
+# --- solutions (SELECT) ----------------------------------------------------------------------------
+
+
+def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, limit: int) -> bytes:
+    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows."""
+    variables = [v.value for v in solutions.variables]
+    rows = limited(solutions, limit)
+    writer = {"json": _json_solutions, "xml": _xml_solutions, "csv": _csv_solutions, "tsv": _tsv_solutions}
+    return writer[fmt](variables, rows).encode("utf-8")
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    """One RDF term in the SPARQL 1.1 JSON results form."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+        if term.direction is not None:
+            out["its:dir"] = str(term.direction)
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _json_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name in variables:
+            term = row[name]
+            if term is not None:
+                binding[name] = _json_term(term)
+        bindings.append(binding)
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _xml_term(term: Term) -> str:
+    """One RDF term in the SPARQL Query Results XML form, escaped."""
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject>"
+            f"<predicate>{_xml_term(term.predicate)}</predicate>"
+            f"<object>{_xml_term(term.object)}</object></triple>"
+        )
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _xml_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+    """SPARQL Query Results XML."""
+    out = io.StringIO()
+    out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}"><head>')
+    for name in variables:
+        out.write(f"<variable name={quoteattr(name)}/>")
+    out.write("</head><results>")
+    for row in rows:
+        out.write("<result>")
+        for name in variables:
+            term = row[name]
+            if term is not None:
+                out.write(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.write("</result>")
+    out.write("</results></sparql>\n")
+    return out.getvalue()
+
+
+def _csv_value(term: Term | None) -> str:
+    """One term as the CSV results format writes it: IRIs and literals bare, blank nodes as _:label."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return _tsv_value(term)
+    return term.value
+
+
+def _csv_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+    """SPARQL 1.1 Query Results CSV (RFC 4180, CRLF line ends)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_csv_value(row[name]) for name in variables])
+    return out.getvalue()
+
+
+def _tsv_value(term: Term | None) -> str:
+    """One term in the TSV results format: Turtle/N-Triples syntax, with tabs and newlines escaped."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Triple):
+        return f"<<( {_tsv_value(term.subject)} {_tsv_value(term.predicate)} {_tsv_value(term.object)} )>>"
+    return str(term)  # pyoxigraph writes N-Triples, which escapes \t, \n and \r inside literals
+
+
+def _tsv_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+    """SPARQL 1.1 Query Results TSV."""
+    lines = ["\t".join(f"?{name}" for name in variables)]
+    lines.extend("\t".join(_tsv_value(row[name]) for name in variables) for row in rows)
+    return "\n".join(lines) + "\n"
+
+
+# --- boolean (ASK) ---------------------------------------------------------------------------------
+
+
+def serialize_boolean(value: bool, fmt: str) -> bytes:
+    """An ASK result in `fmt` (json, xml, csv or tsv)."""
+    word = "true" if value else "false"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+    if fmt == "xml":
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}">'
+            f"<head/><boolean>{word}</boolean></sparql>\n"
+        ).encode()
+    # CSV and TSV have no boolean form in the standard; Oxigraph and Jena write the bare word.
+    return f"{word}\n".encode()
+
+
+# --- graphs (CONSTRUCT, DESCRIBE) ------------------------------------------------------------------
+
+
+def serialize_graph(triples: Iterable[ox.Triple], fmt: str, limit: int, prefixes: dict[str, str]) -> bytes:
+    """CONSTRUCT/DESCRIBE triples in an RDF syntax; TriG and N-Quads put them in the default graph."""
+    items: Iterable[ox.Triple | ox.Quad] = limited(triples, limit)
+    rdf_format = RDF_FORMATS[fmt]
+    if rdf_format.supports_datasets:
+        items = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in items)
+    return ox.serialize(items, format=rdf_format, prefixes=prefixes if fmt in PREFIXED else None)

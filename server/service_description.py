@@ -1,0 +1,53 @@
+"""The SPARQL 1.1 Service Description of the endpoint (what GET /sparql without a query returns to tools)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from thaiplan.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCTERMS = "http://purl.org/dc/terms/"
+PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
+
+
+def _sd(name: str) -> ox.NamedNode:
+    """A term of the service description vocabulary."""
+    return ox.NamedNode(SD + name)
+
+
+def describe(endpoint: str, named_graphs: list[str]) -> list[ox.Triple]:
+    """The triples describing the endpoint at `endpoint` serving `named_graphs` (default: their union)."""
+    service = ox.BlankNode("service")
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+    triples = [
+        ox.Triple(service, RDF_TYPE, _sd("Service")),
+        ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        # The default graph is the union of the named graphs.
+        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(
+            service, ox.NamedNode(DCTERMS + "title"), ox.Literal("thaiplan SPARQL endpoint", language="en")
+        ),
+        ox.Triple(
+            service,
+            ox.NamedNode(DCTERMS + "title"),
+            ox.Literal("บริการ SPARQL ของ thaiplan: แผนยุทธศาสตร์ภาครัฐไทย", language="th"),
+        ),
+        ox.Triple(service, _sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        ox.Triple(dataset, _sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+    ]
+    for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
+        triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + fmt.w3c)))
+    for i, iri in enumerate(named_graphs):
+        node = ox.BlankNode(f"namedGraph{i}")
+        triples += [
+            ox.Triple(dataset, _sd("namedGraph"), node),
+            ox.Triple(node, RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(node, _sd("name"), ox.NamedNode(iri)),
+        ]
+    return triples

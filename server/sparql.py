@@ -1,0 +1,107 @@
+"""The `/sparql` endpoint: the SPARQL 1.1 Protocol query operation, the service description and the editor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from thaiplan.server import negotiation, results, service_description
+from thaiplan.server.editor import editor_prefixes, render_editor
+from thaiplan.server.execution import QueryJob
+from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
+from thaiplan.server.workers import WorkerPool, WorkerUnavailable
+
+bp = Blueprint("sparql", __name__)
+
+
+def pool() -> WorkerPool:
+    """The app's worker pool."""
+    return current_app.extensions["thaiplan_pool"]
+
+
+def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A plain-text answer, used for every protocol error: tools show it as it is."""
+    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
+
+
+def endpoint_url() -> str:
+    """The endpoint's absolute URL as the client reached it (also the base IRI of queries)."""
+    public = current_app.config["THAIPLAN"].public_url
+    if public:
+        return public.rstrip("/") + request.path
+    return request.base_url
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """Dispatch: a query is run; without one, HTML clients get the editor and others the description."""
+    if request.method == "OPTIONS":
+        return Response(status=204)  # CORS preflight; the headers are added by security.add_headers
+    try:
+        operation = parse_request(request)
+        formats = negotiation.negotiate(request.headers.get("Accept"), operation.format)
+    except ProtocolError as exc:
+        return text_response(exc.status, exc.message)
+    except negotiation.UnknownFormat as exc:
+        names = ", ".join(negotiation.all_format_names())
+        return text_response(400, f"Unknown format {str(exc)!r}: use one of {names}.")
+    if operation.query is None:
+        return describe_service(operation)
+    return run_query(operation, formats)
+
+
+def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Response:
+    """Send the query to a worker and relay its answer."""
+    config = current_app.config["THAIPLAN"]
+    job = QueryJob(
+        query=operation.query or "",
+        base_iri=endpoint_url(),
+        formats=formats,
+        max_rows=config.max_rows,
+        default_graphs=operation.default_graphs,
+        named_graphs=operation.named_graphs,
+        prefixes=editor_prefixes(config.base_iri),
+    )
+    try:
+        reply = pool().run(job)
+    except WorkerUnavailable as exc:
+        return text_response(exc.status, str(exc), {"Retry-After": "5"} if exc.status == 503 else None)
+    response = Response(
+        reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
+    )
+    if reply.status == 200:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def describe_service(operation: QueryRequest) -> Response:
+    """GET /sparql without a query: the editor for browsers, the service description for tools."""
+    ranges = negotiation.parse_accept(request.headers.get("Accept"))
+    if operation.format:
+        rdf = negotiation.format_by_name(operation.format, "graph")
+        wants_html = False
+        if rdf is None:
+            return text_response(406, "The service description is RDF: ask for Turtle, RDF/XML, JSON-LD, …")
+    else:
+        rdf = negotiation.best_format(ranges, negotiation.GRAPH_FORMATS)
+        html_q = negotiation.quality(ranges, "text/html")
+        rdf_q = negotiation.format_quality(ranges, rdf) if rdf else 0.0
+        # A browser names text/html explicitly; a tool sending only */* gets RDF (preferred on ties).
+        wants_html = html_q > rdf_q or (html_q == rdf_q and html_q > 0 and _names_html(ranges))
+    if wants_html:
+        return Response(render_editor(endpoint_url()), mimetype="text/html")
+    if rdf is None:
+        return text_response(
+            406,
+            "Not acceptable: this URL serves the SPARQL service description as RDF or the editor as HTML.",
+        )
+    try:
+        _, graphs = pool().graphs()
+    except WorkerUnavailable as exc:
+        return text_response(exc.status, str(exc))
+    triples = service_description.describe(endpoint_url(), graphs)
+    body = results.serialize_graph(triples, rdf.name, len(triples), service_description.PREFIXES)
+    return Response(body, content_type=rdf.content_type)
+
+
+def _names_html(ranges: list[negotiation.MediaRange]) -> bool:
+    """True when the Accept header names text/html itself (not only through a wildcard)."""
+    return any(r.type == "text" and r.subtype == "html" for r in ranges)
