@@ -1,9 +1,88 @@
-"""`thaiplan` sub-commands owned by the graph folder."""
+"""`thaiplan` sub-commands owned by the graph folder: `build` and `query`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from thaiplan.graph.results import FORMATS, render
+from thaiplan.graph.safety import check_query_safe
+
+from thaiplan.config import Config
+from thaiplan.errors import InputError, ThaiplanError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this folder's sub-commands (none yet)."""
+    """Add the `build` and `query` commands."""
+    build = sub.add_parser(
+        "build",
+        help="load the ontology and the curated data into a new store snapshot",
+        description="Load the ontology and the curated graph into a new snapshot of the embedded store, "
+        "check every quote against its source, materialize the transitive closures, and switch to the new "
+        "snapshot atomically. Exit 0 on success, 1 on a data problem, 2 on unreadable input.",
+    )
+    build.add_argument("--store", type=Path, metavar="DIR", help="store directory (THAIPLAN_STORE_DIR)")
+    build.add_argument(
+        "--data", type=Path, metavar="DIR", help="curated-data folder to build from (default: graph/data)"
+    )
+    build.set_defaults(func=run_build)
+
+    query = sub.add_parser(
+        "query",
+        help="run a SPARQL query on the store",
+        description="Run a read-only SPARQL query on the current store snapshot. The default graph is the "
+        "union of all named graphs; GRAPH selects one. SERVICE, updates and FROM of foreign graphs are "
+        "refused.",
+    )
+    query.add_argument("file", metavar="FILE.rq", help="the query file, or - to read standard input")
+    query.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output: table (default), json, xml, csv, tsv for SELECT/ASK; turtle (default) or nt for "
+        "CONSTRUCT/DESCRIBE",
+    )
+    query.add_argument("--store", type=Path, metavar="DIR", help="store directory (THAIPLAN_STORE_DIR)")
+    query.set_defaults(func=run_query_command)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """`thaiplan build`: build a new snapshot and print what it holds."""
+    from thaiplan.graph.build import build
+
+    build(Config.from_env(store_dir=args.store), args.data)
+    return 0
+
+
+def run_query_command(args: argparse.Namespace) -> int:
+    """`thaiplan query`: run one query on the current snapshot and print its results."""
+    from thaiplan.graph.store import EmbeddedStore
+
+    sparql = read_query(args.file)
+    config = Config.from_env(store_dir=args.store)
+    store = EmbeddedStore(config.store_dir)
+    check_query_safe(sparql, set(store.named_graphs()))
+    try:
+        result = store.query(sparql)
+        text = render(result, args.format)
+    except SyntaxError as exc:
+        raise InputError(f"SPARQL syntax error: {exc.msg}") from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ThaiplanError(f"the query failed: {exc}") from exc
+    sys.stdout.write(text)
+    return 0
+
+
+def read_query(name: str) -> str:
+    """The query text from a file, or from standard input for `-`."""
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{name}: no such query file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror}") from exc

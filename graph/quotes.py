@@ -1,0 +1,93 @@
+"""The quote check: every `tp:quote` must stand word for word in the normalized text of its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from thaiplan.graph.rq import read_rq
+from thaiplan.graph.store import run_query
+from thaiplan.graph.text import SOURCES, quote_found
+
+from thaiplan.errors import ThaiplanError
+
+SOURCE_BASE = "https://w3id.org/thaiplan/id/source/"
+# How many failures the error message lists before it says "and N more".
+MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class QuoteProblem:
+    """One quote that cannot be checked or is not in its source."""
+
+    graph: str
+    passage: str
+    quote: str
+    reason: str
+
+
+def find_problems(store: ox.Store) -> tuple[int, list[QuoteProblem]]:
+    """Check every quote in the store; return how many were checked and the ones that fail."""
+    checked = 0
+    problems = []
+    for row in run_query(store, read_rq("quotes")):
+        checked += 1
+        graph, passage, quote = row["g"].value, row["passage"].value, row["quote"].value
+        reason = _problem(quote, row["source"])
+        if reason:
+            problems.append(QuoteProblem(graph, passage, quote, reason))
+    return checked, problems
+
+
+def _problem(quote: str, source: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
+    """Why a quote fails the check, or None when it stands in its source."""
+    if source is None:
+        return "the passage has no prov:wasQuotedFrom, so its quote cannot be checked"
+    iri = source.value
+    key = iri.removeprefix(SOURCE_BASE) if isinstance(source, ox.NamedNode) else ""
+    if not iri.startswith(SOURCE_BASE) or key not in SOURCES:
+        return f"it is quoted from <{iri}>, which is not a known source document ({', '.join(SOURCES)})"
+    try:
+        found = quote_found(quote, key)
+    except OSError as exc:
+        return f"the text of source {key} cannot be read: {exc}"
+    return None if found else f"the quote is not in the normalized text of {key}"
+
+
+def locate(files: list[Path], passage: str, quote: str) -> tuple[Path | None, int | None]:
+    """The data file (and line) where a passage's quote is written, found by searching the text."""
+    needles = [line.strip() for line in quote.splitlines() if line.strip()][:1]
+    needles.append(passage.rsplit("/", 1)[-1])
+    for needle in needles:
+        for path in files:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            at = text.find(needle)
+            if at >= 0:
+                return path, text.count("\n", 0, at) + 1
+    return (files[0] if len(files) == 1 else None), None
+
+
+def describe(problem: QuoteProblem, files: list[Path]) -> str:
+    """One line naming the file (and line), the passage, the quote and what is wrong."""
+    path, line = locate(files, problem.passage, problem.quote)
+    where = f"{path}:{line}" if path and line else str(path or problem.graph)
+    short = problem.quote if len(problem.quote) <= 120 else problem.quote[:117] + "..."
+    return f"{where}: passage <{problem.passage}>: {problem.reason}: «{short}»"
+
+
+def check_quotes(store: ox.Store, files_by_graph: dict[str, list[Path]]) -> int:
+    """Fail (exit 1) listing every quote not found in its source; return how many quotes were checked."""
+    checked, problems = find_problems(store)
+    if problems:
+        lines = [describe(p, files_by_graph.get(p.graph, [])) for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            lines.append(f"... and {len(problems) - MAX_LISTED} more")
+        raise ThaiplanError(
+            f"{len(problems)} of {checked} quotes fail the quote check "
+            "(copy quotes from `python -m thaiplan.graph.text show <doc>`):\n  " + "\n  ".join(lines)
+        )
+    return checked

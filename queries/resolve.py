@@ -1,0 +1,125 @@
+"""Resolving a parameter as written in the sources (a code, IRI, label or abbreviation) to one IRI.
+
+The text is bound as values of `_resolve.rq` (never pasted into it). Matches come in tiers (IRI, code,
+label or abbreviation, abbreviation without dots); the best tier wins, and more than one entity in it
+is ambiguous: the caller gets the candidates to choose from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from thaiplan.ontology import ontology_path
+from thaiplan.queries import keys, terms
+from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
+from thaiplan.queries.execute import execute, read_rq, rows
+
+ID_BASE = "https://w3id.org/thaiplan/id/"
+IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+# `activity/BR0201` or `id:activity/BR0201`: an instance IRI written short, as in the data files.
+SHORT_ID_PATTERN = re.compile(r"^(?:id:)?([a-z][a-z0-9-]*/[^\s/<>\"{}|\\^`]+)$")
+
+
+@dataclass
+class Candidate:
+    """One entity a text may name, with what a person needs to choose it."""
+
+    iri: str
+    tier: int
+    types: set[str] = field(default_factory=set)
+    code: str | None = None
+    label_th: str | None = None
+    label_en: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready description (for an HTTP 300 answer listing the choices)."""
+        return {
+            "iri": self.iri,
+            "types": sorted(self.types),
+            "code": self.code,
+            "label_th": self.label_th,
+            "label_en": self.label_en,
+        }
+
+
+@cache
+def subclasses(class_iri: str) -> frozenset[str]:
+    """The class and all its subclasses in the ontology (read from the canonical Turtle once)."""
+    graph = rdflib.Graph().parse(ontology_path(), format="turtle")
+    root = rdflib.URIRef(class_iri)
+    found = set(graph.transitive_subjects(rdflib.RDFS.subClassOf, root))
+    return frozenset(str(c) for c in found | {root})
+
+
+def expand_class(name: str) -> str:
+    """A class written `tp:Agency` (or as a full IRI) as a full IRI."""
+    return terms.TP + name[3:] if name.startswith("tp:") else name
+
+
+def candidates(store: Any, text: str) -> list[Candidate]:
+    """Every entity `text` may name, best tier first (no class restriction)."""
+    text = keys.normalize_text(text)
+    short = SHORT_ID_PATTERN.match(text)
+    if short and not text.startswith(("http:", "https:", "urn:")):
+        return _by_iri(store, ID_BASE + short.group(1))
+    if IRI_PATTERN.match(text) and ":" in text and not text.startswith("tp:"):
+        return _by_iri(store, text)
+    bindings = {
+        "text": ox.Literal(text),
+        "textKey": ox.Literal(keys.key(text)),
+        "textSquash": ox.Literal(keys.squash(text) or keys.key(text)),
+    }
+    return _collect(rows(execute(store, read_rq("_resolve"), bindings)))
+
+
+def _by_iri(store: Any, iri: str) -> list[Candidate]:
+    """The entity an IRI names, when the graph says anything about it."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return []
+    found = rows(execute(store, read_rq("_resolve-iri"), {"entity": node}))
+    return _collect([{**r, "tier": ox.Literal(1)} for r in found])
+
+
+def _collect(found: list[dict[str, Any]]) -> list[Candidate]:
+    """Merge result rows into one candidate per entity, keeping its best tier."""
+    by_iri: dict[str, Candidate] = {}
+    for row in found:
+        iri = row["entity"].value
+        tier = int(row["tier"].value)
+        cand = by_iri.setdefault(iri, Candidate(iri, tier))
+        cand.tier = min(cand.tier, tier)
+        if "type" in row:
+            cand.types.add(row["type"].value)
+        cand.code = cand.code or (row["code"].value if "code" in row else None)
+        cand.label_th = cand.label_th or (row["labelTh"].value if "labelTh" in row else None)
+        cand.label_en = cand.label_en or (row["labelEn"].value if "labelEn" in row else None)
+    return sorted(by_iri.values(), key=lambda c: (c.tier, c.iri))
+
+
+def resolve(store: Any, param: str, text: str, class_iri: str | None = None) -> ox.NamedNode:
+    """The one entity `text` names (of class `class_iri` if given), or a clear error naming `param`."""
+    found = candidates(store, text)
+    kind = "entity"
+    if class_iri:
+        allowed = subclasses(expand_class(class_iri))
+        found = [c for c in found if c.types & allowed]
+        kind = expand_class(class_iri).rsplit("#", 1)[-1].lower()
+    if not found:
+        raise UnresolvedParameter(
+            param, f"no {kind} has the code, label, abbreviation or IRI {keys.normalize_text(text)!r}"
+        )
+    best = [c for c in found if c.tier == found[0].tier]
+    if len(best) > 1:
+        raise AmbiguousParameter(
+            param,
+            f"{keys.normalize_text(text)!r} names {len(best)} entities; give a code or an IRI",
+            [c.as_dict() for c in best],
+        )
+    return ox.NamedNode(best[0].iri)

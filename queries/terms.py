@@ -1,0 +1,33 @@
+"""IRIs of the derived index: the `tpi:` terms and the graphs the build writes them into.
+
+The index is data computed from the curated graphs at build time (search keys and tokens, shortest
+trace depths), kept apart from the `tp:` core vocabulary so that it can be dropped and rebuilt at will.
+Pages that list an entity's properties should leave out these graphs (or the `tpi:` predicates).
+"""
+
+from __future__ import annotations
+
+TP = "https://w3id.org/thaiplan/ontology#"
+TPI = "https://w3id.org/thaiplan/index#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+
+SEARCH_INDEX_GRAPH = "https://w3id.org/thaiplan/graph/search-index"
+TRACE_INDEX_GRAPH = "https://w3id.org/thaiplan/graph/trace-index"
+INDEX_GRAPHS = (SEARCH_INDEX_GRAPH, TRACE_INDEX_GRAPH)
+
+# Search keys: whole normalized texts, lower-cased, looked up by equality (an index lookup, no scan).
+CODE_KEY = TPI + "codeKey"
+LABEL_KEY = TPI + "labelKey"
+SQUASH_KEY = TPI + "squashKey"
+PREFIX_KEY = TPI + "prefixKey"
+LABEL_TOKEN = TPI + "labelToken"
+DEFINITION_TOKEN = TPI + "definitionToken"
+
+# Trace: `x tpi:reachesN y` when y is N steps up from x (tp:supports / tp:partOf) and no fewer.
+DEPTH = TPI + "depth"
+
+
+def reaches(depth: int) -> str:
+    """The predicate that links an entity to what it reaches in exactly `depth` steps at the shortest."""
+    return f"{TPI}reaches{depth}"

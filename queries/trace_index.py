@@ -1,0 +1,57 @@
+"""The trace index: for every entity, everything it reaches upward with the shortest depth, as quads.
+
+SPARQL 1.1 property paths give reachability but no depth, and a bounded UNION of fixed-length paths
+enumerates every path (slow on a deep, wide hierarchy). The graph is rebuilt at each build, so the
+build computes the shortest depths once, by breadth-first search over the direct `tp:supports` /
+`tp:partOf` edges (either direction as written), and writes `x tpi:reachesN y` (y is N steps up from x
+and no fewer) plus `tpi:reachesN tpi:depth N`. `trace-up.rq` and `trace-down.rq` read them with index
+lookups; the quads number the size of the closure.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+import pyoxigraph as ox
+from thaiplan.queries import terms
+from thaiplan.queries.execute import execute, read_rq, rows
+
+_GRAPH = ox.NamedNode(terms.TRACE_INDEX_GRAPH)
+
+
+def upward_edges(store: Any) -> dict[ox.NamedNode, set[ox.NamedNode]]:
+    """The direct upward edges of the graph: entity → the wholes and goals it is part of or supports."""
+    up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for row in rows(execute(store, read_rq("_trace-edges"))):
+        up.setdefault(row["from"], set()).add(row["to"])
+    return up
+
+
+def shortest_depths(up: dict[Any, set[Any]], start: Any) -> dict[Any, int]:
+    """Everything reachable upward from `start` with its shortest number of steps (cycles are cut)."""
+    depths: dict[Any, int] = {}
+    queue = deque([(start, 0)])
+    seen = {start}
+    while queue:
+        node, depth = queue.popleft()
+        for parent in up.get(node, ()):
+            if parent not in seen:
+                seen.add(parent)
+                depths[parent] = depth + 1
+                queue.append((parent, depth + 1))
+    return depths
+
+
+def index_triples(store: Any) -> Iterator[ox.Quad]:
+    """Quads of the trace index (graph `TRACE_INDEX_GRAPH`) for every entity with an upward edge."""
+    up = upward_edges(store)
+    used: set[int] = set()
+    for start in sorted(up, key=lambda n: n.value):
+        for target, depth in shortest_depths(up, start).items():
+            used.add(depth)
+            yield ox.Quad(start, ox.NamedNode(terms.reaches(depth)), target, _GRAPH)
+    depth_prop = ox.NamedNode(terms.DEPTH)
+    for depth in sorted(used):
+        yield ox.Quad(ox.NamedNode(terms.reaches(depth)), depth_prop, ox.Literal(depth), _GRAPH)
