@@ -1,9 +1,73 @@
-"""`thaiplan` sub-commands owned by the shapes folder."""
+"""`thaiplan` sub-commands owned by the shapes folder: `thaiplan validate`."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from thaiplan.shapes.report import FORMATS, render
+
+from thaiplan.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add this folder's sub-commands (none yet)."""
+    """Add the `validate` command."""
+    parser = sub.add_parser(
+        "validate",
+        help="check the graph (or RDF files) against the SHACL shapes and write a report",
+        description="Validate the project's curated graph (graph/data and the sources description, as the "
+        "build reads them), a built store (--store), or the given RDF files, against the thaiplan SHACL "
+        "shapes with the ontology and RDFS inference. Exit 0: no violation; 1: violations; "
+        "2: input unreadable.",
+    )
+    parser.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help="RDF files (format from extension)"
+    )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    parser.add_argument(
+        "--output", "-o", type=Path, metavar="PATH", help="write the report here (default: stdout)"
+    )
+    parser.add_argument("--lang", choices=("en", "th"), default="en", help="language of messages and names")
+    parser.add_argument(
+        "--store", type=Path, metavar="DIR", help="validate the current snapshot of a built store"
+    )
+    parser.add_argument(
+        "--link-base",
+        default="",
+        metavar="URL",
+        help="server base URL for links in the HTML report (default: /id/…)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, write the report, and return 1 when there are violations."""
+    from thaiplan.shapes.validate import validate_files
+
+    if args.files and args.store:
+        raise InputError("give either FILEs or --store, not both")
+    report = validate_files(args.files, store_dir=args.store)
+    text = render(report, args.format, lang=args.lang, link_base=args.link_base)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomically(args.output, text)
+    return 1 if report.violations else 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file through a temporary sibling and a rename, so no reader sees half a report."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, SKOS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from thaiplan.graph.text import quote_found
 
 GRAPH_DIR = Path(__file__).resolve().parents[1] / "graph"
 TP = Namespace("https://w3id.org/thaiplan/ontology#")
 ID = Namespace("https://w3id.org/thaiplan/id/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
 SOURCE = ID["source/reform-plan-cr02"]
 # Shared entities that the strategy graph labels; this file only links to them.
 SHARED = {ID["strategy/ns-2"], ID["strategy/ns-4"], ID["strategy/ns-6"], ID["plan/national-strategy"]}
@@ -121,10 +122,10 @@ def test_issue3_egdi_history(g: Graph) -> None:
 
 
 def test_issue3_laws_and_decisions(g: Graph) -> None:
-    """The two laws of the plan, the other laws named, and the dated decisions with their bodies."""
+    """The two laws of the plan, the other laws it drafts or amends, and the dated decisions."""
     laws = _of_type(g, TP.Law)
     assert {ID["law/state-administration-act-2534"], ID["law/civil-service-act-2551"]} <= laws
-    assert len(laws) == 6
+    assert len(laws) == 5
     date = URIRef("http://purl.org/dc/terms/date")
     decisions = {d: str(g.value(d, date)) for d in _of_type(g, TP.Decision)}
     assert decisions == {
@@ -195,3 +196,68 @@ def test_issue3_years_are_consistent(g: Graph) -> None:
         year = g.value(n, TP.year)
         assert year is not None and year.datatype == XSD.gYear
         assert int(str(year)) == int(g.value(n, TP.yearBE)) - 543
+
+
+def test_cited_law_is_not_a_plan_part_issue4(g: Graph) -> None:
+    """The personal data protection act is only cited in a challenge: a legal resource, not a tp:Law part."""
+    pdpa = ID["law/personal-data-protection-act-2562"]
+    assert set(g.objects(pdpa, RDF.type)) == {ELI.LegalResource}
+    assert g.value(pdpa, SKOS.inScheme) is None and g.value(pdpa, TP.partOf) is None
+    assert (ID["challenge/CR02G02-1"], URIRef("http://purl.org/dc/terms/references"), pdpa) in g
+
+
+def test_satisfaction_breakdowns_are_components_of_the_2564_figure_issue4(g: Graph) -> None:
+    """Service-type breakdowns and the survey sample: parts of the overall figure, not indicator values."""
+    overall = ID["observation/CR02G01-1-2564"]
+    indicator = ID["indicator/CR02G01-1"]
+    of_indicator = {o for o in _of_type(g, TP.Observation) if g.value(o, TP.indicator) == indicator}
+    assert of_indicator == {overall} == set(g.objects(indicator, TP.hasObservation))
+    kinds = ("trade-investment", "tourism", "agriculture", "finance", "health", "registration-land", "sample")
+    assert set(g.subjects(TP.partOf, overall)) == {ID[f"observation/CR02G01-1-2564-{k}"] for k in kinds}
+    for part in g.subjects(TP.partOf, overall):
+        assert g.value(part, TP.indicator) is None
+        assert int(g.value(part, TP.yearBE)) == 2564
+
+
+def test_survey_sample_split_by_sex_adds_up_issue4(g: Graph) -> None:
+    """8,093 respondents: 2,595 men and 5,498 women, both components of the sample."""
+    sample = ID["observation/CR02G01-1-2564-sample"]
+    parts = set(g.subjects(TP.partOf, sample))
+    assert parts == {
+        ID["observation/CR02G01-1-2564-sample-male"],
+        ID["observation/CR02G01-1-2564-sample-female"],
+    }
+    assert sum(_value(g, p) for p in parts) == _value(g, sample) == Decimal(8093)
+
+
+def test_undated_project_figures_say_why_issue4(g: Graph) -> None:
+    """The Tang Rat and Biz Portal counts, given "so far" / "at present", have no year and say so."""
+    undated = {o for o in _of_type(g, TP.Observation) if g.value(o, TP.year) is None}
+    owners = {g.value(None, TP.hasObservation, o) for o in undated}
+    assert owners == {ID["project/citizen-service-portal"], ID["project/biz-portal"]}
+    assert len(undated) == 6
+    for o in undated:
+        assert "no year is stated" in str(g.value(o, RDFS.comment))
+
+
+def test_planned_welfare_schemes_are_not_an_observation_issue4(g: Graph) -> None:
+    """The platform "will start with" 3 schemes (จะเริ่มดำเนินการ): a plan, kept in the status note."""
+    platform = ID["project/government-welfare-platform"]
+    assert g.value(platform, TP.hasObservation) is None
+    assert any("3 สวัสดิการ" in str(n) for n in g.objects(platform, TP.statusNote))
+
+
+def test_alignment_read_from_the_infographic_is_marked_inferred_issue4(g: Graph) -> None:
+    """The plan's links to strategies 2, 4 and 6 rest on the infographic's labels only: reified, inferred."""
+    plan = ID["plan/reform-plan-cr02"]
+    label_words = {2: "ความสามารถ", 4: "ความเสมอภาค", 6: "การปรับสมดุล"}
+    for n, words in label_words.items():
+        (statement,) = [
+            s
+            for s in g.subjects(RDF.object, ID[f"strategy/ns-{n}"])
+            if g.value(s, RDF.subject) == plan and g.value(s, RDF.predicate) == TP.supports
+        ]
+        assert g.value(statement, TP.inferred) == Literal(True)
+        assert g.value(statement, RDFS.comment) is not None
+        quotes = " ".join(str(g.value(p, TP.quote)) for p in g.objects(statement, PROV.wasDerivedFrom))
+        assert "ยุทธศาสตร์ชา ติด้าน" in quotes and words in quotes

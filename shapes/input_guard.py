@@ -1,0 +1,94 @@
+"""Checks run on an RDF file before rdflib parses it, for what its parsers would do to untrusted input.
+
+rdflib's RDF/XML and TriX parsers let expat expand DTD entities (a "billion laughs" document grows to
+gigabytes), and its JSON-LD parser fetches every remote `@context` (and `@import`) it meets, and reads
+relative ones from disk. Both are refused here before any parser runs (issue 8), the way defusedxml
+refuses entity declarations: the files thaiplan validates never need them.
+"""
+
+from __future__ import annotations
+
+import json
+import pyexpat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from thaiplan.errors import InputError
+
+XML_FORMATS = {"xml", "trix"}
+JSON_FORMATS = {"json-ld"}
+
+
+def check_file(path: Path, fmt: str) -> None:
+    """Raise InputError when the file would make its parser expand entities or fetch a context."""
+    if fmt in XML_FORMATS:
+        check_xml(path)
+    elif fmt in JSON_FORMATS:
+        check_json_ld(path)
+
+
+def check_xml(path: Path) -> None:
+    """Refuse XML that declares entities (internal or external); other errors are left to the parser."""
+    parser = pyexpat.ParserCreate()
+    # Never read an external DTD or parameter entity: the check must not touch the network or disk.
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse(name: str, *_: Any) -> None:
+        """Stop at the first entity declaration, before anything is expanded."""
+        raise InputError(
+            f"{path}: XML entity declarations (<!ENTITY {name} …>) are not accepted: entity expansion can "
+            "exhaust memory (a 'billion laughs' document). Write the values out, or convert the file to "
+            "Turtle."
+        )
+
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = lambda *_: 0  # an external entity reference is an error, not a read
+    try:
+        with open(path, "rb") as stream:
+            parser.ParseFile(stream)
+    except pyexpat.ExpatError:
+        return  # malformed XML: rdflib's parser reports it with its line
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def check_json_ld(path: Path) -> None:
+    """Refuse JSON-LD whose `@context` is (or imports) a document by reference: only inline contexts."""
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (ValueError, RecursionError):
+        return  # not JSON (or absurdly deep): the parser reports it
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        references = list(_context_references(data))
+    except RecursionError:
+        raise InputError(f"{path}: the JSON-LD document is nested too deeply") from None
+    if references:
+        raise InputError(
+            f"{path}: JSON-LD contexts by reference ({references[0]!r}) are not fetched: put the context "
+            'inline in the document ("@context": {…}).'
+        )
+
+
+def _context_references(node: Any) -> Iterator[str]:
+    """Every string value of `@context` (or of `@import` inside a context) anywhere in a JSON value."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                yield from _strings(value)
+            yield from _context_references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _context_references(item)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """The strings in a context value (a string, or a list mixing strings and inline contexts)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                yield item

@@ -1,0 +1,538 @@
+"""Validation reports: one model of the results and its renderings (text, Turtle, JSON, CSV, HTML).
+
+The model is built from a standard `sh:ValidationReport` graph (pySHACL's, or one read back from
+Turtle), so the server can render a stored report as well as a fresh one. Stewards read results grouped
+by severity × shape × constraint × path × message, with the focus nodes named by their labels and codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
+
+ID_BASE = "https://w3id.org/thaiplan/id/"
+SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
+SEVERITY_NAMES = {
+    SH.Violation: {"en": "Violation", "th": "ข้อผิดพลาด"},
+    SH.Warning: {"en": "Warning", "th": "คำเตือน"},
+    SH.Info: {"en": "Info", "th": "ข้อแนะนำ"},
+}
+FORMATS = ("text", "turtle", "json", "csv", "html")
+
+# Interface words of the rendered reports, in both languages.
+WORDS = {
+    "title": {"en": "thaiplan validation report", "th": "รายงานการตรวจสอบข้อมูล thaiplan"},
+    "conforms": {"en": "The data conforms to the shapes.", "th": "ข้อมูลเป็นไปตามรูปร่างทั้งหมด"},
+    "no_violation": {
+        "en": "No violation: the graph keeps its promises.",
+        "th": "ไม่มีข้อผิดพลาด กราฟเป็นไปตามข้อกำหนด",
+    },
+    "results": {"en": "results", "th": "รายการ"},
+    "focus": {"en": "Focus node", "th": "สิ่งที่ตรวจ"},
+    "code": {"en": "Code", "th": "รหัส"},
+    "label": {"en": "Name", "th": "ชื่อ"},
+    "value": {"en": "Value", "th": "ค่า"},
+    "message": {"en": "Message", "th": "ข้อความ"},
+    "shape": {"en": "Shape", "th": "รูปร่าง"},
+    "constraint": {"en": "Constraint", "th": "ข้อกำหนด"},
+    "path": {"en": "Path", "th": "เส้นทาง"},
+    "count": {"en": "Count", "th": "จำนวน"},
+    "generated": {"en": "Generated", "th": "สร้างเมื่อ"},
+}
+
+
+def word(key: str, lang: str) -> str:
+    """An interface word in the reader's language (English when there is no translation)."""
+    return WORDS[key].get(lang, WORDS[key]["en"])
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, as in SHACL's `sh:ValidationResult`."""
+
+    focus: Node
+    severity: URIRef
+    shape: Node
+    component: URIRef
+    path: Node | None = None
+    value: Node | None = None
+    messages: tuple[Literal, ...] = ()
+    constraint: Node | None = None
+
+
+@dataclass
+class Group:
+    """Results sharing severity, shape, constraint component, path and message."""
+
+    severity: URIRef
+    shape: Node
+    component: URIRef
+    path: Node | None
+    message: str
+    results: list[Result] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A validation report with what is needed to explain it: the data (labels) and the shapes (names)."""
+
+    results: list[Result]
+    paths: Graph = field(default_factory=Graph)  # blank-node property paths the results refer to
+    data: Graph = field(default_factory=Graph)
+    shapes: Graph = field(default_factory=Graph)
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    @classmethod
+    def from_graph(cls, report: Graph, data: Graph | None = None, shapes: Graph | None = None) -> Report:
+        """Read every `sh:ValidationResult` of a report graph."""
+        paths = Graph()
+        results = []
+        for node in report.subjects(RDF.type, SH.ValidationResult):
+            path = report.value(node, SH.resultPath)
+            if isinstance(path, BNode):
+                _copy_cbd(report, path, paths)
+            results.append(
+                Result(
+                    focus=report.value(node, SH.focusNode),  # type: ignore[arg-type]
+                    severity=report.value(node, SH.resultSeverity) or SH.Violation,  # type: ignore[arg-type]
+                    shape=report.value(node, SH.sourceShape),  # type: ignore[arg-type]
+                    component=report.value(node, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+                    path=path,
+                    value=report.value(node, SH.value),
+                    messages=tuple(sorted(report.objects(node, SH.resultMessage), key=str)),  # type: ignore[arg-type]
+                    constraint=report.value(node, SH.sourceConstraint),
+                )
+            )
+        return cls(results=results, paths=paths, data=data or Graph(), shapes=shapes or Graph())
+
+    @property
+    def conforms(self) -> bool:
+        """SHACL's `sh:conforms`: true only when there is no result at all, of any severity."""
+        return not self.results
+
+    def count(self, severity: URIRef) -> int:
+        """How many results have this severity."""
+        return sum(1 for r in self.results if r.severity == severity)
+
+    @property
+    def violations(self) -> int:
+        """How many results are violations (what the exit code is about)."""
+        return self.count(SH.Violation)
+
+    def counts(self) -> dict[str, int]:
+        """Results per severity, by English severity name."""
+        return {SEVERITY_NAMES[s]["en"]: self.count(s) for s in SEVERITIES}
+
+    def groups(self, lang: str = "en") -> list[Group]:
+        """Results grouped by severity × shape × constraint × path × message, worst and largest first."""
+        groups: dict[tuple, Group] = {}
+        for result in self.results:
+            message = self.message(result, lang)
+            key = (result.severity, result.shape, result.component, self.path_text(result.path), message)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(
+                    result.severity, result.shape, result.component, result.path, message
+                )
+            group.results.append(result)
+        for group in groups.values():
+            group.results.sort(key=lambda r: (self.code(r.focus), str(r.focus), str(r.value)))
+        return sorted(
+            groups.values(),
+            key=lambda g: (
+                _severity_rank(g.severity),
+                -len(g.results),
+                self.shape_name(g.shape, "en"),
+                g.message,
+            ),
+        )
+
+    # --- naming -----------------------------------------------------------------------------------
+
+    def message(self, result: Result, lang: str) -> str:
+        """The result's message in `lang`, else English, else any."""
+        return _pick(result.messages, lang) or self.component_name(result.component)
+
+    def label(self, node: Node | None, lang: str) -> str:
+        """A human name for a node of the data: its prefLabel (or title, label) in `lang` if there is one."""
+        if node is None:
+            return ""
+        if isinstance(node, Literal):
+            return str(node)
+        for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+            found = _pick(tuple(self.data.objects(node, prop)), lang)
+            if found:
+                return found
+        return ""
+
+    def code(self, node: Node | None) -> str:
+        """The official codes (`skos:notation`) of a node, joined."""
+        if node is None:
+            return ""
+        return ", ".join(sorted(str(n) for n in self.data.objects(node, SKOS.notation)))
+
+    def shape_name(self, shape: Node, lang: str) -> str:
+        """The shape's `sh:name` in `lang`, else its compact IRI."""
+        return _pick(tuple(self.shapes.objects(shape, SH.name)), lang) or self.compact(shape)
+
+    def shape_description(self, shape: Node, lang: str) -> str:
+        """The shape's `sh:description` in `lang` (may be empty)."""
+        return _pick(tuple(self.shapes.objects(shape, SH.description)), lang)
+
+    def component_name(self, component: Node) -> str:
+        """A constraint component's short name (`MinCount`, `SPARQL`)."""
+        text = str(component).rsplit("#", 1)[-1]
+        return text.removesuffix("ConstraintComponent")
+
+    def compact(self, node: Node | None) -> str:
+        """A node written compactly: `tp:`/`id:` prefixed name, `_:b0`, or a literal's text."""
+        if node is None:
+            return ""
+        if isinstance(node, URIRef):
+            return _compact_iri(str(node))
+        if isinstance(node, Literal):
+            return str(node)
+        return node.n3()
+
+    def path_text(self, path: Node | None) -> str:
+        """A property path in SPARQL syntax (`^tp:indicator`, `tp:a|tp:b`, `tp:a/tp:b`)."""
+        if path is None:
+            return ""
+        if isinstance(path, URIRef):
+            return self.compact(path)
+        graphs = (self.paths, self.shapes)
+        for graph in graphs:
+            if (path, None, None) in graph:
+                return _path_text(graph, path, self.compact)
+        return path.n3()
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def to_graph(self) -> Graph:
+        """The standard `sh:ValidationReport` graph of this report."""
+        graph = Graph()
+        for prefix, ns in self.data.namespaces():
+            graph.bind(prefix, ns, override=False)
+        graph.bind("sh", SH)
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        for result in self.results:
+            node = BNode()
+            graph.add((report, SH.result, node))
+            graph.add((node, RDF.type, SH.ValidationResult))
+            graph.add((node, SH.focusNode, result.focus))
+            graph.add((node, SH.resultSeverity, result.severity))
+            graph.add((node, SH.sourceShape, result.shape))
+            graph.add((node, SH.sourceConstraintComponent, result.component))
+            if result.path is not None:
+                graph.add((node, SH.resultPath, result.path))
+                if isinstance(result.path, BNode):
+                    _copy_cbd(
+                        self.paths if (result.path, None, None) in self.paths else self.shapes,
+                        result.path,
+                        graph,
+                    )
+            if result.value is not None:
+                graph.add((node, SH.value, result.value))
+            if result.constraint is not None:
+                graph.add((node, SH.sourceConstraint, result.constraint))
+            for message in result.messages:
+                graph.add((node, SH.resultMessage, message))
+        return graph
+
+
+# Prefixes for compact names in reports; the longest matching namespace wins (`id:` is the catch-all).
+PREFIXES = {
+    "id": ID_BASE,
+    "tp": "https://w3id.org/thaiplan/ontology#",
+    "tpsh": "https://w3id.org/thaiplan/shapes#",
+    "sh": str(SH),
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "dcterms": str(DCTERMS),
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _compact_iri(iri: str) -> str:
+    """`tp:Goal`, `id:goal/CR02G01`: an IRI under a known namespace, prefixed; others as they are."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"
+
+
+def _severity_rank(severity: Node) -> int:
+    """Violations first, then warnings, infos, and anything else."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def _pick(literals: tuple[Node, ...], lang: str) -> str:
+    """The literal in `lang`, else English, else untagged, else any; empty when there is none."""
+    texts = [lit for lit in literals if isinstance(lit, Literal)]
+    for wanted in (lang, "en", None):
+        for lit in texts:
+            if lit.language == wanted:
+                return str(lit)
+    return str(texts[0]) if texts else ""
+
+
+def _copy_cbd(source: Graph, node: Node, target: Graph) -> None:
+    """Copy a blank node's concise bounded description (its triples, recursively through blank nodes)."""
+    for p, o in source.predicate_objects(node):
+        if (node, p, o) in target:
+            continue
+        target.add((node, p, o))
+        if isinstance(o, BNode):
+            _copy_cbd(source, o, target)
+
+
+def _path_text(graph: Graph, path: Node, compact) -> str:
+    """Render a SHACL property path node as SPARQL path syntax."""
+    if isinstance(path, URIRef):
+        return compact(path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(graph, inverse, compact)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path_text(graph, p, compact) for p in Collection(graph, alternatives)) + ")"
+    for prop, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, prop)
+        if inner is not None:
+            return _path_text(graph, inner, compact) + suffix
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(_path_text(graph, p, compact) for p in Collection(graph, path))
+    return path.n3()
+
+
+# --- renderings -----------------------------------------------------------------------------------------
+
+
+def render(report: Report, fmt: str, lang: str = "en", link_base: str = "") -> str:
+    """Render a report in one of FORMATS."""
+    renderers = {
+        "text": lambda: render_text(report, lang),
+        "turtle": lambda: render_turtle(report),
+        "json": lambda: render_json(report, lang),
+        "csv": lambda: render_csv(report, lang),
+        "html": lambda: render_html(report, lang, link_base),
+    }
+    return renderers[fmt]()
+
+
+def render_turtle(report: Report) -> str:
+    """The standard `sh:ValidationReport` in Turtle."""
+    return report.to_graph().serialize(format="turtle")
+
+
+def render_text(report: Report, lang: str = "en") -> str:
+    """A terminal-readable report: counts, then each group with its focus nodes."""
+    lines = [word("title", lang), _counts_line(report, lang)]
+    if report.violations == 0:
+        lines.append(word("no_violation", lang))
+    for group in report.groups(lang):
+        severity = SEVERITY_NAMES.get(group.severity, {}).get(lang, report.compact(group.severity))
+        where = " · ".join(
+            part for part in (report.component_name(group.component), report.path_text(group.path)) if part
+        )
+        lines.append("")
+        lines.append(
+            f"[{severity}] {report.shape_name(group.shape, lang)} ({report.compact(group.shape)}) "
+            f"· {where} — {len(group.results)}"
+        )
+        lines.append(f"  {group.message}")
+        for result in group.results:
+            lines.append("    " + _focus_text(report, result, lang))
+    return "\n".join(lines) + "\n"
+
+
+def _counts_line(report: Report, lang: str) -> str:
+    """`Violation 0 · Warning 12 · Info 3` in the reader's language."""
+    return " · ".join(f"{SEVERITY_NAMES[s][lang]} {report.count(s)}" for s in SEVERITIES)
+
+
+def _focus_text(report: Report, result: Result, lang: str) -> str:
+    """One focus node on one line: IRI, code, label and the offending value when it differs."""
+    parts = [report.compact(result.focus)]
+    code = report.code(result.focus)
+    if code:
+        parts.append(f"[{code}]")
+    label = report.label(result.focus, lang)
+    if label:
+        parts.append(label)
+    if result.value is not None and result.value != result.focus:
+        parts.append(f"= {report.compact(result.value)}")
+    return " ".join(parts)
+
+
+def _rows(report: Report, lang: str) -> Iterator[dict[str, str]]:
+    """One flat record per result, for JSON and CSV."""
+    for group in report.groups(lang):
+        for result in group.results:
+            yield {
+                "severity": SEVERITY_NAMES.get(result.severity, {}).get("en", str(result.severity)),
+                "shape": str(result.shape),
+                "shapeName": report.shape_name(result.shape, lang),
+                "constraint": report.component_name(result.component),
+                "path": report.path_text(result.path),
+                "focusNode": str(result.focus),
+                "code": report.code(result.focus),
+                "label": report.label(result.focus, lang),
+                "value": "" if result.value is None else str(result.value),
+                "message": group.message,
+            }
+
+
+def render_json(report: Report, lang: str = "en") -> str:
+    """The report as JSON: conformance, counts, groups and one record per result."""
+    doc = {
+        "conforms": report.conforms,
+        "violations": report.violations,
+        "counts": report.counts(),
+        "lang": lang,
+        "groups": [
+            {
+                "severity": SEVERITY_NAMES.get(g.severity, {}).get("en", str(g.severity)),
+                "shape": str(g.shape),
+                "shapeName": report.shape_name(g.shape, lang),
+                "constraint": report.component_name(g.component),
+                "path": report.path_text(g.path),
+                "message": g.message,
+                "count": len(g.results),
+            }
+            for g in report.groups(lang)
+        ],
+        "results": list(_rows(report, lang)),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(report: Report, lang: str = "en") -> str:
+    """One CSV row per result, with a header row."""
+    out = io.StringIO()
+    fields = [
+        "severity",
+        "shape",
+        "shapeName",
+        "constraint",
+        "path",
+        "focusNode",
+        "code",
+        "label",
+        "value",
+        "message",
+    ]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in _rows(report, lang):
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def link_for(node: Node, link_base: str = "", id_base: str = ID_BASE) -> str | None:
+    """The server page of an instance IRI (`…/id/X` → `<link_base>/id/X`), None for other nodes."""
+    if isinstance(node, URIRef) and str(node).startswith(id_base):
+        return f"{link_base.rstrip('/')}/id/{str(node)[len(id_base) :]}"
+    return None
+
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans Thai","TH Sarabun New",sans-serif;margin:1.5rem;color:#1b1b1b;
+line-height:1.45}
+h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
+td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.counts{display:flex;gap:1rem;margin:1rem 0}.count{padding:.5rem 1rem;border-radius:.4rem;font-weight:600}
+.Violation{background:#fde2e1;color:#8a1c1c}.Warning{background:#fff3cd;color:#6b4f00}
+.Info{background:#e2effd;color:#1c4a8a}
+details{border:1px solid #ddd;border-radius:.4rem;margin:.4rem 0;padding:.3rem .6rem}
+summary{cursor:pointer}.sev{padding:0 .4rem;border-radius:.3rem;font-size:.85em}
+.muted{color:#555;font-size:.9em}
+code{font-size:.9em}
+"""
+
+
+def render_html(report: Report, lang: str = "en", link_base: str = "", id_base: str = ID_BASE) -> str:
+    """A self-contained HTML page for stewards: counts first, then collapsible groups of focus nodes."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(word('title', lang))}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(word('title', lang))}</h1>",
+        '<div class="counts">',
+    ]
+    for severity in SEVERITIES:
+        name = SEVERITY_NAMES[severity]["en"]
+        parts.append(
+            f'<div class="count {name}">{e(SEVERITY_NAMES[severity][lang])}: {report.count(severity)}</div>'
+        )
+    parts.append("</div>")
+    if report.violations == 0:
+        parts.append(f"<p>{e(word('no_violation', lang))}</p>")
+    for group in report.groups(lang):
+        parts.append(_html_group(report, group, lang, link_base, id_base))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts.append(f'<p class="muted">{e(word("generated", lang))}: {e(stamp)}</p></body></html>')
+    return "\n".join(parts) + "\n"
+
+
+def _html_group(report: Report, group: Group, lang: str, link_base: str, id_base: str) -> str:
+    """One `<details>` block: the group's summary line and a table of its focus nodes."""
+    e = html.escape
+    sev = SEVERITY_NAMES.get(group.severity, {"en": "Other", lang: "Other"})
+    description = report.shape_description(group.shape, lang)
+    rows = []
+    for result in group.results:
+        shown = result.value not in (None, result.focus)
+        value = _html_node(report, result.value, link_base, id_base) if shown else ""  # type: ignore[arg-type]
+        rows.append(
+            "<tr>"
+            f"<td>{_html_node(report, result.focus, link_base, id_base)}</td>"
+            f"<td>{e(report.code(result.focus))}</td>"
+            f"<td>{e(report.label(result.focus, lang))}</td>"
+            f"<td>{value}</td>"
+            f"<td>{e(report.message(result, lang))}</td>"
+            "</tr>"
+        )
+    path = report.path_text(group.path)
+    return (
+        "<details><summary>"
+        f'<span class="sev {e(sev["en"])}">{e(sev.get(lang, sev["en"]))}</span> '
+        f"<strong>{e(report.shape_name(group.shape, lang))}</strong> "
+        f"<code>{e(report.component_name(group.component))}</code> "
+        + (f"<code>{e(path)}</code> " if path else "")
+        + f"— {e(group.message)} <strong>({len(group.results)})</strong></summary>"
+        + (f'<p class="muted">{e(description)}</p>' if description else "")
+        + f'<p class="muted">{e(word("shape", lang))}: <code>{e(report.compact(group.shape))}</code></p>'
+        "<table><thead><tr>"
+        f"<th>{e(word('focus', lang))}</th><th>{e(word('code', lang))}</th><th>{e(word('label', lang))}</th>"
+        f"<th>{e(word('value', lang))}</th><th>{e(word('message', lang))}</th>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>"
+    )
+
+
+def _html_node(report: Report, node: Node, link_base: str, id_base: str) -> str:
+    """A node as escaped text, linked to its server page when it is an instance IRI."""
+    text = html.escape(report.compact(node))
+    href = link_for(node, link_base, id_base)
+    if href is None:
+        return f"<code>{text}</code>"
+    return f'<a href="{html.escape(href, quote=True)}"><code>{text}</code></a>'

@@ -1,0 +1,375 @@
+"""Validate RDF data against the thaiplan shapes: core SHACL with pySHACL, SHACL-SPARQL on pyoxigraph.
+
+Why two engines: pySHACL runs core constraints fast on an rdflib graph, but SHACL-SPARQL constraints on
+rdflib's own SPARQL engine are slow (38 s for one constraint on 80k triples, measured for issue 4). So
+the shapes graph is split: the `sh:sparql` constraints are taken out of what pySHACL sees, run on an
+in-memory pyoxigraph store loaded with the same data (plus the ontology and the level vocabulary), and
+their rows become `sh:ValidationResult`s of the same report, exactly as a SHACL-SPARQL engine would
+produce them (`sh:sourceConstraintComponent sh:SPARQLConstraintComponent`, `sh:sourceShape`,
+`sh:sourceConstraint`, messages with `{?var}` substituted).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+import xml.sax
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+from rdflib.util import guess_format
+from thaiplan.ontology import ontology_path
+from thaiplan.shapes import input_guard
+from thaiplan.shapes.report import Report, Result
+
+from thaiplan.errors import InputError, ThaiplanError
+
+SHAPES_DIR = Path(__file__).resolve().parent
+SPARQL_DIR = SHAPES_DIR / "sparql"
+SHAPE_FILES = ("common.ttl", "plans.ttl", "indicators.ttl", "agencies.ttl", "provenance.ttl")
+LEVELS_FILE = SHAPES_DIR / "levels.ttl"
+TPSH = Namespace("https://w3id.org/thaiplan/shapes#")
+
+# Formats a quad syntax may carry: their named graphs are merged into one graph before validation.
+_QUAD_FORMATS = {"trig", "nquads", "trix", "json-ld", "hext"}
+# Line-based formats whose parser errors carry no line number: the bad line is found by re-reading.
+_LINE_FORMATS = {"nt", "nt11", "ntriples", "nquads"}
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+
+def project_files() -> list[Path]:
+    """The curated files the build reads (sources description and graph/data), without the ontology."""
+    from thaiplan.graph.inputs import ONTOLOGY_GRAPH, build_inputs
+
+    return [item.path for item in build_inputs() if item.graph != ONTOLOGY_GRAPH]
+
+
+def read_rdf(paths: Iterable[Path]) -> Graph:
+    """Parse RDF files (format guessed from the extension) into one graph; bad input is an InputError."""
+    merged = Graph()
+    for path in paths:
+        for triple in _parse_one(Path(path)):
+            merged.add(triple)
+    _bind_prefixes(merged)
+    return merged
+
+
+def _parse_one(path: Path) -> Graph | Dataset:
+    """Parse one file, turning any failure into a message with the file and, when known, the line."""
+    fmt = guess_format(str(path)) or ("turtle" if path.suffix == "" else None)
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format (extension {path.suffix!r})")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    input_guard.check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context (issue 8)
+    target: Graph | Dataset = Dataset() if fmt in _QUAD_FORMATS else Graph()
+    try:
+        with warnings.catch_warnings():
+            # rdflib's own Dataset.parse calls its deprecated default_context: not ours to fix.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            target.parse(str(path), format=fmt)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except Exception as exc:  # any parser failure on untrusted input is a message, never a traceback
+        raise InputError(_parse_message(path, fmt, exc)) from exc
+    if isinstance(target, Dataset):
+        flat = Graph()
+        for s, p, o, _ in target.quads():
+            flat.add((s, p, o))
+        return flat
+    return target
+
+
+def _parse_message(path: Path, fmt: str, exc: BaseException) -> str:
+    """Say where a parse failed: `file:line: bad <format>: why`, line taken from the parser's error."""
+    line = _error_line(exc) or (_first_bad_line(path, fmt) if fmt in _LINE_FORMATS else None)
+    why = _error_reason(exc)
+    where = f"{path}:{line}" if line else f"{path}"
+    return f"{where}: bad {fmt}: {why}"
+
+
+def _first_bad_line(path: Path, fmt: str) -> int | None:
+    """The first line a line-based format (N-Triples, N-Quads) cannot parse on its own."""
+    parser_graph = Dataset() if fmt == "nquads" else Graph()
+    with open(path, encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    parser_graph.parse(data=line, format=fmt)
+            except Exception:
+                return number
+    return None
+
+
+def _error_line(exc: BaseException) -> int | None:
+    """The 1-based line of a parser error, from whichever attribute that parser uses."""
+    if isinstance(exc, BadSyntax):
+        return exc.lines + 1
+    if isinstance(exc, xml.sax.SAXParseException):
+        return exc.getLineNumber()
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.lineno
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return exc.lineno
+    match = re.search(r"\bline (\d+)", str(exc))
+    return int(match.group(1)) if match else None
+
+
+def _error_reason(exc: BaseException) -> str:
+    """A one-line reason for a parse error, without the parser's multi-line context dump."""
+    if isinstance(exc, BadSyntax):
+        return exc._why  # the bare reason; str(exc) repeats the whole offending line
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def read_store(store_dir: Path) -> Graph:
+    """The curated data of a built store (every named graph but the ontology and inferred closures)."""
+    from thaiplan.graph.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
+    from thaiplan.graph.store import open_read_only
+
+    store = open_read_only(Path(store_dir))
+    skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}
+    merged = Graph()
+    for name in store.named_graphs():
+        if isinstance(name, ox.NamedNode) and name.value in skip:
+            continue
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        merged.parse(data=data.decode("utf-8"), format="nt")
+    _bind_prefixes(merged)
+    return merged
+
+
+def _bind_prefixes(graph: Graph) -> None:
+    """Bind the project's prefixes so reports show `tp:`, `id:` and `tpsh:` names."""
+    graph.bind("tp", "https://w3id.org/thaiplan/ontology#")
+    graph.bind("id", "https://w3id.org/thaiplan/id/")
+    graph.bind("tpsh", str(TPSH))
+    graph.bind("sh", str(SH))
+
+
+# --- shapes ---------------------------------------------------------------------------------------------
+
+
+@cache
+def _shapes_cached() -> Graph:
+    """Parse the shapes files once per process (they ship with the package and do not change)."""
+    graph = Graph()
+    for name in SHAPE_FILES:
+        graph.parse(SHAPES_DIR / name, format="turtle")
+    for constraint, file_name in list(graph.subject_objects(TPSH.selectFile)):
+        query_path = SPARQL_DIR / str(file_name)
+        if not query_path.is_file():
+            raise ThaiplanError(f"shape constraint {constraint} names a missing query {query_path}")
+        graph.add((constraint, SH.select, Literal(query_path.read_text(encoding="utf-8"))))
+    _bind_prefixes(graph)
+    return graph
+
+
+def load_shapes() -> Graph:
+    """The thaiplan shapes as one standard SHACL(-SPARQL) graph, each query copied into `sh:select`."""
+    copy = Graph()
+    copy += _shapes_cached()
+    _bind_prefixes(copy)
+    return copy
+
+
+def core_shapes(shapes: Graph) -> Graph:
+    """The shapes without their SPARQL constraints: what pySHACL runs."""
+    core = Graph()
+    for triple in shapes:
+        if triple[1] != SH.sparql:
+            core.add(triple)
+    return core
+
+
+@cache
+def load_ontology() -> Graph:
+    """The thaiplan ontology (parsed once per process; callers must not modify it)."""
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    return graph
+
+
+@dataclass(frozen=True)
+class SparqlCheck:
+    """One SPARQL-based constraint of one shape, ready to run."""
+
+    shape: Node
+    constraint: Node
+    query: str
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+
+def sparql_checks(shapes: Graph) -> list[SparqlCheck]:
+    """Every active `sh:sparql` constraint of every active shape, in a stable order."""
+    checks = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        if _deactivated(shapes, shape) or _deactivated(shapes, constraint):
+            continue
+        query = shapes.value(constraint, SH.select)
+        if query is None:
+            raise ThaiplanError(f"SPARQL constraint {constraint} of {shape} has no sh:select")
+        # Sorted as Report.from_graph sorts them, so a report read back from Turtle equals the fresh one
+        # whatever order rdflib yields the literals in (it varies with the hash seed).
+        found = list(shapes.objects(constraint, SH.message)) or list(shapes.objects(shape, SH.message))
+        messages = tuple(sorted(found, key=str))
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        checks.append(SparqlCheck(shape, constraint, str(query), severity, messages))  # type: ignore[arg-type]
+    return sorted(checks, key=lambda c: (str(c.shape), str(c.constraint)))
+
+
+def _deactivated(shapes: Graph, node: Node) -> bool:
+    """True when a shape or constraint says `sh:deactivated true`."""
+    return any(o.toPython() is True for o in shapes.objects(node, SH.deactivated) if isinstance(o, Literal))
+
+
+# --- running --------------------------------------------------------------------------------------------
+
+
+def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> Report:
+    """Validate `data` (curated triples, no ontology) and return one report of both engines' results."""
+    shapes = load_shapes() if shapes is None else shapes
+    ontology = load_ontology() if ontology is None else ontology
+    subjects = set(data.subjects())
+    core = _run_core(data, core_shapes(shapes), ontology)
+    sparql = run_sparql_checks(data, shapes, ontology)
+    # The ontology is mixed into the data graph for inference; its own terms are not what we validate.
+    results = [r for r in core.results + sparql if r.focus in subjects]
+    return Report(results=results, paths=core.paths, data=data, shapes=shapes)
+
+
+def _run_core(data: Graph, core: Graph, ontology: Graph) -> Report:
+    """Run pySHACL's core constraints with the ontology as `ont_graph` and RDFS inference."""
+    _, report_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=core,
+        ont_graph=ontology,
+        inference="rdfs",
+        abort_on_first=False,
+        allow_warnings=False,
+        meta_shacl=False,
+        advanced=False,
+        debug=False,
+    )
+    return Report.from_graph(report_graph, data=data, shapes=core)
+
+
+def run_sparql_checks(data: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
+    """Run every SPARQL constraint on an in-memory pyoxigraph store holding data, ontology and levels."""
+    checks = sparql_checks(shapes)
+    if not checks:
+        return []
+    store = ox.Store()
+    for graph in (data, ontology, _levels()):
+        try:
+            store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        except MemoryError as exc:  # pyoxigraph caps one term at 16 MiB and says so as a MemoryError
+            raise InputError(f"too large to check: {exc} (a literal or IRI over 16 MiB?)") from exc
+    full = Graph()
+    full += data
+    full += ontology
+    results: list[Result] = []
+    for check in checks:
+        focus = focus_nodes(shapes, check.shape, full)
+        results.extend(_run_check(store, check, focus, data))
+    return results
+
+
+@cache
+def _levels() -> Graph:
+    """The plan-level vocabulary the supports checks read."""
+    graph = Graph()
+    graph.parse(LEVELS_FILE, format="turtle")
+    return graph
+
+
+def focus_nodes(shapes: Graph, shape: Node, graph: Graph) -> set[Node]:
+    """The focus nodes of a shape's targets in `graph` (SHACL 2.1.3, with rdfs:subClassOf closure)."""
+    nodes: set[Node] = set(shapes.objects(shape, SH.targetNode))
+    for cls in shapes.objects(shape, SH.targetClass):
+        for sub in graph.transitive_subjects(RDFS.subClassOf, cls):
+            nodes.update(graph.subjects(RDF.type, sub))
+    for prop in shapes.objects(shape, SH.targetSubjectsOf):
+        nodes.update(graph.subjects(prop, None))
+    for prop in shapes.objects(shape, SH.targetObjectsOf):
+        nodes.update(graph.objects(None, prop))
+    return nodes
+
+
+def _run_check(store: ox.Store, check: SparqlCheck, focus: set[Node], data: Graph) -> list[Result]:
+    """Run one constraint's query once over all nodes and keep the rows whose `this` is a focus node."""
+    try:
+        solutions = store.query(check.query)
+    except SyntaxError as exc:
+        raise ThaiplanError(f"the query of {check.constraint} is not valid SPARQL: {exc}") from exc
+    variables = [v.value for v in solutions.variables]
+    seen: set[Result] = set()
+    results = []
+    for row in solutions:
+        values = {name: _to_rdflib(row[name]) for name in variables if row[name] is not None}
+        this = values.get("this")
+        if this is None or this not in focus:
+            continue
+        path = values.get("path")
+        result = Result(
+            focus=this,
+            severity=check.severity,
+            shape=check.shape,
+            component=SH.SPARQLConstraintComponent,
+            path=path if isinstance(path, URIRef) else None,
+            value=values.get("value", this),
+            messages=tuple(_substitute(m, values, data) for m in check.messages),
+            constraint=check.constraint,
+        )
+        if result not in seen:
+            seen.add(result)
+            results.append(result)
+    return results
+
+
+def _to_rdflib(term: object) -> Node:
+    """Turn a pyoxigraph term into the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise ThaiplanError(f"unexpected term in a SPARQL result: {term!r}")
+
+
+def _substitute(message: Literal, values: dict[str, Node], data: Graph) -> Literal:
+    """Fill `{?var}` / `{$var}` in a message from a result row (SHACL 5.3.2), keeping its language."""
+
+    def fill(match: re.Match[str]) -> str:
+        term = values.get(match.group(1))
+        if term is None:
+            return match.group(0)
+        if isinstance(term, URIRef):
+            return term.n3(data.namespace_manager)
+        return str(term)
+
+    text = re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", fill, str(message))
+    return Literal(text, lang=message.language)
+
+
+def validate_files(paths: Sequence[Path] | None = None, store_dir: Path | None = None) -> Report:
+    """Validate the given files, a built store, or (neither given) the project's curated files."""
+    if store_dir is not None:
+        return validate(read_store(store_dir))
+    return validate(read_rdf(paths if paths else project_files()))
