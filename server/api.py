@@ -1,0 +1,134 @@
+"""`/api/queries`: the named queries of `queries/` as a web API, described by OpenAPI.
+
+`GET /api/queries` lists them, `GET /api/queries/openapi.json` describes them, and
+`GET /api/queries/<name>?param=value` runs one in a worker process with the parameters bound (never
+pasted), answering by content negotiation exactly like `/sparql` (Accept or `format=`: SPARQL JSON,
+SPARQL XML, CSV, TSV). Errors are JSON: 404 for an unknown name or a parameter that names nothing,
+400 naming the parameter that is missing or malformed, 300 with the candidates when it is ambiguous.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from thaiplan.queries import registry
+from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
+from thaiplan.queries.openapi import openapi_spec
+from thaiplan.server import negotiation
+from thaiplan.server.named import QueryFailed, named_reply
+
+bp = Blueprint("api", __name__, url_prefix="/api/queries")
+# Query-string names the server reads itself; a named query cannot declare them as parameters.
+RESERVED = ("format", "lang")
+
+
+@bp.after_request
+def open_to_other_sites(response: Response) -> Response:
+    """The API is public, read-only and sends no credentials: any web page may call it (as /sparql)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept"
+    response.vary.add("Accept")
+    return response
+
+
+def error(status: int, message: str, **extra: Any) -> Response:
+    """A JSON error body (`error`, and `parameter` / `candidates` when they apply)."""
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    return response
+
+
+def public_base() -> str:
+    """The server's public base URL (configured, else as the client reached it)."""
+    configured = current_app.config["THAIPLAN"].public_url
+    return configured.rstrip("/") if configured else request.host_url.rstrip("/")
+
+
+def describe(q: registry.NamedQuery) -> dict[str, Any]:
+    """One named query as the listing shows it."""
+    return {
+        "name": q.name,
+        "summary": q.summary,
+        "description": q.description,
+        "tags": list(q.tags),
+        "url": public_base() + url_for("api.run", name=q.name),
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "description": p.description,
+                "example": p.example,
+                **({"default": p.default} if p.default is not None else {}),
+                **({"class": p.class_iri} if p.class_iri else {}),
+            }
+            for p in q.params
+        ],
+    }
+
+
+@bp.route("", methods=["GET"])
+def index() -> Response:
+    """The list of named queries with their parameters, and where the OpenAPI description is."""
+    return jsonify(
+        {
+            "openapi": public_base() + url_for("api.openapi"),
+            "queries": [describe(q) for q in registry.list_queries()],
+        }
+    )
+
+
+@bp.route("/openapi.json", methods=["GET"])
+def openapi() -> Response:
+    """The OpenAPI 3 description of the named queries."""
+    return jsonify(openapi_spec(public_base()))
+
+
+def query_params() -> dict[str, str | list[str]]:
+    """The query string as parameters: blank values are absent, a repeated name stays a list (an error)."""
+    params: dict[str, str | list[str]] = {}
+    for key in request.args:
+        if key in RESERVED:
+            continue
+        given = [v for v in request.args.getlist(key) if v.strip()]
+        if given:
+            params[key] = given[0] if len(given) == 1 else given
+    return params
+
+
+@bp.route("/<name>", methods=["GET", "OPTIONS"])
+def run(name: str) -> Response:
+    """Run the named query `name` with the query-string parameters; the result in the negotiated format."""
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    try:
+        query = registry.get(name)
+    except UnknownQuery as exc:
+        return error(404, str(exc), known=[q.name for q in registry.list_queries()])
+    try:
+        formats = negotiation.negotiate(request.headers.get("Accept"), request.args.get("format"))
+    except negotiation.UnknownFormat as exc:
+        names = ", ".join(negotiation.all_format_names())
+        return error(400, f"unknown format {str(exc)!r}: use one of {names}", parameter="format")
+    params = query_params()
+    try:
+        reply = named_reply(query.name, params, formats)
+    except AmbiguousParameter as exc:
+        return error(300, str(exc), parameter=exc.param, candidates=exc.candidates)
+    except UnresolvedParameter as exc:
+        return error(404, str(exc), parameter=exc.param)
+    except ParameterError as exc:
+        return error(400, str(exc), parameter=exc.param)
+    except QueryFailed as exc:
+        response = error(exc.status, str(exc))
+        if exc.status == 503:
+            response.headers["Retry-After"] = "5"
+        return response
+    response = Response(
+        reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
+    )
+    if reply.status == 200:
+        response.headers["Cache-Control"] = "no-store"
+    return response

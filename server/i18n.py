@@ -1,0 +1,206 @@
+"""The pages' interface language (Thai or English), its strings, labels and years.
+
+The interface language is the reader's choice, independent of the language of the data: `?lang=th|en`
+sets it (and a cookie keeps it), else the cookie, else the browser's Accept-Language. Labels are shown in
+the interface language when the graph has one, else in the other. Years are Buddhist Era in Thai
+(พ.ศ. 2567) and Common Era in English (2024).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+LANGS = ("th", "en")
+COOKIE = "lang"
+BE_OFFSET = 543
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (Thai, English)
+    "site": ("แผนยุทธศาสตร์ภาครัฐไทย", "Thai public-sector plans"),
+    "home": ("หน้าแรก", "Home"),
+    "search": ("ค้นหา", "Search"),
+    "search_placeholder": ("คำ รหัส หรือชื่อย่อ เช่น ยืนยันตัวตน, BR0201, ก.พ.ร.", "Words, a code or an abbreviation"),
+    "gaps": ("สิ่งที่ยังขาด", "Gaps"),
+    "validation": ("รายงานการตรวจสอบข้อมูล", "Validation report"),
+    "ontology": ("คำศัพท์ (ออนโทโลยี)", "Ontology"),
+    "api": ("API คำค้นสำเร็จรูป", "Named queries API"),
+    "sparql": ("SPARQL", "SPARQL"),
+    "switch_lang": ("English", "ภาษาไทย"),
+    "home_title": ("ลำดับชั้นของแผน จากยุทธศาสตร์ชาติ", "The plan hierarchy, from the National Strategy down"),
+    "home_lead": (
+        "แผน ยุทธศาสตร์ เป้าหมาย กลยุทธ์ แนวทาง กิจกรรมปฏิรูป และโครงการ ที่สนับสนุนยุทธศาสตร์ชาติ "
+        "เลือกรายการเพื่อดูรายละเอียดหรือเส้นทางการสนับสนุน",
+        "Plans, strategies, goals, tactics, guidelines, reform activities and projects that support the "
+        "National Strategy. Choose an item to see its details or trace what it supports.",
+    ),
+    "trace": ("เส้นทางการสนับสนุน", "Trace"),
+    "trace_title": ("เส้นทางการสนับสนุนของ", "Trace of"),
+    "supports": ("สิ่งที่สนับสนุน (ขึ้นไปถึงยุทธศาสตร์ชาติ)", "What it supports (up to the National Strategy)"),
+    "supported_by": (
+        "สิ่งที่สนับสนุนรายการนี้ (ลงไปถึงกิจกรรมและโครงการ)",
+        "What supports it (down to activities and projects)",
+    ),
+    "diagram": ("แผนภาพ", "Diagram"),
+    "table": ("ตาราง", "Table"),
+    "depth": ("ระดับ", "Steps"),
+    "item": ("รายการ", "Item"),
+    "type": ("ประเภท", "Type"),
+    "code": ("รหัส", "Code"),
+    "via": ("ผ่าน", "Via"),
+    "relation": ("ความสัมพันธ์", "Link"),
+    "agencies": ("หน่วยงานรับผิดชอบ", "Responsible agencies"),
+    "agency": ("หน่วยงาน", "Agency"),
+    "role_lead": ("หน่วยงานหลัก", "lead"),
+    "role_co-responsible": ("หน่วยงานร่วม", "co-responsible"),
+    "role_responsible": ("หน่วยงานรับผิดชอบ", "responsible"),
+    "rel_supports": ("สนับสนุน", "supports"),
+    "rel_partOf": ("เป็นส่วนหนึ่งของ", "part of"),
+    "nothing": ("ไม่มี", "None"),
+    "portfolio": ("งานที่รับผิดชอบ จำแนกตามแผน", "What it leads or shares, by plan"),
+    "parents": ("สังกัด", "Part of (parent organizations)"),
+    "subs": ("หน่วยงานในสังกัด", "Sub-organizations"),
+    "role": ("บทบาท", "Role"),
+    "no_plan": ("ไม่ระบุแผน", "No plan"),
+    "indicator": ("ตัวชี้วัด", "Indicator"),
+    "indicator_title": ("ตัวชี้วัด: ค่าเป้าหมายและผลการดำเนินงาน", "Indicator: targets and observed values"),
+    "indicator_prompt": ("ชื่อหรือคำในชื่อตัวชี้วัด", "A word of the indicator's name"),
+    "year": ("ปี", "Year"),
+    "target": ("ค่าเป้าหมาย", "Target"),
+    "observed": ("ผลที่เกิดขึ้นจริง", "Observed"),
+    "status": ("สถานะ", "Status"),
+    "met": ("บรรลุเป้าหมาย", "Met"),
+    "met_yes": ("บรรลุ", "met"),
+    "met_no": ("ไม่บรรลุ", "not met"),
+    "met_unknown": ("ไม่อาจเทียบได้", "not comparable"),
+    "used_by": ("ใช้ในแผน/เป้าหมาย", "Used by (goal and plan)"),
+    "compare": ("เปรียบเทียบตัวชี้วัดเดียวกันในหลายแผน", "The same indicator across plans"),
+    "chart_note": ("เส้นประ: ค่าเป้าหมาย · เส้นทึบ: ผลที่เกิดขึ้นจริง", "Dashed: target · solid: observed"),
+    "no_numbers": ("ไม่มีค่าตัวเลขพอจะวาดกราฟ", "No numeric values to chart"),
+    "results_for": ("ผลการค้นหา", "Results for"),
+    "no_results": ("ไม่พบรายการที่ตรงกัน", "Nothing matches"),
+    "score": ("คะแนน", "Score"),
+    "match": ("ตรงกันที่", "Match"),
+    "gaps_title": ("สิ่งที่ยังขาด: รายการที่ควรเติมให้ครบ", "Gaps: the planner's to-do list"),
+    "gap_unsupported": (
+        "เป้าหมาย ยุทธศาสตร์ กลยุทธ์ ที่ยังไม่มีสิ่งใดสนับสนุน",
+        "Goals, strategies and tactics nothing supports",
+    ),
+    "gap_no-target": ("ตัวชี้วัดที่ไม่มีค่าเป้าหมาย", "Indicators without a target"),
+    "gap_no-observation": ("ตัวชี้วัดที่ไม่มีผลการดำเนินงาน", "Indicators without any observation"),
+    "gap_no-responsible-agency": (
+        "กิจกรรมและโครงการที่ไม่มีหน่วยงานรับผิดชอบ",
+        "Activities and projects without a responsible agency",
+    ),
+    "all_plans": ("ทุกแผน", "All plans"),
+    "plan": ("แผน", "Plan"),
+    "show": ("แสดง", "Show"),
+    "labels": ("ชื่อ", "Names"),
+    "properties": ("คุณสมบัติ", "Properties"),
+    "incoming": ("รายการที่อ้างถึง", "Referred to by"),
+    "provenance": ("ที่มา (ข้อความจากเอกสาร)", "Provenance (quoted from the source)"),
+    "source": ("เอกสารต้นทาง", "Source document"),
+    "path_up": ("เส้นทางขึ้นไปถึงยุทธศาสตร์ชาติ", "Path up to the National Strategy"),
+    "download": ("ดาวน์โหลดข้อมูล", "Download as"),
+    "open_trace": ("ดูเส้นทางการสนับสนุน", "Trace what it supports"),
+    "open_agency": ("ดูงานของหน่วยงาน", "Agency portfolio"),
+    "open_indicator": ("ดูกราฟตัวชี้วัด", "Indicator chart"),
+    "open_resource": ("ดูรายละเอียด", "Details"),
+    "choose": ("คำนี้ตรงกับหลายรายการ โปรดเลือก", "This names more than one entity; choose one"),
+    "not_found": ("ไม่พบ", "Not found"),
+    "not_found_msg": ("ไม่มีข้อมูลเกี่ยวกับ", "The graph says nothing about"),
+    "bad_request": ("คำขอไม่ถูกต้อง", "Bad request"),
+    "unavailable": ("ระบบไม่พร้อมให้บริการชั่วคราว", "Temporarily unavailable"),
+    "more": ("และอีก", "and"),
+    "items": ("รายการ", "more"),
+    "api_title": ("คำค้นสำเร็จรูป (Named queries)", "Named queries"),
+    "param": ("พารามิเตอร์", "Parameters"),
+    "required": ("จำเป็น", "required"),
+    "example": ("ตัวอย่าง", "Example"),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Choose the language for each request, keep a `?lang=` choice in a cookie, expose helpers."""
+    app.before_request(_choose)
+    app.after_request(_remember)
+    app.jinja_env.globals.update(t=t, ui_lang=ui_lang, label=label, year=year, lang_href=lang_href)
+
+
+def _choose() -> None:
+    """The request's interface language: ?lang=, else the cookie, else Accept-Language, else Thai."""
+    asked = request.args.get("lang", "")
+    if asked in LANGS:
+        g.ui_lang, g.ui_lang_asked = asked, True
+        return
+    cookie = request.cookies.get(COOKIE, "")
+    if cookie in LANGS:
+        g.ui_lang = cookie
+        return
+    g.ui_lang = request.accept_languages.best_match(LANGS, default="th") or "th"
+
+
+def _remember(response: Response) -> Response:
+    """Store an explicit choice so that it holds on the next pages."""
+    if g.get("ui_lang_asked"):
+        response.set_cookie(COOKIE, g.ui_lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.vary.add("Cookie")
+    elif response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def ui_lang() -> str:
+    """The interface language of this request."""
+    return g.get("ui_lang", "th")
+
+
+def t(key: str) -> str:
+    """The interface string `key` in the interface language."""
+    th, en = STRINGS[key]
+    return th if ui_lang() == "th" else en
+
+
+def label(th: Any = None, en: Any = None, fallback: str = "") -> str:
+    """The label in the interface language, else in the other one, else `fallback`."""
+    first, second = (th, en) if ui_lang() == "th" else (en, th)
+    for value in (first, second):
+        text = getattr(value, "value", value)
+        if text:
+            return str(text)
+    return fallback
+
+
+def other_label(th: Any = None, en: Any = None) -> str:
+    """The label in the other language, when it differs from the one `label` gives."""
+    first, second = (en, th) if ui_lang() == "th" else (th, en)
+    text = getattr(first, "value", first)
+    shown = getattr(second, "value", second)
+    return str(text) if text and text != shown else ""
+
+
+def year(be: Any) -> str:
+    """A year given in B.E.: `พ.ศ. 2567` in the Thai interface, `2024` in the English one."""
+    try:
+        value = int(str(getattr(be, "value", be)))
+    except ValueError:
+        return str(be)
+    return f"พ.ศ. {value}" if ui_lang() == "th" else str(value - BE_OFFSET)
+
+
+def short_year(be: Any) -> str:
+    """A year given in B.E. as a bare number in the interface's era (chart axes)."""
+    value = int(str(getattr(be, "value", be)))
+    return str(value) if ui_lang() == "th" else str(value - BE_OFFSET)
+
+
+def lang_href(lang: str, args: Mapping[str, str] | None = None) -> str:
+    """This page's URL with `lang` set (the switch link)."""
+    params = dict(request.args if args is None else args)
+    params["lang"] = lang
+    from urllib.parse import urlencode
+
+    return f"{request.path}?{urlencode(params)}"

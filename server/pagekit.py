@@ -1,0 +1,152 @@
+"""What every page shares: links to resources, names of types and terms, rendering, errors as pages."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+import rdflib
+from flask import Response, current_app, render_template, request, url_for
+from thaiplan.ontology import ontology_path
+from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
+from thaiplan.server import i18n
+from thaiplan.server.named import QueryFailed
+
+log = logging.getLogger(__name__)
+
+TP = "https://w3id.org/thaiplan/ontology#"
+ONTOLOGY = "https://w3id.org/thaiplan/ontology"
+# Names of the terms of the vocabularies the data reuses, where the ontology file does not give one.
+KNOWN_TERMS: dict[str, tuple[str, str]] = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("ประเภท", "type"),
+    "http://www.w3.org/2004/02/skos/core#prefLabel": ("ชื่อ", "preferred label"),
+    "http://www.w3.org/2004/02/skos/core#altLabel": ("ชื่ออื่น/ชื่อย่อ", "alternative label"),
+    "http://www.w3.org/2004/02/skos/core#notation": ("รหัส", "code"),
+    "http://www.w3.org/2004/02/skos/core#definition": ("นิยาม", "definition"),
+    "http://www.w3.org/2004/02/skos/core#inScheme": ("อยู่ในแผน", "in plan"),
+    "http://www.w3.org/2004/02/skos/core#scopeNote": ("หมายเหตุขอบเขต", "scope note"),
+    "http://www.w3.org/2004/02/skos/core#editorialNote": ("หมายเหตุบรรณาธิการ", "editorial note"),
+    "http://www.w3.org/2004/02/skos/core#closeMatch": ("ใกล้เคียงกับ", "close match"),
+    "http://www.w3.org/2004/02/skos/core#exactMatch": ("ตรงกับ", "exact match"),
+    "http://www.w3.org/2004/02/skos/core#topConceptOf": ("หัวข้อหลักของ", "top concept of"),
+    "http://www.w3.org/2000/01/rdf-schema#label": ("ป้ายชื่อ", "label"),
+    "http://www.w3.org/2000/01/rdf-schema#comment": ("คำอธิบาย", "comment"),
+    "http://www.w3.org/ns/prov#wasDerivedFrom": ("ได้มาจาก", "derived from"),
+    "http://www.w3.org/ns/prov#wasQuotedFrom": ("อ้างจาก", "quoted from"),
+    "http://www.w3.org/ns/org#subOrganizationOf": ("สังกัด", "sub-organization of"),
+    "http://purl.org/dc/terms/title": ("ชื่อเรื่อง", "title"),
+    "http://purl.org/dc/terms/description": ("คำอธิบาย", "description"),
+}
+
+
+@cache
+def ontology_labels() -> dict[str, tuple[str, str]]:
+    """Thai and English names of every ontology term, read once from the canonical Turtle."""
+    graph = rdflib.Graph().parse(ontology_path(), format="turtle")
+    names: dict[str, dict[str, str]] = {}
+    for pred in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
+        for s, _, o in graph.triples((None, pred, None)):
+            if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.Literal) and o.language in i18n.LANGS:
+                names.setdefault(str(s), {}).setdefault(o.language, str(o))
+    out = {k: (v.get("th", v.get("en", "")), v.get("en", v.get("th", ""))) for k, v in names.items()}
+    return {**KNOWN_TERMS, **out}
+
+
+def term_name(iri: Any) -> str:
+    """A type's or property's name in the interface language (a compact IRI when it has none)."""
+    text = str(getattr(iri, "value", iri) or "")
+    if not text:
+        return ""
+    names = ontology_labels().get(text)
+    if names:
+        return names[0] if i18n.ui_lang() == "th" else names[1]
+    return compact(text)
+
+
+def compact(iri: str) -> str:
+    """A short form of an IRI for display (`tp:Goal`, `id:goal/CR02G01`, the IRI itself otherwise)."""
+    base = current_app.config["THAIPLAN"].base_iri
+    for prefix, ns in (
+        ("tp:", TP),
+        ("id:", base),
+        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+        ("prov:", "http://www.w3.org/ns/prov#"),
+        ("org:", "http://www.w3.org/ns/org#"),
+        ("dcterms:", "http://purl.org/dc/terms/"),
+        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+        ("owl:", "http://www.w3.org/2002/07/owl#"),
+        ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
+    ):
+        if iri.startswith(ns):
+            return prefix + iri[len(ns) :]
+    return iri
+
+
+def href(iri: Any) -> str | None:
+    """The link a page gives an IRI: its resource page on this server, the ontology reference, or itself."""
+    text = str(getattr(iri, "value", iri) or "")
+    base = current_app.config["THAIPLAN"].base_iri
+    if text.startswith(base) and len(text) > len(base):
+        return url_for("resources.resource", path=text[len(base) :])
+    if text == ONTOLOGY or text.startswith(TP):
+        return url_for("resources.ontology") + ("#" + quote(text[len(TP) :]) if text.startswith(TP) else "")
+    if text.startswith(("http://", "https://")):
+        return text
+    return None
+
+
+def value(term: Any) -> str:
+    """The lexical value of a term (empty for None)."""
+    return "" if term is None else str(getattr(term, "value", term))
+
+
+def is_literal(term: Any) -> bool:
+    """True for an RDF literal."""
+    return isinstance(term, ox.Literal)
+
+
+def install(app: Any) -> None:
+    """Make the helpers global to the templates (macros imported without context see them too)."""
+    app.jinja_env.globals.update(
+        href=href, term_name=term_name, compact=compact, value=value, is_literal=is_literal
+    )
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """A rendered page with the shared helpers in its context."""
+    html = render_template(template, **context)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def error_page(status: int, title: str, message: str) -> Response:
+    """An error as a page in the pages' layout (never a traceback)."""
+    return page("page_error.html", status=status, status_code=status, title=title, message=message)
+
+
+def query_error_page(exc: Exception) -> Response:
+    """The page for a failure of a named query: 400, 404, 300 with the candidates, or 503."""
+    if isinstance(exc, AmbiguousParameter):
+        choices = []
+        for c in exc.candidates:
+            args = {**request.args.to_dict(), exc.param: c["iri"]}
+            choices.append({**c, "again": f"{request.path}?{urlencode(args)}"})
+        return page("choose.html", status=300, message=str(exc), candidates=choices)
+    if isinstance(exc, UnresolvedParameter):
+        return error_page(404, i18n.t("not_found"), str(exc))
+    if isinstance(exc, UnknownQuery):
+        return error_page(404, i18n.t("not_found"), str(exc))
+    if isinstance(exc, ParameterError):
+        return error_page(400, i18n.t("bad_request"), str(exc))
+    if isinstance(exc, QueryFailed):
+        if exc.status >= 500:
+            log.warning("page query failed: %s", exc)
+        title = i18n.t("unavailable") if exc.status >= 500 else i18n.t("bad_request")
+        return error_page(exc.status, title, str(exc))
+    raise exc
+
+
+PAGE_ERRORS = (ParameterError, UnknownQuery, QueryFailed)
