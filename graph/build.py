@@ -7,6 +7,7 @@ against its normalized source, materialize the transitive closures, count what w
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,9 +30,17 @@ def build(
     if data_dir is not None and not Path(data_dir).is_dir():
         raise InputError(f"data folder {data_dir} does not exist")
     inputs = build_inputs(data_dir)
-    with build_lock(config.store_dir), new_snapshot(config.store_dir) as (sid, path):
-        result = _fill(path, inputs)
-        result.snapshot_id = sid
+    if config.store:  # a remote store: build in a local scratch store, then publish it there (issue 7)
+        from thaiplan.graph.publish import build_remote
+
+        return build_remote(config, inputs, started, out=out)
+    try:
+        with build_lock(config.store_dir), new_snapshot(config.store_dir) as (sid, path):
+            result = _fill(path, inputs)
+            result.snapshot_id = sid
+    except OSError as exc:
+        # Writing failed (disk full, read-only, I/O error): the new snapshot is gone, CURRENT untouched.
+        raise write_failure(config.store_dir, exc) from exc
     result.seconds = time.perf_counter() - started
     out(result.render())
     return result
@@ -42,10 +51,13 @@ def _fill(path: Path, inputs: list[Input]) -> BuildReport:
     try:
         store = ox.Store(str(path))
     except OSError as exc:
+        if is_write_failure(exc):
+            raise  # build() reports a full disk with what it means for the current snapshot
         raise ThaiplanError(f"cannot create a store in {path}: {exc}") from exc
     for item in inputs:
         load_file(store, item)
     checked = quotes.check_quotes(store, files_by_graph(inputs))
+    unchecked = quotes.count_unchecked(store)
     inferred = closure.materialize(store, path)
     indexed = indexes.materialize(store)
     result = BuildReport(
@@ -57,19 +69,50 @@ def _fill(path: Path, inputs: list[Input]) -> BuildReport:
         inferred=inferred,
         indexed=indexed,
         quotes_checked=checked,
+        quotes_unchecked=unchecked,
     )
     store.flush()
     store.optimize()
     return result
 
 
+# pyoxigraph's format for each file extension the build reads (see inputs.FORMATS).
+_OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS}
+
+
 def load_file(store: ox.Store, item: Input) -> None:
-    """Bulk-load one Turtle file into its named graph; a syntax error names the file, line and column."""
+    """Bulk-load one data file into its named graph; a syntax error names the file, line and column."""
+    fmt = _OX_FORMATS.get(item.path.suffix, ox.RdfFormat.TURTLE)
+    graph = ox.NamedNode(item.graph) if item.graph is not None else None  # N-Quads name their graphs
     try:
-        store.bulk_load(path=str(item.path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(item.graph))
+        store.bulk_load(path=str(item.path), format=fmt, to_graph=graph)
     except SyntaxError as exc:
-        raise InputError(f"{item.path}:{exc.lineno}:{exc.offset}: bad Turtle: {exc.msg}") from exc
+        raise InputError(f"{item.path}:{exc.lineno}:{exc.offset}: bad {fmt.name}: {exc.msg}") from exc
     except FileNotFoundError as exc:
         raise InputError(f"{item.path}: file not found") from exc
+    except MemoryError as exc:
+        # pyoxigraph caps one token (a literal, an IRI) at 16 MiB and says so as a MemoryError.
+        raise InputError(f"{item.path}: too large to load: {exc} (a literal or IRI over 16 MiB?)") from exc
     except OSError as exc:
+        if is_write_failure(exc):
+            raise  # the store's disk, not the input: build() reports it
         raise InputError(f"{item.path}: cannot read: {exc}") from exc
+
+
+# Errors of the disk that holds the store (pyoxigraph's OSError carries no errno, only RocksDB's text).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+_WRITE_TEXTS = ("No space left on device", "Disk quota exceeded", "Read-only file system")
+
+
+def is_write_failure(exc: OSError) -> bool:
+    """True when an OSError is the store's disk failing (full, quota, read-only), not unreadable input."""
+    return exc.errno in _WRITE_ERRNOS or any(text in str(exc) for text in _WRITE_TEXTS)
+
+
+def write_failure(store_dir: Path, exc: OSError) -> ThaiplanError:
+    """The message for a build that could not write its snapshot; the previous one is still served."""
+    why = "the disk is full" if "No space left" in str(exc) or exc.errno == errno.ENOSPC else "writing failed"
+    return ThaiplanError(
+        f"the build could not write its new snapshot in {store_dir}: {why} ({exc}). The previous snapshot "
+        "is untouched and still served; free some space (or use --store on another disk) and build again."
+    )

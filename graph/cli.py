@@ -22,7 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check every quote against its source, materialize the transitive closures, and switch to the new "
         "snapshot atomically. Exit 0 on success, 1 on a data problem, 2 on unreadable input.",
     )
-    build.add_argument("--store", type=Path, metavar="DIR", help="store directory (THAIPLAN_STORE_DIR)")
+    build.add_argument(
+        "--store",
+        metavar="DIR|URL",
+        help="store directory (THAIPLAN_STORE_DIR), or a remote SPARQL query endpoint (THAIPLAN_STORE)",
+    )
     build.add_argument(
         "--data", type=Path, metavar="DIR", help="curated-data folder to build from (default: graph/data)"
     )
@@ -43,25 +47,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output: table (default), json, xml, csv, tsv for SELECT/ASK; turtle (default) or nt for "
         "CONSTRUCT/DESCRIBE",
     )
-    query.add_argument("--store", type=Path, metavar="DIR", help="store directory (THAIPLAN_STORE_DIR)")
+    query.add_argument(
+        "--store",
+        metavar="DIR|URL",
+        help="store directory (THAIPLAN_STORE_DIR), or a remote SPARQL query endpoint (THAIPLAN_STORE)",
+    )
     query.set_defaults(func=run_query_command)
 
 
 def run_build(args: argparse.Namespace) -> int:
     """`thaiplan build`: build a new snapshot and print what it holds."""
+    from thaiplan.graph.backend import with_location
     from thaiplan.graph.build import build
 
-    build(Config.from_env(store_dir=args.store), args.data)
+    build(with_location(Config.from_env(), args.store), args.data)
     return 0
 
 
 def run_query_command(args: argparse.Namespace) -> int:
     """`thaiplan query`: run one query on the current snapshot and print its results."""
-    from thaiplan.graph.store import EmbeddedStore
+    from thaiplan.graph.backend import open_store, with_location
 
     sparql = read_query(args.file)
-    config = Config.from_env(store_dir=args.store)
-    store = EmbeddedStore(config.store_dir)
+    store = open_store(with_location(Config.from_env(), args.store))
     check_query_safe(sparql, set(store.named_graphs()))
     try:
         result = store.query(sparql)

@@ -21,6 +21,7 @@ import errno
 import fcntl
 import gc
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -38,6 +39,8 @@ from thaiplan.errors import InputError, ThaiplanError
 POINTER = "CURRENT"
 LOCK = "build.lock"
 SNAPSHOTS = "snapshots"
+# What a snapshot id looks like (see new_snapshot_id); anything else in CURRENT is damage, never a path.
+SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | bool
 
@@ -138,15 +141,61 @@ def snapshots_dir(store_dir: Path) -> Path:
     return Path(store_dir) / SNAPSHOTS
 
 
+def rebuild_advice(store_dir: Path) -> str:
+    """What to run to rebuild the store in `store_dir` (named, so a non-default store is rebuilt)."""
+    return f"run `thaiplan build` to rebuild it (with --store {store_dir})"
+
+
 def snapshot_id(store_dir: Path) -> str | None:
-    """The id of the current snapshot (the name of its directory), or None when there is none."""
+    """The id of the current snapshot (the name of its directory), or None when there is none.
+
+    A pointer that cannot be read or does not hold a snapshot name (garbage, a path) is a damaged store:
+    ThaiplanError naming the directory and the command that rebuilds it (issue 8).
+    """
+    if _is_remote(store_dir):  # the URL of a remote store: the id its manifest names (issue 7)
+        from thaiplan.graph.backend import remote_snapshot_id
+
+        return remote_snapshot_id(store_dir)
+    pointer = Path(store_dir) / POINTER
     try:
-        text = (Path(store_dir) / POINTER).read_text(encoding="utf-8").strip()
+        text = pointer.read_bytes().decode("utf-8").strip()
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise ThaiplanError(
+            f"the store path {store_dir} is not a directory: remove it (or choose another with --store), "
+            f"then run `thaiplan build` (with --store {store_dir})"
+        ) from None
+    except UnicodeDecodeError:
+        raise ThaiplanError(
+            f"the store pointer {pointer} is damaged (not text); {rebuild_advice(store_dir)}"
+        ) from None
     except OSError as exc:
-        raise ThaiplanError(f"cannot read the store pointer {Path(store_dir) / POINTER}: {exc}") from exc
+        raise ThaiplanError(
+            f"cannot read the store pointer {pointer}: {exc.strerror or exc}; check the permissions of "
+            f"{store_dir}, or {rebuild_advice(store_dir)}"
+        ) from exc
+    if text and not SNAPSHOT_NAME.fullmatch(text):
+        raise ThaiplanError(
+            f"the store pointer {pointer} is damaged (it holds {text[:60]!r}, not a snapshot name); "
+            f"{rebuild_advice(store_dir)}"
+        )
     return text or None
+
+
+def _previous_snapshot(store_dir: Path) -> str | None:
+    """The current snapshot id for a build, or None when the pointer is missing or damaged."""
+    try:
+        return snapshot_id(store_dir)
+    except ThaiplanError:
+        return None  # a damaged pointer is what a rebuild repairs
+
+
+def _is_remote(location: Path | str) -> bool:
+    """True when a store location is the URL of a remote SPARQL store rather than a directory."""
+    from thaiplan.graph import backend  # imported late: graph.backend imports this module
+
+    return backend.is_remote(location)
 
 
 def current_snapshot(store_dir: Path) -> Path | None:
@@ -160,16 +209,27 @@ def current_snapshot(store_dir: Path) -> Path | None:
 
 def open_read_only(store_dir: Path, sid: str | None = None) -> ox.Store:
     """Open the current snapshot (or the snapshot `sid`) read-only; say to build when there is none."""
+    if _is_remote(store_dir):  # a remote store: its current build, with the same query interface (issue 7)
+        from thaiplan.graph.backend import open_remote_snapshot
+
+        return open_remote_snapshot(store_dir)  # type: ignore[return-value]
     store_dir = Path(store_dir)
     sid = sid or snapshot_id(store_dir)
-    path = snapshots_dir(store_dir) / sid if sid else None
-    if path is None or not path.is_dir():
-        raise ThaiplanError(f"no graph store in {store_dir}: run `thaiplan build` first")
+    if sid is None:
+        raise ThaiplanError(
+            f"no graph store in {store_dir}: run `thaiplan build` first (with --store {store_dir})"
+        )
+    path = snapshots_dir(store_dir) / sid
+    if not path.is_dir():
+        raise ThaiplanError(
+            f"the graph store in {store_dir} is damaged: its pointer {POINTER} names snapshot {sid}, "
+            f"which is missing; {rebuild_advice(store_dir)}"
+        )
     try:
         return ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         raise ThaiplanError(
-            f"the graph store in {path} cannot be opened ({exc}): run `thaiplan build` to rebuild it"
+            f"the graph store in {path} cannot be opened ({exc}); {rebuild_advice(store_dir)}"
         ) from exc
 
 
@@ -247,7 +307,7 @@ def new_snapshot(store_dir: Path) -> Iterator[tuple[str, Path]]:
     directory before the block ends, so that readers never open a directory still being written.
     """
     store_dir = Path(store_dir)
-    previous = snapshot_id(store_dir)
+    previous = _previous_snapshot(store_dir)
     # Leftovers of killed builds go first, so that disk use stays bounded.
     prune(store_dir, {previous} if previous else set())
     sid = new_snapshot_id()

@@ -6,7 +6,7 @@ import atexit
 import logging
 
 from flask import Flask, Response, render_template, request
-from thaiplan.server import security
+from thaiplan.server import budget, security
 from thaiplan.server.workers import WorkerPool
 from werkzeug.exceptions import HTTPException
 
@@ -23,15 +23,29 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Thai text as it is in JSON answers
     security.init_app(app, config.max_body_bytes)
 
-    pool = WorkerPool(config.store_dir, config.workers, config.query_timeout)
+    # The backend (embedded directory or remote SPARQL store) reaches the workers as a location (issue 7).
+    from thaiplan.graph.backend import location, worker_env
+
+    pool = WorkerPool(location(config), config.workers, config.query_timeout, env=worker_env(config))
     app.extensions["thaiplan_pool"] = pool
     atexit.register(pool.close)
+    budget.init_app(app, config)  # per-client query-time budget: wraps the pool, 429 once spent (#8)
 
     from thaiplan.server.sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
+    register_pages(app)
     register_error_handlers(app)
     return app
+
+
+def register_pages(app: Flask) -> None:
+    """The planners' pages, linked-data pages, the named-queries API and the validation report (#6)."""
+    from thaiplan.server import api, i18n, resources, validation_page, views
+
+    i18n.init_app(app)
+    for module in (views, resources, api, validation_page):
+        app.register_blueprint(module.bp)
 
 
 def wants_html() -> bool:

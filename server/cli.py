@@ -6,7 +6,6 @@ import argparse
 import errno
 import signal
 import sys
-from pathlib import Path
 from types import FrameType
 
 from thaiplan.config import Config
@@ -27,7 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it to the network)"
     )
     p.add_argument("--port", type=int, help="TCP port (default 5000)")
-    p.add_argument("--store", type=Path, dest="store_dir", help="store directory (default ./var/store)")
+    p.add_argument(
+        "--store",
+        dest="store_dir",
+        metavar="DIR|URL",
+        help="store directory (default ./var/store), or a remote SPARQL query endpoint (THAIPLAN_STORE)",
+    )
     p.add_argument("--query-timeout", type=float, help="seconds a query may run before it is stopped (30)")
     p.add_argument("--max-rows", type=int, help="most result rows (or triples) a query may return (100000)")
     p.add_argument("--threads", type=int, help="requests served at a time (8)")
@@ -37,15 +41,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; known failures become a message and an exit code."""
+    from thaiplan.graph.backend import with_location
+
     config = Config.from_env(
         host=args.host,
         port=args.port,
-        store_dir=args.store_dir,
         query_timeout=args.query_timeout,
         max_rows=args.max_rows,
         threads=args.threads,
         workers=args.workers,
     )
+    config = with_location(config, args.store_dir)  # a URL selects the remote backend (issue 7)
     ensure_store(config)
     from thaiplan.server.app import create_app
     from waitress.server import create_server
@@ -80,15 +86,39 @@ def serve(args: argparse.Namespace) -> int:
 
 def ensure_store(config: Config) -> None:
     """Build the store when it has no snapshot yet, and check that the current one opens."""
-    from thaiplan.graph.store import current_snapshot, open_read_only
+    from thaiplan.graph.store import open_read_only, snapshot_id
 
-    if current_snapshot(config.store_dir) is None:
+    if config.store:
+        ensure_remote_store(config)
+        return
+    # Only a store that was never built is built here; a damaged one is reported (issue 8), not replaced.
+    if snapshot_id(config.store_dir) is None:
         from thaiplan.graph.build import build
 
         print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)
         build(config)
     store = open_read_only(config.store_dir)  # ThaiplanError with advice when it cannot be opened
     del store
+
+
+def ensure_remote_store(config: Config) -> None:
+    """Build into a reachable remote store that holds no build; a store that is down is only reported.
+
+    The server starts anyway when the remote store is down: it answers 503 until the store is back.
+    """
+    from thaiplan.graph.backend import location, remote_snapshot_id
+    from thaiplan.graph.remote import StoreUnavailable
+
+    try:
+        sid = remote_snapshot_id(location(config))
+    except StoreUnavailable as exc:
+        print(f"thaiplan serve: warning: {exc}; serving 503 until it answers", file=sys.stderr, flush=True)
+        return
+    if sid is None:
+        from thaiplan.graph.build import build
+
+        print(f"thaiplan serve: no thaiplan graph in {location(config)}; building it first", flush=True)
+        build(config)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from thaiplan.graph import safety
+from thaiplan.graph.remote import StoreRejected, StoreUnavailable
 from thaiplan.graph.store import open_read_only, snapshot_id
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
@@ -50,11 +51,18 @@ class Reply:
         return cls(status, (message.rstrip() + "\n").encode("utf-8"))
 
 
-class SnapshotStore:
-    """The store of the current snapshot, reopened when a build switches `CURRENT`."""
+def store_location(store_dir: Path | str) -> Path | str:
+    """A store directory as a Path, or a remote store's URL as text (Path would fold its `//`)."""
+    from thaiplan.graph.backend import is_remote, remote_url
 
-    def __init__(self, store_dir: Path) -> None:
-        self.store_dir = Path(store_dir)
+    return remote_url(store_dir) if is_remote(store_dir) else Path(store_dir)
+
+
+class SnapshotStore:
+    """The store of the current snapshot, reopened when a build switches `CURRENT` (or a remote manifest)."""
+
+    def __init__(self, store_dir: Path | str) -> None:
+        self.store_dir = store_location(store_dir)
         self.sid: str | None = None
         self.store: ox.Store | None = None
         self.graphs: frozenset[str] = frozenset()
@@ -91,6 +99,12 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
             f"The query was stopped: it returns more than {exc.limit} results, the server's limit. "
             "Add LIMIT (and OFFSET to page) or aggregate.",
         )
+    except StoreUnavailable as exc:  # a remote store that is down, slow or overloaded (issue 7)
+        return Reply.error(503, f"The graph store is not available: {exc}")
+    except StoreRejected as exc:
+        return Reply.error(400, f"Bad query: {exc}")
+    except ThaiplanError as exc:  # a remote store that failed otherwise
+        return Reply.error(502, f"The graph store failed: {exc}")
     except OSError as exc:
         return Reply.error(500, f"The store could not be read: {exc}")
 

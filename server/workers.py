@@ -21,7 +21,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from thaiplan.server.execution import QueryJob, Reply
+from thaiplan.server.execution import QueryJob, Reply, store_location
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def worker_main(conn: Connection, store_dir: str) -> None:
     # Imported here so that the web process need not load the query machinery to start a worker.
     from thaiplan.server.execution import SnapshotStore, run_job
 
-    snapshot = SnapshotStore(Path(store_dir))
+    snapshot = SnapshotStore(store_location(store_dir))
     conn.send("ready")
     while True:
         try:
@@ -77,7 +77,7 @@ def _graphs(snapshot: object) -> tuple[str | None, list[str]] | Reply:
 class Worker:
     """One worker process and the web process's end of the socket pair it listens on."""
 
-    def __init__(self, store_dir: Path) -> None:
+    def __init__(self, store_dir: Path | str, env: dict[str, str] | None = None) -> None:
         # A plain subprocess rather than multiprocessing: `spawn` would re-run the caller's main script
         # in the child, `fork` is unsafe in a threaded server. The child gets one end of a socket pair.
         parent_sock, child_sock = socket.socketpair()
@@ -87,6 +87,7 @@ class Worker:
                 pass_fds=(child_sock.fileno(),),
                 stdin=subprocess.DEVNULL,
                 close_fds=True,
+                env=env,  # a remote store's URL, credentials and timeouts (issue 7)
             )
         finally:
             child_sock.close()
@@ -121,8 +122,12 @@ class Worker:
 class WorkerPool:
     """A fixed number of workers; a query takes an idle one, or waits for one up to the time limit."""
 
-    def __init__(self, store_dir: Path, size: int, timeout: float) -> None:
-        self.store_dir = Path(store_dir)
+    def __init__(
+        self, store_dir: Path | str, size: int, timeout: float, env: dict[str, str] | None = None
+    ) -> None:
+        # A directory, or the URL of a remote store (kept as text: Path would fold its `//`).
+        self.store_dir = store_location(store_dir)
+        self.env = env
         self.size = max(1, size)
         self.timeout = timeout
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -161,7 +166,7 @@ class WorkerPool:
         if self._closed:
             return
         try:
-            worker = Worker(self.store_dir)
+            worker = Worker(self.store_dir, self.env)
         except Exception:
             log.exception("could not start a query worker")
             return

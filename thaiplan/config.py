@@ -30,6 +30,15 @@ class Config:
     max_body_bytes: int = 1_000_000
     threads: int = 8
     workers: int = 2
+    # A remote SPARQL 1.1 store instead of the embedded one (empty: embedded); see docs/stores.md.
+    store: str = ""  # the query endpoint, e.g. http://127.0.0.1:7878/query
+    store_update: str = ""  # the update endpoint (needed by `build`)
+    store_gsp: str = ""  # the Graph Store HTTP Protocol endpoint (needed by `build`)
+    store_user: str = ""
+    store_password: str = ""
+    # Seconds to open a connection, and to wait for the next bytes of an answer, on every remote call.
+    store_connect_timeout: float = 5.0
+    store_read_timeout: float = 25.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:

@@ -1,0 +1,101 @@
+"""The remote backend's pure parts (issue 7): location parsing, VALUES binding, store dialects, the switch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from thaiplan.graph.backend import is_remote, remote_url, with_location, worker_env
+from thaiplan.graph.remote import MANIFEST_GRAPH, normalize_json_results, parse_answer, switch_update
+from thaiplan.queries.inline import bind_inline
+
+from thaiplan.config import Config
+
+
+def test_locations_tell_urls_from_directories_even_through_path() -> None:
+    """A URL folded by `Path` is still a URL and gets its `//` back; a directory stays a directory."""
+    url = "http://127.0.0.1:7878/query"
+    assert is_remote(url) and is_remote(Path(url)) and remote_url(Path(url)) == url
+    assert not is_remote("var/store") and not is_remote(Path("/srv/http/store"))
+    assert with_location(Config(), url).store == url
+    config = with_location(Config(store=url), "/tmp/store")
+    assert config.store == "" and config.store_dir == Path("/tmp/store")
+
+
+def test_worker_env_carries_the_remote_settings() -> None:
+    """Workers are separate processes: the remote URL and credentials reach them in the environment."""
+    env = worker_env(Config(store="http://h/sparql", store_user="u", store_password="p"))
+    assert env["THAIPLAN_STORE"] == "http://h/sparql" and env["THAIPLAN_STORE_PASSWORD"] == "p"
+    assert Config.from_env(env).store_read_timeout == Config().store_read_timeout
+
+
+def test_bound_values_are_escaped_terms_in_every_group() -> None:
+    """User text goes in as an escaped literal in a VALUES row, in the outer and the nested groups."""
+    evil = 'x" } } ; DROP ALL ; SELECT * { "'
+    text = bind_inline("SELECT ?s WHERE { ?s ?p ?q . { ?s ?p2 ?q } }", {"q": ox.Literal(evil)})
+    assert text.count("VALUES (?q)") == 2
+    assert str(ox.Literal(evil)) in text
+    solutions = ox.Store().query(text)
+    assert list(solutions) == []  # it parses: nothing was injected
+
+
+def test_bind_inline_leaves_values_construct_templates_and_subselect_groups_alone() -> None:
+    """No VALUES inside a VALUES data block, a CONSTRUCT template or a sub-select's wrapper group."""
+    text = bind_inline(
+        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <x:a> } { SELECT ?p WHERE { ?s ?p ?o } } }",
+        {"o": ox.NamedNode("x:o")},
+    )
+    assert text.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?o)")
+    assert text.count("VALUES (?o)") == 2  # the WHERE group and the sub-select's own WHERE
+    ox.Store().query(text)
+
+
+def test_virtuoso_json_dialect_is_read() -> None:
+    """`typed-literal` and `nodeID://` blank nodes (Virtuoso) become standard terms."""
+    body = json.dumps(
+        {
+            "head": {"link": [], "vars": ["b", "n"]},
+            "results": {
+                "bindings": [
+                    {
+                        "b": {"type": "bnode", "value": "nodeID://b10000"},
+                        "n": {"type": "typed-literal", "datatype": ox.NamedNode("x:t").value, "value": "4"},
+                    }
+                ]
+            },
+        }
+    ).encode()
+    (row,) = list(ox.parse_query_results(normalize_json_results(body), format=ox.QueryResultsFormat.JSON))
+    assert isinstance(row["b"], ox.BlankNode) and row["n"] == ox.Literal("4", datatype=ox.NamedNode("x:t"))
+
+
+def test_unreadable_answer_is_a_clear_error() -> None:
+    """An answer in a format thaiplan does not read names the store."""
+    with pytest.raises(Exception, match="http://h/sparql answered in an unexpected format"):
+        parse_answer(b"<html/>", "text/html", "http://h/sparql")
+
+
+def test_switch_is_one_valid_update_request() -> None:
+    """MOVEs, DROPs of graphs the build lacks, and the new manifest, in one request that parses."""
+    text = switch_update(
+        "b1", ["https://g/a", "https://g/b"], ["https://g/a", "https://g/old"], "2026-01-01T00:00:00Z"
+    )
+    assert text.count("MOVE SILENT") == 2 and "DROP SILENT GRAPH <https://g/old>" in text
+    assert f"GRAPH <{MANIFEST_GRAPH}>" in text
+    store = ox.Store()
+    store.add(
+        ox.Quad(ox.NamedNode("x:s"), ox.NamedNode("x:p"), ox.Literal("old"), ox.NamedNode("https://g/old"))
+    )
+    store.add(
+        ox.Quad(
+            ox.NamedNode("x:s"),
+            ox.NamedNode("x:p"),
+            ox.Literal("new"),
+            ox.NamedNode("urn:thaiplan:staging:b1:https://g/a"),
+        )
+    )
+    store.update(text)
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {"https://g/a", MANIFEST_GRAPH}
