@@ -3,20 +3,26 @@
 rdflib's RDF/XML and TriX parsers let expat expand DTD entities (a "billion laughs" document grows to
 gigabytes), and its JSON-LD parser fetches every remote `@context` (and `@import`) it meets, and reads
 relative ones from disk. Both are refused here before any parser runs (issue 8), the way defusedxml
-refuses entity declarations: the files thaiplan validates never need them.
+refuses entity declarations: the files thaiplan validates never need them. After parsing, IRIs that
+rdflib let through but nothing can serialize (spaces, quotes) are refused too.
 """
 
 from __future__ import annotations
 
 import json
 import pyexpat
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from rdflib import URIRef
 
 from thaiplan.errors import InputError
 
 XML_FORMATS = {"xml", "trix"}
+# Characters an IRI may not hold (RFC 3987 and the Turtle IRIREF rule); rdflib's parsers let them through.
+BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 JSON_FORMATS = {"json-ld"}
 
 
@@ -92,3 +98,13 @@ def _strings(value: Any) -> Iterator[str]:
         for item in value:
             if isinstance(item, str):
                 yield item
+
+
+def check_iris(path: Path, statements: Iterable[tuple[Any, ...]]) -> None:
+    """Refuse parsed data holding an IRI that no RDF tool can write back (spaces, quotes, controls)."""
+    for statement in statements:
+        for term in statement[:3]:
+            if isinstance(term, URIRef) and BAD_IRI.search(term):
+                raise InputError(
+                    f"{path}: {str(term)[:200]!r} is not a valid IRI (spaces or reserved characters)"
+                )

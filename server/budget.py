@@ -1,0 +1,268 @@
+"""Fair sharing: each client gets a budget of query time per window; once spent, 429 with Retry-After.
+
+Modelled on the Wikidata Query Service: a client (a remote address, or the address a trusted proxy
+forwards) may spend `THAIPLAN_CLIENT_BUDGET_SECONDS` of query time per `THAIPLAN_CLIENT_BUDGET_WINDOW`
+seconds. The budget is a token bucket: it refills continuously, a query is admitted while the bucket is
+above zero and is charged its full time afterwards (so one long query may overdraw it, and the client then
+waits longer). What is charged is the time the request spends in the query pool (waiting for a worker,
+running, serializing), for every query a request runs: the endpoint, the named-query API and the pages.
+
+Off by default when the server listens on a loopback address (a local `thaiplan serve` has one user);
+on by default (60 s per 60 s) when it listens on any other address. `THAIPLAN_CLIENT_BUDGET_SECONDS=0`
+turns it off. Behind a reverse proxy every request comes from the proxy: list it in
+`THAIPLAN_TRUSTED_PROXIES` (addresses or CIDR blocks, comma-separated) so that `X-Forwarded-For` names
+the client; the header is ignored from anyone else, since a client could write any address in it.
+IPv6 clients are grouped by /64, the block one host usually holds.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Request, Response, g, has_request_context, request
+
+from thaiplan.config import Config
+from thaiplan.errors import InputError
+
+ENV_SECONDS = "THAIPLAN_CLIENT_BUDGET_SECONDS"
+ENV_WINDOW = "THAIPLAN_CLIENT_BUDGET_WINDOW"
+ENV_PROXIES = "THAIPLAN_TRUSTED_PROXIES"
+PUBLIC_DEFAULT_SECONDS = 60.0
+DEFAULT_WINDOW = 60.0
+# Buckets kept at most; full buckets are dropped first, then the least recently seen (bounded memory).
+MAX_CLIENTS = 100_000
+# Paths that never run a query and stay reachable for a client that spent its budget.
+FREE_PREFIXES = ("/static/",)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class BudgetSettings:
+    """How much query time a client may spend per window (seconds 0: no budget), and whom to trust."""
+
+    seconds: float = 0.0
+    window: float = DEFAULT_WINDOW
+    trusted_proxies: tuple[Network, ...] = ()
+
+    @property
+    def enabled(self) -> bool:
+        """True when a budget applies."""
+        return self.seconds > 0
+
+    @classmethod
+    def from_env(cls, config: Config, env: Mapping[str, str] | None = None) -> BudgetSettings:
+        """Settings from the config (if it has budget fields) or the environment; off on loopback."""
+        env = os.environ if env is None else env
+        default = 0.0 if is_loopback(config.host) else PUBLIC_DEFAULT_SECONDS
+        seconds = _number(getattr(config, "client_budget_seconds", None), env.get(ENV_SECONDS), ENV_SECONDS)
+        window = _number(getattr(config, "client_budget_window", None), env.get(ENV_WINDOW), ENV_WINDOW)
+        proxies = getattr(config, "trusted_proxies", None) or env.get(ENV_PROXIES, "")
+        if window is not None and window <= 0:
+            raise InputError(f"{ENV_WINDOW}={window:g}: the window must be a positive number of seconds")
+        return cls(
+            seconds=default if seconds is None else max(0.0, seconds),
+            window=DEFAULT_WINDOW if window is None else window,
+            trusted_proxies=parse_networks(proxies),
+        )
+
+
+def _number(configured: Any, raw: str | None, name: str) -> float | None:
+    """A number from the config field, else from its environment variable, else None."""
+    value = configured if configured not in (None, "") else raw
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name}={value!r} is not a number of seconds") from None
+    if not math.isfinite(number):
+        raise InputError(f"{name}={value!r} is not a finite number of seconds")
+    return number
+
+
+def is_loopback(host: str) -> bool:
+    """True for a listening address that only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_networks(text: str | tuple[str, ...] | list[str]) -> tuple[Network, ...]:
+    """Addresses or CIDR blocks from a comma-separated list; InputError names a bad entry."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    networks = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise InputError(f"{ENV_PROXIES}: {item!r} is not an IP address or CIDR block") from None
+    return tuple(networks)
+
+
+def client_key(remote_addr: str | None, forwarded_for: str | None, settings: BudgetSettings) -> str:
+    """The client a request is charged to: its address, or the one a trusted proxy forwarded."""
+    address = _address(remote_addr)
+    if address is not None and forwarded_for and _trusted(address, settings):
+        # The rightmost address a trusted proxy did not add is the client; anything left of it is the
+        # client's own claim and could be forged.
+        for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+            forwarded = _address(hop)
+            if forwarded is None:
+                break
+            address = forwarded
+            if not _trusted(forwarded, settings):
+                break
+    if address is None:
+        return remote_addr or "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IP address from a header or socket value, or None when it is not one."""
+    if not text:
+        return None
+    try:
+        address = ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address, settings: BudgetSettings) -> bool:
+    """True when `address` is one of the trusted proxies."""
+    return any(address.version == net.version and address in net for net in settings.trusted_proxies)
+
+
+class ClientBudgets:
+    """Token buckets of query seconds, one per client, safe to use from the server's threads."""
+
+    def __init__(self, settings: BudgetSettings, clock: Callable[[], float] = time.monotonic) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.rate = settings.seconds / settings.window  # seconds of budget regained per second
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, when)
+        self._lock = threading.Lock()
+
+    def _level(self, key: str, now: float) -> float:
+        """The client's budget left now (negative: overdrawn), after refilling since the last look."""
+        tokens, when = self._buckets.get(key, (self.settings.seconds, now))
+        return min(self.settings.seconds, tokens + (now - when) * self.rate)
+
+    def retry_after(self, key: str) -> float | None:
+        """Seconds until the client may query again, or None when it may query now."""
+        with self._lock:
+            level = self._level(key, self.clock())
+        if level > 0:
+            return None
+        return (-level / self.rate) + 0.001 if self.rate > 0 else self.settings.window
+
+    def charge(self, key: str, seconds: float) -> None:
+        """Take `seconds` of query time from the client's budget."""
+        with self._lock:
+            now = self.clock()
+            self._buckets[key] = (self._level(key, now) - max(0.0, seconds), now)
+            self._buckets.move_to_end(key)
+            if len(self._buckets) > MAX_CLIENTS:
+                self._evict(now)
+
+    def _evict(self, now: float) -> None:
+        """Forget clients whose bucket is full again, then the least recently seen (lock held)."""
+        for key in [k for k in self._buckets if self._level(k, now) >= self.settings.seconds]:
+            del self._buckets[key]
+        while len(self._buckets) > MAX_CLIENTS:
+            self._buckets.popitem(last=False)
+
+    def __len__(self) -> int:
+        """How many clients are tracked."""
+        return len(self._buckets)
+
+
+class MeteredPool:
+    """The query pool, timing each call and charging it to the client of the current request."""
+
+    def __init__(self, pool: Any, budgets: ClientBudgets) -> None:
+        self._pool = pool
+        self._budgets = budgets
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else (pids, close, start, …) is the pool's own."""
+        return getattr(self._pool, name)
+
+    def _timed(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call the pool and charge the time it took, also when it failed (a timeout was spent too)."""
+        started = time.monotonic()
+        try:
+            return getattr(self._pool, method)(*args, **kwargs)
+        finally:
+            if has_request_context() and "thaiplan_client" in g:
+                self._budgets.charge(g.thaiplan_client, time.monotonic() - started)
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run a query job, charged."""
+        return self._timed("run", *args, **kwargs)
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """Send a message to a worker, charged."""
+        return self._timed("call", *args, **kwargs)
+
+    def graphs(self, *args: Any, **kwargs: Any) -> Any:
+        """The store's graphs, charged."""
+        return self._timed("graphs", *args, **kwargs)
+
+
+def init_app(app: Flask, config: Config) -> None:
+    """Meter the app's query pool and refuse requests of clients that spent their budget."""
+    settings = BudgetSettings.from_env(config)
+    app.config["THAIPLAN_BUDGET"] = settings
+    if not settings.enabled:
+        return
+    budgets = ClientBudgets(settings)
+    app.extensions["thaiplan_budgets"] = budgets
+    app.extensions["thaiplan_pool"] = MeteredPool(app.extensions["thaiplan_pool"], budgets)
+
+    @app.before_request
+    def check_budget() -> Response | None:
+        """Name the client; answer 429 when it has no query time left."""
+        if request.method == "OPTIONS" or request.path.startswith(FREE_PREFIXES):
+            return None
+        key = request_client(request, settings)
+        g.thaiplan_client = key
+        wait = budgets.retry_after(key)
+        return None if wait is None else too_many_requests(wait, settings)
+
+
+def request_client(req: Request, settings: BudgetSettings) -> str:
+    """The client key of a Flask request."""
+    return client_key(req.remote_addr, req.headers.get("X-Forwarded-For"), settings)
+
+
+def too_many_requests(wait: float, settings: BudgetSettings) -> Response:
+    """429 with Retry-After (whole seconds) and a message that explains the budget."""
+    from thaiplan.server.app import error_response
+
+    seconds = max(1, math.ceil(wait))
+    response = error_response(
+        429,
+        "Too Many Requests",
+        f"This client has used its query time: {settings.seconds:g} s per {settings.window:g} s. "
+        f"Try again in {seconds} s; make queries more selective (or add LIMIT) to spend less.",
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
