@@ -7,6 +7,7 @@ location as one string; `open_read_only` and `snapshot_id` in `graph/store.py` a
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 import re
@@ -16,7 +17,8 @@ from thaiplan.graph.store import EmbeddedStore, GraphStore
 
 from thaiplan.config import ENV_PREFIX, Config
 
-# `Path("http://h/sparql")` is `http:/h/sparql`: the single slash is repaired when a URL went through Path.
+# `Path("http://h/sparql")` is `http:/h/sparql`: the single slash is repaired when a URL went through Path
+# (every command takes `--store` as text; shapes/validate.read_store still wraps the location in Path).
 _URL = re.compile(r"^(https?):/+(?=[^/])", re.IGNORECASE)
 # The settings a worker process or a command needs to reach the remote store.
 REMOTE_FIELDS = (
@@ -28,6 +30,17 @@ REMOTE_FIELDS = (
     "store_connect_timeout",
     "store_read_timeout",
 )
+
+
+STORE_HELP = (
+    "store directory (THAIPLAN_STORE_DIR, default ./var/store), or a remote SPARQL query endpoint "
+    "(THAIPLAN_STORE)"
+)
+
+
+def add_store_argument(parser: argparse.ArgumentParser, help: str = STORE_HELP) -> None:
+    """Add `--store DIR|URL` to a command, as text (a Path would fold a URL's `//`); see `with_location`."""
+    parser.add_argument("--store", metavar="DIR|URL", help=help)
 
 
 def is_remote(location: str | Path | None) -> bool:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from thaiplan.graph.backend import add_store_argument
 from thaiplan.graph.results import FORMATS, render
 from thaiplan.graph.safety import check_query_safe
 
@@ -22,11 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check every quote against its source, materialize the transitive closures, and switch to the new "
         "snapshot atomically. Exit 0 on success, 1 on a data problem, 2 on unreadable input.",
     )
-    build.add_argument(
-        "--store",
-        metavar="DIR|URL",
-        help="store directory (THAIPLAN_STORE_DIR), or a remote SPARQL query endpoint (THAIPLAN_STORE)",
-    )
+    add_store_argument(build)
     build.add_argument(
         "--data", type=Path, metavar="DIR", help="curated-data folder to build from (default: graph/data)"
     )
@@ -47,11 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output: table (default), json, xml, csv, tsv for SELECT/ASK; turtle (default) or nt for "
         "CONSTRUCT/DESCRIBE",
     )
-    query.add_argument(
-        "--store",
-        metavar="DIR|URL",
-        help="store directory (THAIPLAN_STORE_DIR), or a remote SPARQL query endpoint (THAIPLAN_STORE)",
-    )
+    add_store_argument(query)
     query.set_defaults(func=run_query_command)
 
 

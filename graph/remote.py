@@ -38,7 +38,8 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from thaiplan.graph.rq import read_rq
-from thaiplan.graph.safety import parse_query, query_dataset
+from thaiplan.graph.safety import parse_query
+from thaiplan.graph.store import Bindings, names_graphs
 from thaiplan.queries.inline import bind_inline
 
 from thaiplan.config import Config
@@ -108,9 +109,12 @@ class RemoteSettings:
 class _TimeoutsMixin:
     """Connect within `connect_timeout`, then wait at most `timeout` (the read timeout) for each read."""
 
-    connect_timeout: float
     timeout: float | None
     sock: socket.socket
+
+    def __init__(self, *args: Any, connect_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connect_timeout = connect_timeout
 
     def connect(self) -> None:
         """Open the connection (and TLS handshake) under the connect timeout, then switch to the read one."""
@@ -126,37 +130,29 @@ class _TimeoutsMixin:
 class _HTTPConnection(_TimeoutsMixin, http.client.HTTPConnection):
     """An HTTP connection with separate connect and read timeouts."""
 
-    def __init__(self, *args: Any, connect_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.connect_timeout = connect_timeout
-
 
 class _HTTPSConnection(_TimeoutsMixin, http.client.HTTPSConnection):
     """An HTTPS connection with separate connect and read timeouts."""
 
-    def __init__(self, *args: Any, connect_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.connect_timeout = connect_timeout
 
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    """urllib's HTTP handler, opening connections with the connect timeout."""
+class _ConnectTimeoutMixin:
+    """A urllib handler that remembers the connect timeout for the connections it opens."""
 
     def __init__(self, connect_timeout: float) -> None:
         super().__init__()
         self.connect_timeout = connect_timeout
+
+
+class _HTTPHandler(_ConnectTimeoutMixin, urllib.request.HTTPHandler):
+    """urllib's HTTP handler, opening connections with the connect timeout."""
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         """Open `req` on a connection with both timeouts."""
         return self.do_open(functools.partial(_HTTPConnection, connect_timeout=self.connect_timeout), req)
 
 
-class _HTTPSHandler(urllib.request.HTTPSHandler):
+class _HTTPSHandler(_ConnectTimeoutMixin, urllib.request.HTTPSHandler):
     """urllib's HTTPS handler, opening connections with the connect timeout."""
-
-    def __init__(self, connect_timeout: float) -> None:
-        super().__init__()
-        self.connect_timeout = connect_timeout
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         """Open `req` on a TLS connection with both timeouts."""
@@ -450,7 +446,7 @@ class RemoteStore:
         self,
         sparql: str,
         *,
-        bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+        bindings: Bindings | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
@@ -460,7 +456,7 @@ class RemoteStore:
         if base_iri:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
         if default_graph is None and named_graphs is None:
-            if _has_from(sparql):
+            if names_graphs(sparql):
                 return self.client.query(text)  # the query's FROM (checked by the guard) selects the graphs
             default_graph = named_graphs = self.named_graphs()
         return self.client.query(text, default_graphs=default_graph or (), named_graphs=named_graphs or ())
@@ -470,14 +466,6 @@ def is_graph_query(sparql: str) -> bool:
     """True for CONSTRUCT and DESCRIBE (their answer is RDF, not a table); unparsable text: False."""
     try:
         return parse_query(sparql).name in ("ConstructQuery", "DescribeQuery")
-    except InputError:
-        return False
-
-
-def _has_from(sparql: str) -> bool:
-    """True when the query has FROM or FROM NAMED (unparsable text: False, the store reports it)."""
-    try:
-        return bool(query_dataset(sparql))
     except InputError:
         return False
 

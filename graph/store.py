@@ -43,6 +43,8 @@ SNAPSHOTS = "snapshots"
 SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | bool
+# Values bound to query variables (name without `?` → term), never pasted into the query text.
+Bindings = Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 @runtime_checkable
@@ -58,7 +60,7 @@ class GraphStore(Protocol):
         self,
         sparql: str,
         *,
-        bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+        bindings: Bindings | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
@@ -87,7 +89,7 @@ class EmbeddedStore:
         self,
         sparql: str,
         *,
-        bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+        bindings: Bindings | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
@@ -105,7 +107,7 @@ def run_query(
     store: ox.Store,
     sparql: str,
     *,
-    bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+    bindings: Bindings | None = None,
     default_graph: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
 ) -> QueryResult:
@@ -115,7 +117,7 @@ def run_query(
     `default-graph-uri`) or the query its own FROM: pyoxigraph would otherwise ignore FROM.
     """
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-    union = default_graph is None and named_graphs is None and not _names_graphs(sparql)
+    union = default_graph is None and named_graphs is None and not names_graphs(sparql)
     return store.query(
         sparql,
         use_default_graph_as_union=union,
@@ -125,8 +127,8 @@ def run_query(
     )
 
 
-def _names_graphs(sparql: str) -> bool:
-    """True when the query has FROM or FROM NAMED (unparsable text: False, the engine reports it)."""
+def names_graphs(sparql: str) -> bool:
+    """True when the query has FROM or FROM NAMED (unparsable text: False, the store reports it)."""
     try:
         return bool(query_dataset(sparql))
     except InputError:

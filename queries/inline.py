@@ -4,7 +4,8 @@ pyoxigraph binds values with `substitutions=`; a SPARQL endpoint takes only text
 pattern of the query gets a one-row `VALUES` block whose terms are rendered by pyoxigraph's N-Triples
 serializer (escaped and typed: the user's text is never spliced into the SPARQL). Putting the row into
 every group, not only the outermost, gives the answers binding up front gives: a FILTER in a nested group
-or a sub-select sees the value too. (server/named.py does the same for the worker processes.)
+or a sub-select sees the value too. The server's workers use it for a remote store (`RemoteSnapshot`); on
+the embedded store they bind with `substitutions=`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import re
 from collections.abc import Mapping
 
 import pyoxigraph as ox
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+from thaiplan.queries.execute import Term
 
 # One token of SPARQL: what can hide a `{` or a `?` (comments, strings, IRIs) is consumed whole.
 _TOKEN = re.compile(

@@ -12,29 +12,31 @@ on by default (60 s per 60 s) when it listens on any other address. `THAIPLAN_CL
 turns it off. Behind a reverse proxy every request comes from the proxy: list it in
 `THAIPLAN_TRUSTED_PROXIES` (addresses or CIDR blocks, comma-separated) so that `X-Forwarded-For` names
 the client; the header is ignored from anyone else, since a client could write any address in it.
-IPv6 clients are grouped by /64, the block one host usually holds.
+IPv6 clients are grouped by /64, the block one host usually holds. The three settings are `Config` fields
+(`client_budget_seconds`, `client_budget_window`, `trusted_proxies`), read from those THAIPLAN_* variables
+or given to `thaiplan serve` as --client-budget, --client-budget-window and --trusted-proxies.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import math
-import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Request, Response, g, has_request_context, request
 
-from thaiplan.config import Config
+from thaiplan.config import ENV_PREFIX, Config
 from thaiplan.errors import InputError
 
-ENV_SECONDS = "THAIPLAN_CLIENT_BUDGET_SECONDS"
-ENV_WINDOW = "THAIPLAN_CLIENT_BUDGET_WINDOW"
-ENV_PROXIES = "THAIPLAN_TRUSTED_PROXIES"
+# The settings' names in messages: the environment variables of their Config fields.
+ENV_SECONDS = ENV_PREFIX + "CLIENT_BUDGET_SECONDS"
+ENV_WINDOW = ENV_PREFIX + "CLIENT_BUDGET_WINDOW"
+ENV_PROXIES = ENV_PREFIX + "TRUSTED_PROXIES"
 PUBLIC_DEFAULT_SECONDS = 60.0
 DEFAULT_WINDOW = 60.0
 # Buckets kept at most; full buckets are dropped first, then the least recently seen (bounded memory).
@@ -59,34 +61,27 @@ class BudgetSettings:
         return self.seconds > 0
 
     @classmethod
-    def from_env(cls, config: Config, env: Mapping[str, str] | None = None) -> BudgetSettings:
-        """Settings from the config (if it has budget fields) or the environment; off on loopback."""
-        env = os.environ if env is None else env
-        default = 0.0 if is_loopback(config.host) else PUBLIC_DEFAULT_SECONDS
-        seconds = _number(getattr(config, "client_budget_seconds", None), env.get(ENV_SECONDS), ENV_SECONDS)
-        window = _number(getattr(config, "client_budget_window", None), env.get(ENV_WINDOW), ENV_WINDOW)
-        proxies = getattr(config, "trusted_proxies", None) or env.get(ENV_PROXIES, "")
-        if window is not None and window <= 0:
+    def from_config(cls, config: Config) -> BudgetSettings:
+        """The settings of `config`; an unset budget is off on a loopback address, 60 s elsewhere."""
+        seconds = config.client_budget_seconds
+        if seconds is None:
+            seconds = 0.0 if is_loopback(config.host) else PUBLIC_DEFAULT_SECONDS
+        window = config.client_budget_window
+        _check_finite(seconds, ENV_SECONDS)
+        _check_finite(window, ENV_WINDOW)
+        if window <= 0:
             raise InputError(f"{ENV_WINDOW}={window:g}: the window must be a positive number of seconds")
         return cls(
-            seconds=default if seconds is None else max(0.0, seconds),
-            window=DEFAULT_WINDOW if window is None else window,
-            trusted_proxies=parse_networks(proxies),
+            seconds=max(0.0, seconds),
+            window=window,
+            trusted_proxies=parse_networks(config.trusted_proxies),
         )
 
 
-def _number(configured: Any, raw: str | None, name: str) -> float | None:
-    """A number from the config field, else from its environment variable, else None."""
-    value = configured if configured not in (None, "") else raw
-    if value is None or value == "":
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name}={value!r} is not a number of seconds") from None
-    if not math.isfinite(number):
+def _check_finite(value: float, name: str) -> None:
+    """InputError naming the setting when `value` is not a finite number (nan, inf)."""
+    if not math.isfinite(value):
         raise InputError(f"{name}={value!r} is not a finite number of seconds")
-    return number
 
 
 def is_loopback(host: str) -> bool:
@@ -229,7 +224,7 @@ class MeteredPool:
 
 def init_app(app: Flask, config: Config) -> None:
     """Meter the app's query pool and refuse requests of clients that spent their budget."""
-    settings = BudgetSettings.from_env(config)
+    settings = BudgetSettings.from_config(config)
     app.config["THAIPLAN_BUDGET"] = settings
     if not settings.enabled:
         return

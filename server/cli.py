@@ -8,8 +8,23 @@ import signal
 import sys
 from types import FrameType
 
+from thaiplan.graph.backend import add_store_argument
+
 from thaiplan.config import Config
 from thaiplan.errors import ThaiplanError
+
+# The Config fields `serve` takes as options (an option left out keeps the THAIPLAN_* value or the default).
+SETTINGS = (
+    "host",
+    "port",
+    "query_timeout",
+    "max_rows",
+    "threads",
+    "workers",
+    "client_budget_seconds",
+    "client_budget_window",
+    "trusted_proxies",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,38 +35,45 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Serve the graph over HTTP with waitress. Settings also come from THAIPLAN_* "
         "environment variables (THAIPLAN_HOST, THAIPLAN_PORT, THAIPLAN_STORE_DIR, THAIPLAN_QUERY_TIMEOUT, "
         "THAIPLAN_MAX_ROWS, THAIPLAN_MAX_BODY_BYTES, THAIPLAN_THREADS, THAIPLAN_WORKERS, "
-        "THAIPLAN_PUBLIC_URL).",
+        "THAIPLAN_PUBLIC_URL, THAIPLAN_CLIENT_BUDGET_SECONDS, THAIPLAN_CLIENT_BUDGET_WINDOW, "
+        "THAIPLAN_TRUSTED_PROXIES).",
     )
     p.add_argument(
         "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it to the network)"
     )
     p.add_argument("--port", type=int, help="TCP port (default 5000)")
-    p.add_argument(
-        "--store",
-        dest="store_dir",
-        metavar="DIR|URL",
-        help="store directory (default ./var/store), or a remote SPARQL query endpoint (THAIPLAN_STORE)",
-    )
+    add_store_argument(p)
     p.add_argument("--query-timeout", type=float, help="seconds a query may run before it is stopped (30)")
     p.add_argument("--max-rows", type=int, help="most result rows (or triples) a query may return (100000)")
     p.add_argument("--threads", type=int, help="requests served at a time (8)")
     p.add_argument("--workers", type=int, help="query worker processes (2)")
+    p.add_argument(
+        "--client-budget",
+        dest="client_budget_seconds",
+        type=float,
+        metavar="SECONDS",
+        help="query time each client may spend per window (THAIPLAN_CLIENT_BUDGET_SECONDS; 0: off; default: "
+        "off on a loopback address, 60 elsewhere)",
+    )
+    p.add_argument(
+        "--client-budget-window",
+        dest="client_budget_window",
+        type=float,
+        metavar="SECONDS",
+        help="the window the budget refills over (THAIPLAN_CLIENT_BUDGET_WINDOW, 60)",
+    )
+    p.add_argument(
+        "--trusted-proxies",
+        metavar="LIST",
+        help="reverse proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, "
+        "comma-separated (THAIPLAN_TRUSTED_PROXIES)",
+    )
     p.set_defaults(func=serve)
 
 
 def serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; known failures become a message and an exit code."""
-    from thaiplan.graph.backend import with_location
-
-    config = Config.from_env(
-        host=args.host,
-        port=args.port,
-        query_timeout=args.query_timeout,
-        max_rows=args.max_rows,
-        threads=args.threads,
-        workers=args.workers,
-    )
-    config = with_location(config, args.store_dir)  # a URL selects the remote backend (issue 7)
+    config = serve_config(args)
     ensure_store(config)
     from thaiplan.server.app import create_app
     from waitress.server import create_server
@@ -82,6 +104,14 @@ def serve(args: argparse.Namespace) -> int:
         pool.close()
     print("thaiplan serve: stopped", file=sys.stderr)
     return 0
+
+
+def serve_config(args: argparse.Namespace) -> Config:
+    """The settings `serve` runs with: THAIPLAN_* variables, overridden by the options given."""
+    from thaiplan.graph.backend import with_location
+
+    config = Config.from_env(**{name: getattr(args, name) for name in SETTINGS})
+    return with_location(config, args.store)  # a URL selects the remote backend (issue 7)
 
 
 def ensure_store(config: Config) -> None:

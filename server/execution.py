@@ -1,11 +1,15 @@
-"""One query, run inside a worker process: guard, dataset, evaluation and serialization under a row limit.
+"""One query, run inside a worker process: guard, dataset, bound values, evaluation and serialization.
 
 Everything that can take time happens here (parsing for the guard too), so the whole job is covered by
-the time limit the pool enforces by killing the worker.
+the time limit the pool enforces by killing the worker. Results are serialized under a row limit. Values a
+page or a named query binds travel as N-Triples terms beside the query text and are bound here: with
+pyoxigraph `substitutions` on the embedded store; a remote store (`RemoteSnapshot`) writes them as typed
+terms in VALUES rows (`thaiplan.queries.inline`). A substituted variable must be in a SELECT's projection.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,12 +18,15 @@ import pyoxigraph as ox
 from thaiplan.graph import safety
 from thaiplan.graph.remote import StoreRejected, StoreUnavailable
 from thaiplan.graph.store import open_read_only, snapshot_id
+from thaiplan.queries.inline import Term, term_text
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
 
 from thaiplan.errors import InputError, ThaiplanError
 
 KIND_NAMES = {"solutions": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
+# The subject and predicate of the one-triple document a bound term is parsed from.
+PROBE = "urn:thaiplan:bound"
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,28 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    # Values bound to variables, as (name, N-Triples term) pairs (see `encode_bindings`): the worker binds
+    # them (pyoxigraph `substitutions`; on a remote store typed terms in VALUES), never the web process.
+    bindings: tuple[tuple[str, str], ...] = ()
+
+
+def encode_bindings(bindings: Mapping[str, Term] | None) -> tuple[tuple[str, str], ...]:
+    """Bound values as (variable, N-Triples term) pairs, plain text that crosses the process boundary."""
+    return tuple((name, term_text(term)) for name, term in sorted((bindings or {}).items()))
+
+
+def decode_bindings(encoded: tuple[tuple[str, str], ...]) -> dict[ox.Variable, Term]:
+    """The pairs of `encode_bindings` as pyoxigraph substitutions, each term read by its N-Triples parser."""
+    return {ox.Variable(name): parse_term(text) for name, text in encoded}
+
+
+def parse_term(text: str) -> Term:
+    """One IRI or literal in N-Triples syntax; ValueError when the text is anything else."""
+    # The term is the object of a one-triple document: more than one triple, or a blank node, is refused.
+    quads = list(ox.parse(f"<{PROBE}> <{PROBE}> {text} .", format=ox.RdfFormat.N_TRIPLES))
+    if len(quads) != 1 or not isinstance(quads[0].object, ox.NamedNode | ox.Literal):
+        raise ValueError(f"not one IRI or literal in N-Triples: {text[:80]!r}")
+    return quads[0].object
 
 
 @dataclass(frozen=True)
@@ -83,13 +112,15 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
         store = snapshot.current()
     except ThaiplanError as exc:
         return Reply.error(503, f"The graph store is not available: {exc}")
+    # Bound values come from the server's own code (named and page queries), not from the client.
+    substitutions = decode_bindings(job.bindings) or None
     try:
         safety.check_query_safe(job.query, set(snapshot.graphs))
         dataset = dataset_arguments(job, safety.query_dataset(job.query))
     except InputError as exc:
         return Reply.error(400, f"Bad query: {exc}")
     try:
-        result = store.query(job.query, base_iri=job.base_iri or None, **dataset)
+        result = store.query(job.query, base_iri=job.base_iri or None, substitutions=substitutions, **dataset)
         return serialize(result, job)
     except SyntaxError as exc:
         return Reply.error(400, f"Bad query: SPARQL syntax error: {exc}")

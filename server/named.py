@@ -1,17 +1,14 @@
 """Named queries and page queries run in the worker processes, under the server's time limit.
 
-The workers take a query as text (`QueryJob`), so the values a page or an API call binds travel as
-inline data: every group graph pattern of the query gets a one-row `VALUES` block whose terms are
-rendered by pyoxigraph's own N-Triples serializer (escaped, typed; the user's text is never spliced into
-the SPARQL). Putting the row into every group, not only the outermost, gives the same answers as binding
-the variable up front (pyoxigraph `substitutions`): a FILTER inside a nested group or a sub-select still
-sees the value. `PoolStore` offers the `query(sparql, bindings=…)` interface that `thaiplan.queries`
-expects of a store, so parameter resolution (codes, labels, abbreviations) runs in the workers too.
+The values a page or an API call binds travel to the worker as terms beside the query text
+(`QueryJob.bindings`, N-Triples), and the worker binds them: the user's text is never spliced into the
+SPARQL. `PoolStore` offers the `query(sparql, bindings=…)` interface that `thaiplan.queries` expects of a
+store, so parameter resolution (codes, labels, abbreviations) runs in the workers too. A bound variable must
+be in the query's SELECT list (pyoxigraph refuses a substitution it would project away).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -22,23 +19,9 @@ import pyoxigraph as ox
 from flask import current_app
 from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
-from thaiplan.server.execution import QueryJob, Reply
+from thaiplan.server.execution import QueryJob, Reply, encode_bindings
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
 
-# One token of SPARQL: what can hide a `{` or a `?` (comments, strings, IRIs) is consumed whole.
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 JSON_FORMATS = {"solutions": "json", "boolean": "json", "graph": "ntriples"}
 
 
@@ -50,61 +33,18 @@ class QueryFailed(Exception):
         self.status = status
 
 
-def values_block(bindings: Mapping[str, Term]) -> str:
-    """A one-row VALUES block of the bindings, terms written by pyoxigraph's serializer."""
-    names = sorted(bindings)
-    return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bindings[n]) for n in names)}) }}"
-
-
-def bind_inline(sparql: str, bindings: Mapping[str, Term]) -> str:
-    """The query with a VALUES row of `bindings` opening every group graph pattern."""
-    if not bindings:
-        return sparql
-    for name in bindings:
-        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-            raise ValueError(f"not a SPARQL variable name: {name!r}")
-    block = values_block(bindings)
-    out: list[str] = []
-    tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(sparql)]
-    skip_next_brace = False  # the `{` after VALUES, CONSTRUCT or MINUS is not a group to bind in
-    skip_depth = 0  # inside a VALUES data block, a CONSTRUCT template or a MINUS group
-    depth = 0
-    for i, (kind, text) in enumerate(tokens):
-        out.append(text)
-        if kind == "word" and text.upper() in ("VALUES", "CONSTRUCT", "MINUS") and not skip_depth:
-            skip_next_brace = True
-        elif kind == "other" and text == "{":
-            depth += 1
-            if skip_depth or skip_next_brace:
-                skip_depth += 1
-                skip_next_brace = False
-            elif _next_word(tokens, i + 1) != "SELECT":  # a sub-select group holds nothing else
-                out.append(f" {block} ")
-        elif kind == "other" and text == "}":
-            depth -= 1
-            skip_depth = max(0, skip_depth - 1)
-        elif kind == "word" and text.upper() == "WHERE":
-            skip_next_brace = False  # CONSTRUCT WHERE { … }: the short form's pattern is a group
-    return "".join(out)
-
-
-def _next_word(tokens: list[tuple[str | None, str]], start: int) -> str | None:
-    """The next keyword or punctuation after `start`, upper-cased, skipping space and comments."""
-    for kind, text in tokens[start:]:
-        if kind not in ("space", "comment"):
-            return text.upper()
-    return None
-
-
 def pool() -> WorkerPool:
     """The app's worker pool."""
     return current_app.extensions["thaiplan_pool"]
 
 
 def run_text(
-    sparql: str, formats: Mapping[str, str | None], prefixes: Mapping[str, str] | None = None
+    sparql: str,
+    formats: Mapping[str, str | None],
+    prefixes: Mapping[str, str] | None = None,
+    bindings: Mapping[str, Term] | None = None,
 ) -> Reply:
-    """Run a query in a worker; WorkerUnavailable becomes a QueryFailed with its status."""
+    """Run a query with bound values in a worker; WorkerUnavailable becomes a QueryFailed with its status."""
     config = current_app.config["THAIPLAN"]
     job = QueryJob(
         query=sparql,
@@ -112,6 +52,7 @@ def run_text(
         formats=dict(formats),
         max_rows=config.max_rows,
         prefixes=dict(prefixes or {}),
+        bindings=encode_bindings(bindings),
     )
     try:
         return pool().run(job)
@@ -121,10 +62,15 @@ def run_text(
 
 def select(sparql: str, bindings: Mapping[str, Term] | None = None) -> Any:
     """A query's results (pyoxigraph QuerySolutions or QueryBoolean) computed by a worker."""
-    reply = run_text(bind_inline(sparql, bindings or {}), JSON_FORMATS)
+    reply = succeeded(run_text(sparql, JSON_FORMATS, bindings=bindings))
+    return ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+
+
+def succeeded(reply: Reply) -> Reply:
+    """The reply when the worker answered 200; otherwise QueryFailed with its status and message."""
     if reply.status != 200:
         raise QueryFailed(reply.status, reply.body.decode("utf-8", "replace").strip())
-    return ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+    return reply
 
 
 class PoolStore:
@@ -145,7 +91,7 @@ def named_reply(name: str, params: Mapping[str, Any], formats: Mapping[str, str 
     """The named query `name` run with `params`, serialized in the negotiated format by a worker."""
     query = registry.get(name)
     bindings = query.bind(params, PoolStore())
-    return run_text(bind_inline(query.sparql, bindings), formats)
+    return run_text(query.sparql, formats, bindings=bindings)
 
 
 @cache
@@ -170,9 +116,7 @@ class GraphText:
 def construct(name: str, fmt: str, prefixes: Mapping[str, str] | None = None, **bindings: Term) -> GraphText:
     """The CONSTRUCT page query `name` with `bindings`, serialized as `fmt` (a graph format name)."""
     formats = {"solutions": None, "boolean": None, "graph": fmt}
-    reply = run_text(bind_inline(page_query(name), bindings), formats, prefixes)
-    if reply.status != 200:
-        raise QueryFailed(reply.status, reply.body.decode("utf-8", "replace").strip())
+    reply = succeeded(run_text(page_query(name), formats, prefixes, bindings))
     return GraphText(reply.body, reply.content_type)
 
 

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from thaiplan.graph.backend import add_store_argument
 from thaiplan.shapes.report import FORMATS, render
 
 from thaiplan.errors import InputError
@@ -31,8 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--output", "-o", type=Path, metavar="PATH", help="write the report here (default: stdout)"
     )
     parser.add_argument("--lang", choices=("en", "th"), default="en", help="language of messages and names")
-    parser.add_argument(
-        "--store", type=Path, metavar="DIR", help="validate the current snapshot of a built store"
+    add_store_argument(
+        parser, help="validate the current build of a store: its directory, or a remote SPARQL query endpoint"
     )
     parser.add_argument(
         "--link-base",
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     """Validate, write the report, and return 1 when there are violations."""
     from thaiplan.shapes.validate import validate_files
 
-    if args.files and args.store:
+    if args.files and args.store is not None:
         raise InputError("give either FILEs or --store, not both")
     report = validate_files(args.files, store_dir=args.store)
     text = render(report, args.format, lang=args.lang, link_base=args.link_base)

@@ -27,6 +27,11 @@ class Clock:
         return self.now
 
 
+def settings(env: dict[str, str], **overrides: object) -> BudgetSettings:
+    """The budget settings of the config read from `env` (THAIPLAN_* variables) and `overrides`."""
+    return BudgetSettings.from_config(Config.from_env(env, **overrides))
+
+
 def test_budget_is_a_refilling_bucket_issue8() -> None:
     clock = Clock()
     budgets = ClientBudgets(BudgetSettings(seconds=10, window=60), clock=clock)
@@ -50,18 +55,33 @@ def test_budget_is_a_refilling_bucket_issue8() -> None:
 
 
 def test_settings_off_on_loopback_on_elsewhere_issue8() -> None:
-    assert not BudgetSettings.from_env(Config(host="127.0.0.1"), env={}).enabled
-    assert not BudgetSettings.from_env(Config(host="::1"), env={}).enabled
-    public = BudgetSettings.from_env(Config(host="0.0.0.0"), env={})
+    assert not settings({}, host="127.0.0.1").enabled
+    assert not settings({}, host="::1").enabled
+    public = settings({}, host="0.0.0.0")
     assert public.enabled and public.seconds == 60 and public.window == 60
-    local = BudgetSettings.from_env(
-        Config(host="127.0.0.1"),
-        env={"THAIPLAN_CLIENT_BUDGET_SECONDS": "5", "THAIPLAN_CLIENT_BUDGET_WINDOW": "30"},
+    local = settings(
+        {"THAIPLAN_CLIENT_BUDGET_SECONDS": "5", "THAIPLAN_CLIENT_BUDGET_WINDOW": "30"}, host="127.0.0.1"
     )
     assert local.enabled and local.seconds == 5 and local.window == 30
-    assert not BudgetSettings.from_env(
-        Config(host="0.0.0.0"), env={"THAIPLAN_CLIENT_BUDGET_SECONDS": "0"}
-    ).enabled
+    assert not settings({"THAIPLAN_CLIENT_BUDGET_SECONDS": "0"}, host="0.0.0.0").enabled
+    # The same settings given as arguments (`thaiplan serve --client-budget …`) rather than variables.
+    given = BudgetSettings.from_config(
+        Config(host="0.0.0.0", client_budget_seconds=5, trusted_proxies="10.0.0.0/8")
+    )
+    assert given.seconds == 5 and len(given.trusted_proxies) == 1
+
+
+def test_serve_options_set_the_budget_issue8(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`thaiplan serve --client-budget …` overrides the THAIPLAN_* variables, which fill in the rest."""
+    from thaiplan.server.cli import serve_config
+
+    from thaiplan.cli import build_parser
+
+    monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_WINDOW", "30")
+    monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_SECONDS", "1")
+    args = build_parser().parse_args(["serve", "--client-budget", "5", "--trusted-proxies", "10.0.0.0/8"])
+    given = BudgetSettings.from_config(serve_config(args))
+    assert given.seconds == 5 and given.window == 30 and len(given.trusted_proxies) == 1
 
 
 @pytest.mark.parametrize(
@@ -75,7 +95,7 @@ def test_settings_off_on_loopback_on_elsewhere_issue8() -> None:
 )
 def test_bad_settings_are_named_issue8(env: dict[str, str]) -> None:
     with pytest.raises(InputError, match="THAIPLAN_"):
-        BudgetSettings.from_env(Config(), env=env)
+        settings(env)
 
 
 def test_client_key_trusts_forwarded_for_only_from_trusted_proxies_issue8() -> None:
@@ -94,13 +114,10 @@ def test_client_key_trusts_forwarded_for_only_from_trusted_proxies_issue8() -> N
     assert client_key("::ffff:192.0.2.1", None, plain) == "192.0.2.1"
 
 
-def test_spent_budget_is_a_429_with_retry_after_issue8(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_SECONDS", "0.5")
-    monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_WINDOW", "3600")
+def test_spent_budget_is_a_429_with_retry_after_issue8(tmp_path: Path) -> None:
     store_dir = make_store(tmp_path / "store", numbers=60)
-    with running_app(store_dir, workers=2, query_timeout=1.0) as app:
+    budget = {"client_budget_seconds": 0.5, "client_budget_window": 3600.0}
+    with running_app(store_dir, workers=2, query_timeout=1.0, **budget) as app:
         client = app.test_client()
         heavy = {"REMOTE_ADDR": "198.51.100.7"}
         light = {"REMOTE_ADDR": "203.0.113.9"}
@@ -125,7 +142,8 @@ def test_spent_budget_is_a_429_with_retry_after_issue8(
 
 
 def test_no_budget_on_loopback_by_default_issue8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("THAIPLAN_CLIENT_BUDGET_SECONDS", raising=False)
+    # The app reads its Config only: a variable in the environment does not switch the budget on.
+    monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_SECONDS", "0.001")
     store_dir = make_store(tmp_path / "store", numbers=60)
     with running_app(store_dir, workers=1, query_timeout=0.5) as app:
         assert not app.config["THAIPLAN_BUDGET"].enabled

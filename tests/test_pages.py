@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from thaiplan.graph.store import open_read_only
 from thaiplan.queries import registry
 from thaiplan.queries.execute import rows
-from thaiplan.server.named import bind_inline, values_block
+from thaiplan.queries.inline import bind_inline, values_block
+from thaiplan.server.execution import QueryJob, SnapshotStore, encode_bindings, parse_term, run_job
 
 from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER, ID, html_get
@@ -54,10 +55,8 @@ def as_sorted(results: ox.QuerySolutions) -> list[list[tuple[str, str]]]:
     return sorted(sorted((k, str(v)) for k, v in r.items()) for r in rows(results))
 
 
-@pytest.mark.parametrize(("name", "params"), EXAMPLES)
-def test_inline_values_answer_as_pyoxigraph_substitutions_do_issue6(store_dir, name, params) -> None:
-    """A VALUES row in every group gives the same rows as binding the variables up front."""
-    store = open_read_only(store_dir)
+def bound_up_front(store: ox.Store, name: str, params: dict[str, str]) -> tuple[str, dict, list]:
+    """The named query's text, its parameters' bindings, and its rows with them bound by pyoxigraph."""
     query = registry.get(name)
     bindings = query.bind(params, store)
     expected = store.query(
@@ -65,9 +64,44 @@ def test_inline_values_answer_as_pyoxigraph_substitutions_do_issue6(store_dir, n
         use_default_graph_as_union=True,
         substitutions={ox.Variable(k): v for k, v in bindings.items()},
     )
-    got = store.query(bind_inline(query.sparql, bindings), use_default_graph_as_union=True)
-    got_rows, expected_rows = as_sorted(got), as_sorted(expected)
+    return query.sparql, bindings, as_sorted(expected)
+
+
+@pytest.mark.parametrize(("name", "params"), EXAMPLES)
+def test_inline_values_answer_as_pyoxigraph_substitutions_do_issue6(store_dir, name, params) -> None:
+    """A VALUES row in every group gives the same rows as binding the variables up front."""
+    store = open_read_only(store_dir)
+    sparql, bindings, expected_rows = bound_up_front(store, name, params)
+    got = store.query(bind_inline(sparql, bindings), use_default_graph_as_union=True)
+    got_rows = as_sorted(got)
     assert got_rows == expected_rows and got_rows
+
+
+@pytest.mark.parametrize(("name", "params"), EXAMPLES)
+def test_workers_bind_values_as_pyoxigraph_substitutions_do_issue6(store_dir, name, params) -> None:
+    """A job's bound values reach the worker as terms and give the rows binding them up front gives."""
+    sparql, bindings, expected_rows = bound_up_front(open_read_only(store_dir), name, params)
+    formats = {"solutions": "json", "boolean": "json", "graph": "ntriples"}
+    job = QueryJob(sparql, "", formats, 100_000, bindings=encode_bindings(bindings))
+    reply = run_job(SnapshotStore(store_dir), job)
+    assert reply.status == 200, reply.body
+    got_rows = as_sorted(ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON))
+    assert got_rows == expected_rows and got_rows
+
+
+def test_bound_terms_cross_to_the_worker_unchanged_issue6() -> None:
+    """Quotes, newlines, braces, languages and datatypes survive the N-Triples trip; nothing else parses."""
+    terms = {
+        "a": ox.Literal('a "quoted" \\ back\nslash } } SELECT * { ?s ?p ?o } #', language="th"),
+        "b": ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        "c": ox.NamedNode("https://w3id.org/thaiplan/id/agency/opdc"),
+    }
+    assert {name: parse_term(text) for name, text in encode_bindings(terms)} == terms
+    for bad in ("<urn:a> . <urn:b> <urn:c> <urn:d>", "_:b", '"open'):
+        with pytest.raises((ValueError, SyntaxError)):
+            parse_term(bad)
+    with pytest.raises(ValueError):
+        encode_bindings({"x": ox.BlankNode()})
 
 
 def test_inline_values_skip_data_blocks_subselects_and_templates_issue6() -> None:

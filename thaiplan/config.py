@@ -39,6 +39,12 @@ class Config:
     # Seconds to open a connection, and to wait for the next bytes of an answer, on every remote call.
     store_connect_timeout: float = 5.0
     store_read_timeout: float = 25.0
+    # Fair sharing (server/budget.py): seconds of query time a client may spend per window. None (unset)
+    # means "by host": off when the server listens on a loopback address, 60 s on any other; 0 is off.
+    client_budget_seconds: float | None = None
+    client_budget_window: float = 60.0
+    # Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, comma-separated.
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -55,7 +61,7 @@ class Config:
 
 def _coerce(name: str, type_name: Any, raw: str) -> Any:
     """Turn one environment string into the field's type, or say which variable is wrong."""
-    kind = str(type_name)
+    kind = str(type_name).removesuffix(" | None")  # an optional field: unset or empty stays None
     try:
         if kind == "int":
             return int(raw)
