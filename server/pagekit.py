@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -40,6 +41,54 @@ KNOWN_TERMS: dict[str, tuple[str, str]] = {
     "http://purl.org/dc/terms/title": ("ชื่อเรื่อง", "title"),
     "http://purl.org/dc/terms/description": ("คำอธิบาย", "description"),
 }
+
+
+# Bidi classes that can reorder the text around them: right-to-left letters, and the embedding, override
+# and isolate controls (an unterminated U+202E turns everything after it on the line around).
+BIDI_SENSITIVE = frozenset({"R", "AL", "AN", "RLE", "LRE", "RLO", "LRO", "RLI", "LRI", "FSI", "PDF", "PDI"})
+ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
+FSI, PDI = "\u2068", "\u2069"
+# Combining marks kept on one base character: real text needs at most three or four (Thai vowel, tone
+# mark and thanthakhat; Vietnamese, Hebrew points); a flood of them draws a tower over the lines around.
+MAX_MARKS = 4
+
+
+def isolate(text: str) -> str:
+    """The text between FSI and PDI when it holds right-to-left text or bidi controls, so it cannot
+    reorder what stands beside it (as `<bdi>` does, but usable in titles and attributes too)."""
+    if text.isascii() or not any(unicodedata.bidirectional(c) in BIDI_SENSITIVE for c in text):
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch in ISOLATE_OPENERS:
+            depth += 1
+        elif ch == PDI:
+            if depth == 0:  # a PDI of its own would close our isolate early and let an override out
+                continue
+            depth -= 1
+        out.append(ch)
+    return FSI + "".join(out) + PDI * (depth + 1)
+
+
+def cap_marks(text: str, limit: int = MAX_MARKS) -> str:
+    """The text with runs of combining marks longer than `limit` cut to `limit` (for display only)."""
+    if text.isascii():
+        return text
+    out, run = [], 0
+    for ch in text:
+        if unicodedata.category(ch) in ("Mn", "Me"):
+            run += 1
+            if run > limit:
+                continue
+        else:
+            run = 0
+        out.append(ch)
+    return "".join(out)
+
+
+def display_text(text: Any) -> str:
+    """Text from the data as a page shows it: mark floods capped, isolated from the text around it."""
+    return isolate(cap_marks(str(getattr(text, "value", text) or "")))
 
 
 @cache
@@ -110,10 +159,21 @@ def is_literal(term: Any) -> bool:
 
 
 def install(app: Any) -> None:
-    """Make the helpers global to the templates (macros imported without context see them too)."""
+    """Make the helpers global to the templates (macros imported without context see them too).
+
+    Every helper that puts data text on a page passes it through `display_text` (issue 8), and so does
+    the `text` filter, for the places that print a value of their own; `label` replaces i18n's global
+    (registered before the page blueprints) with the same choice of language, made display-safe.
+    """
     app.jinja_env.globals.update(
-        href=href, term_name=term_name, compact=compact, value=value, is_literal=is_literal
+        href=href,
+        term_name=lambda iri: display_text(term_name(iri)),
+        compact=lambda iri: display_text(compact(iri)),
+        value=lambda term: display_text(value(term)),
+        label=lambda *args: display_text(i18n.label(*args)),
+        is_literal=is_literal,
     )
+    app.jinja_env.filters["text"] = display_text
 
 
 def page(template: str, status: int = 200, **context: Any) -> Response:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from markupsafe import Markup
+from thaiplan.server.pagekit import display_text
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 210, 58, 14, 34, 10
 MAX_PER_ROW = 7
@@ -94,14 +95,15 @@ def trace_diagram(boxes: list[Box], label_more: str) -> Markup:
 def _box_svg(box: Box) -> str:
     """One box: a rounded rectangle with a subtitle and a title, linked when it has a page."""
     x, y = round(box.x), round(box.y)
-    tooltip = escape(" · ".join(t for t in (box.subtitle, box.title, *box.extra) if t))
+    # Each part isolated, so that a right-to-left override in one cannot turn the others around (issue 8).
+    tooltip = escape(" · ".join(display_text(t) for t in (box.subtitle, box.title, *box.extra) if t))
     # The texts sit in a nested viewport, which clips whatever a long Thai label still overflows.
     body = (
         f'<g class="box {box.kind}"><title>{tooltip}</title>'
         f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
         f'<svg x="{x + 8}" y="{y}" width="{BOX_W - 14}" height="{BOX_H}" overflow="hidden">'
-        f'<text class="sub" x="0" y="18">{escape(shorten(box.subtitle, 30))}</text>'
-        f'<text class="title" x="0" y="40">{escape(shorten(box.title))}</text></svg></g>'
+        f'<text class="sub" x="0" y="18">{escape(display_text(shorten(box.subtitle, 30)))}</text>'
+        f'<text class="title" x="0" y="40">{escape(display_text(shorten(box.title)))}</text></svg></g>'
     )
     if box.href:
         return f'<a href="{escape(box.href)}">{body}</a>'
@@ -165,7 +167,7 @@ def indicator_chart(
         for p in pts:
             parts.append(
                 f'<circle class="{cls}" cx="{px(p.year):.1f}" cy="{py(p.value):.1f}" r="4">'
-                f"<title>{escape(p.label)}</title></circle>"
+                f"<title>{escape(display_text(p.label))}</title></circle>"
             )
     legend_y = height - 12
     parts.append(

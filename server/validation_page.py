@@ -56,7 +56,8 @@ def validation() -> Response:
         response.headers["Content-Disposition"] = f'attachment; filename="validation.{ext}"'
         return response
     html = render_html(report, lang, link_base=request.script_root)  # type: ignore[arg-type]
-    return Response(html.replace("<body>", "<body>" + nav_bar(), 1), mimetype="text/html")
+    # The report is a finished page of its own; the navigation bar goes in as markup, not as escaped text.
+    return Response(html.replace("<body>", "<body>" + str(nav_bar()), 1), mimetype="text/html")
 
 
 def nav_bar() -> Markup:

@@ -458,6 +458,8 @@ body{font-family:system-ui,"Noto Sans Thai","TH Sarabun New",sans-serif;margin:1
 line-height:1.45}
 h1{font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}
 td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+/* Values come from the data: a long unbroken one must wrap, not widen the page (#8). */
+td{overflow-wrap:anywhere}
 .counts{display:flex;gap:1rem;margin:1rem 0}.count{padding:.5rem 1rem;border-radius:.4rem;font-weight:600}
 .Violation{background:#fde2e1;color:#8a1c1c}.Warning{background:#fff3cd;color:#6b4f00}
 .Info{background:#e2effd;color:#1c4a8a}
