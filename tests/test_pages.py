@@ -207,6 +207,18 @@ def test_resource_page_shows_names_code_type_links_both_ways_provenance_and_path
     assert '<link rel="alternate" type="text/turtle" href="/id/activity/BR0201.ttl">' in page
 
 
+def test_resource_page_lists_a_value_stated_in_two_graphs_once_issue6(client: FlaskClient) -> None:
+    # The reform plan's code CR02 is stated in the reform-plan graph and in the strategy graph; the
+    # union default graph repeats such triples, and the page once listed the plan twice per property.
+    status, page = html_get(client, "/id/activity/BR0201", "en")
+    assert status == 200
+    properties = page.split("Referred to by", 1)[0]
+    rows = [row for row in properties.split("<tr") if 'href="/id/plan/reform-plan-cr02"' in row]
+    assert rows, "BR0201 is in the reform plan's scheme"
+    for row in rows:
+        assert row.count('href="/id/plan/reform-plan-cr02"') == 1, row
+
+
 @pytest.mark.parametrize(("accept", "fmt"), list(RDF_TYPES.items()))
 def test_resource_iris_negotiate_rdf_issue6(client: FlaskClient, accept: str, fmt: ox.RdfFormat) -> None:
     response = client.get("/id/goal/CR02G01", headers={"Accept": accept})
