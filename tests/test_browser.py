@@ -184,3 +184,24 @@ def test_home_search_trace_and_language_switch_in_chromium_issue6(server: str, b
     # No CSP violation or script error was logged by the pages.
     errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert not errors, errors
+
+
+def test_query_editor_runs_a_query_and_shows_thai_results_in_chromium_issue5(server: str, browser) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser
+    driver.get(server + "/sparql")
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return !!document.querySelector('.yasqe')"))
+    # Set a query through YASGUI's own API (CodeMirror owns the text box) and run it as a user would.
+    driver.execute_script(
+        "document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(arguments[0]);",
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?label WHERE { <https://w3id.org/thaiplan/id/activity/BR0201> skos:prefLabel ?label }",
+    )
+    driver.find_element("css selector", ".yasqe_queryButton").click()
+    WebDriverWait(driver, 30).until(
+        lambda d: "ปรับเปลี่ยนรูปแบบการบริหารงาน" in d.find_element("css selector", ".yasr").text
+    )
+    assert shoot(driver, "sparql-editor") > 100
+    errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    assert not errors, errors
