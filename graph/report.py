@@ -25,6 +25,7 @@ class BuildReport:
     inferred: dict[str, int] = field(default_factory=dict)
     indexed: dict[str, int] = field(default_factory=dict)
     quotes_checked: int = 0
+    quotes_unchecked: int = 0  # quotes of the synthetic graph, whose documents have no text (issue 7)
     seconds: float = 0.0
 
     @property
@@ -43,6 +44,12 @@ class BuildReport:
             render_table(["class", "entities"], classes or [["(none)", "0"]], align="lr"),
             "",
             f"{self.quotes_checked} quotes checked against the normalized sources; "
+            + (
+                f"{self.quotes_unchecked} quotes of the synthetic graph not checked (its source documents "
+                "have no text); "
+                if self.quotes_unchecked
+                else ""
+            )
             + ", ".join(f"{n} tp:{p.removeprefix(TP)}" for p, n in self.inferred.items())
             + " materialized; "
             + ", ".join(f"{n} {name} quads" for name, n in self.indexed.items())

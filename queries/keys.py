@@ -51,13 +51,19 @@ PREFIX_TOKENS = 4
 QUERY_TOKENS = 4
 
 
+# Bounded caches: a national-scale build repeats texts across entities and asks for the key of one text
+# several times (key, squash, prefixes, tokens); pythainlp's normalize is the build's slowest step (issue 7).
+@lru_cache(maxsize=262144)
 def normalize_text(text: str) -> str:
     """Normalize a label or a query: pythainlp repairs, Thai digits as Arabic, one space between words."""
-    # pythainlp's normalize, never NFKC (it breaks sara am); NFC only joins Latin combining marks.
-    text = normalize(unicodedata.normalize("NFC", text)).translate(_THAI_DIGITS)
+    if not text.isascii():
+        # pythainlp's normalize, never NFKC (it breaks sara am); NFC only joins Latin combining marks.
+        # ASCII text skips both: they change nothing in it but whitespace, which is collapsed below.
+        text = normalize(unicodedata.normalize("NFC", text)).translate(_THAI_DIGITS)
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=262144)
 def key(text: str) -> str:
     """The equality key of a text: normalized and lower-cased."""
     return normalize_text(text).casefold()

@@ -7,6 +7,8 @@ lookup, not a scan of every label), so search stays fast at millions of triples.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,16 +45,50 @@ def entries(field: str, text: str) -> Iterator[tuple[str, str]]:
         yield from (("definitionToken", t) for t in keys.tokens(text))
 
 
+# Above this many distinct texts the keys are computed in worker processes (pythainlp is pure Python).
+PARALLEL_TEXTS = 20_000
+_Entries = tuple[tuple[str, str], ...]
+
+
+def _entries_of(field_text: tuple[str, str]) -> _Entries:
+    """The non-empty (index property, key) pairs of one (field, text)."""
+    return tuple(e for e in entries(*field_text) if e[1])
+
+
+def keyed(field_texts: set[tuple[str, str]]) -> dict[tuple[str, str], _Entries]:
+    """The index entries of each distinct (field, text), in a process pool when there are many."""
+    ordered = sorted(field_texts)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(ordered) < PARALLEL_TEXTS or workers < 2:
+        return {ft: _entries_of(ft) for ft in ordered}
+    # fork: the children only run pure Python on the texts they are sent (never the parent's store), and
+    # spawn would re-import the caller's __main__. Where fork is missing, the work stays in this process.
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {ft: _entries_of(ft) for ft in ordered}
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        found = pool.map(_entries_of, ordered, chunksize=max(256, len(ordered) // (workers * 8)))
+    return dict(zip(ordered, found, strict=True))
+
+
 def index_triples(store: Any) -> Iterator[ox.Quad]:
     """Quads of the search index (graph `SEARCH_INDEX_GRAPH`) for every instance in `store`."""
+    texts = [
+        (row["entity"], row["field"].value, row["text"].value)
+        for row in rows(execute(store, read_rq("_search-texts")))
+    ]
+    # A national-scale graph repeats texts (place names, project kinds): each distinct one is keyed once.
+    known = keyed({(field, text) for _, field, text in texts})
     by_entity: dict[ox.NamedNode, set[tuple[str, str]]] = {}
-    for row in rows(execute(store, read_rq("_search-texts"))):
-        found = by_entity.setdefault(row["entity"], set())
-        found.update(e for e in entries(row["field"].value, row["text"].value) if e[1])
+    for entity, field, text in texts:
+        by_entity.setdefault(entity, set()).update(known[field, text])
+    literals: dict[str, ox.Literal] = {}
     for entity, found in by_entity.items():
         label_tokens = {k for p, k in found if p == "labelToken"}
         for prop, value in sorted(found):
             # A definition word that is already a label word adds nothing: the label tier ranks higher.
             if prop == "definitionToken" and value in label_tokens:
                 continue
-            yield ox.Quad(entity, _P[prop], ox.Literal(value), _GRAPH)
+            literal = literals.get(value)
+            if literal is None:
+                literal = literals[value] = ox.Literal(value)
+            yield ox.Quad(entity, _P[prop], literal, _GRAPH)

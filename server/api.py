@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.openapi import openapi_spec
-from thaiplan.server import negotiation
+from thaiplan.server import answers, negotiation
 from thaiplan.server.named import QueryFailed, named_reply
 
 bp = Blueprint("api", __name__, url_prefix="/api/queries")
@@ -113,6 +113,13 @@ def run(name: str) -> Response:
         names = ", ".join(negotiation.all_format_names())
         return error(400, f"unknown format {str(exc)!r}: use one of {names}", parameter="format")
     params = query_params()
+    # Answers are cached per store snapshot (issue 7): 304 for a client that holds this one, else the LRU.
+    tag = answers.current_etag(query.name, params, formats)
+    if tag and answers.matches(request.headers.get("If-None-Match"), tag):
+        return answers.not_modified(tag)
+    cached = answers.lookup(tag)
+    if cached is not None:
+        return cached
     try:
         reply = named_reply(query.name, params, formats)
     except AmbiguousParameter as exc:
@@ -130,5 +137,6 @@ def run(name: str) -> Response:
         reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
     )
     if reply.status == 200:
-        response.headers["Cache-Control"] = "no-store"
+        answers.keep(tag, reply.body, reply.content_type, reply.headers)
+        answers.mark(response, tag)
     return response

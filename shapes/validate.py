@@ -73,6 +73,9 @@ def _parse_one(path: Path) -> Graph | Dataset:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     input_guard.check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context (issue 8)
+    fast = _parse_fast(path, fmt)
+    if fast is not None:
+        return fast
     target: Graph | Dataset = Dataset() if fmt in _QUAD_FORMATS else Graph()
     try:
         with warnings.catch_warnings():
@@ -83,12 +86,43 @@ def _parse_one(path: Path) -> Graph | Dataset:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except Exception as exc:  # any parser failure on untrusted input is a message, never a traceback
         raise InputError(_parse_message(path, fmt, exc)) from exc
+    input_guard.check_iris(path, target.quads() if isinstance(target, Dataset) else target)
     if isinstance(target, Dataset):
         flat = Graph()
         for s, p, o, _ in target.quads():
             flat.add((s, p, o))
         return flat
     return target
+
+
+# The line-based formats (what `thaiplan synth` writes) that pyoxigraph's parser reads several times
+# faster than rdflib's (issue 7); anything it refuses is parsed again by rdflib, for rdflib's messages.
+# Turtle stays with rdflib, whose refusal of hostile nesting is relied upon (issue 8).
+_FAST_FORMATS = {"nt": "N_TRIPLES", "nt11": "N_TRIPLES", "ntriples": "N_TRIPLES", "nquads": "N_QUADS"}
+
+
+def _parse_fast(path: Path, fmt: str) -> Graph | None:
+    """Parse a file with pyoxigraph into an rdflib graph (named graphs merged); None when it cannot."""
+    name = _FAST_FORMATS.get(fmt)
+    if name is None:
+        return None
+    graph = Graph()
+    try:
+        quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, name), base_iri=path.resolve().as_uri())
+        graph.addN((_to_rdflib(q.subject), _to_rdflib(q.predicate), _parsed(q.object), graph) for q in quads)
+    except (SyntaxError, ValueError, OSError, MemoryError, ThaiplanError):
+        return None  # rdflib parses it again and says where and why it fails
+    return graph
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _parsed(term: object) -> Node:
+    """A parsed object as rdflib's own parsers give it: a simple literal has no datatype in rdflib."""
+    if isinstance(term, ox.Literal) and not term.language and term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return _to_rdflib(term)
 
 
 def _parse_message(path: Path, fmt: str, exc: BaseException) -> str:

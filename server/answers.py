@@ -1,0 +1,161 @@
+"""Answers of the named queries cached per store snapshot, with ETags (issue 7).
+
+The graph is read-mostly and a build switches snapshots atomically, so an answer depends only on the
+snapshot id, the query, its parameters and the negotiated format. The ETag is a digest of those four;
+a client that sends it back in If-None-Match gets 304, and repeated requests are served from an
+in-process LRU of serialized answers (bounded in bytes). A new snapshot changes every key, so nothing
+stale is ever served; old entries simply age out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# About 64 MiB of answers; one answer larger than an eighth of that is not kept.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One serialized answer: what the response needs to be rebuilt."""
+
+    body: bytes
+    content_type: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def etag(
+    snapshot: str | None, name: str, params: Mapping[str, Any], formats: Mapping[str, Any]
+) -> str | None:
+    """The strong ETag of an answer, or None when there is no snapshot to tie it to."""
+    if not snapshot:
+        return None
+    canonical = json.dumps(
+        [snapshot, name, sorted((k, v) for k, v in params.items()), sorted(formats.items())],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return '"' + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """True when an If-None-Match header names `tag` (or is `*`); weak tags compare equal (RFC 9110)."""
+    if not if_none_match:
+        return False
+    given = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+    return "*" in given or tag in given
+
+
+class AnswerCache:
+    """A thread-safe LRU of answers by ETag, bounded by the total size of the bodies."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        """An empty cache holding at most `max_bytes` of bodies (0 turns it off)."""
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, tag: str) -> Answer | None:
+        """The cached answer for `tag`, marked as recently used, or None."""
+        with self._lock:
+            answer = self._items.get(tag)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(tag)
+            self.hits += 1
+            return answer
+
+    def put(self, tag: str, answer: Answer) -> None:
+        """Keep `answer` under `tag`, evicting the least recently used answers beyond the bound."""
+        size = len(answer.body)
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._items.pop(tag, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._items[tag] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes and self._items:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def __len__(self) -> int:
+        """How many answers are cached."""
+        return len(self._items)
+
+
+# --- the Flask side: what server/api.py calls --------------------------------------------------------
+
+
+def app_cache() -> AnswerCache:
+    """The answer cache of the running app (one per app, created on first use)."""
+    from flask import current_app
+
+    return current_app.extensions.setdefault("thaiplan_answers", AnswerCache())
+
+
+def current_snapshot() -> str | None:
+    """The id of the snapshot the server answers from now, or None when it cannot tell."""
+    from flask import current_app
+    from thaiplan.graph.backend import location
+    from thaiplan.graph.store import snapshot_id
+
+    from thaiplan.errors import ThaiplanError
+
+    try:
+        return snapshot_id(location(current_app.config["THAIPLAN"]))
+    except (ThaiplanError, OSError):
+        return None  # no caching rather than a wrong answer; the query itself reports the problem
+
+
+def current_etag(name: str, params: Mapping[str, Any], formats: Mapping[str, Any]) -> str | None:
+    """The ETag of the answer to `name` with `params` in `formats` on the current snapshot."""
+    return etag(current_snapshot(), name, params, formats)
+
+
+def not_modified(tag: str) -> Any:
+    """The 304 response for a client that already holds the answer `tag`."""
+    from flask import Response
+
+    return mark(Response(status=304), tag)
+
+
+def lookup(tag: str | None) -> Any:
+    """The cached answer `tag` as a 200 response, or None."""
+    from flask import Response
+
+    answer = app_cache().get(tag) if tag else None
+    if answer is None:
+        return None
+    response = Response(
+        answer.body, status=200, content_type=answer.content_type, headers=list(answer.headers)
+    )
+    return mark(response, tag)  # type: ignore[arg-type]
+
+
+def keep(tag: str | None, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
+    """Cache a 200 answer under `tag` (nothing without a tag)."""
+    if tag:
+        app_cache().put(tag, Answer(bytes(body), content_type, tuple(dict(headers or {}).items())))
+
+
+def mark(response: Any, tag: str | None) -> Any:
+    """Give a cacheable response its ETag; clients may keep it but must revalidate (the graph changes)."""
+    if tag:
+        response.headers["ETag"] = tag
+        response.headers["Cache-Control"] = "no-cache"
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
