@@ -120,11 +120,6 @@ def current_snapshot() -> str | None:
         return None  # no caching rather than a wrong answer; the query itself reports the problem
 
 
-def current_etag(name: str, params: Mapping[str, Any], formats: Mapping[str, Any]) -> str | None:
-    """The ETag of the answer to `name` with `params` in `formats` on the current snapshot."""
-    return etag(current_snapshot(), name, params, formats)
-
-
 def not_modified(tag: str) -> Any:
     """The 304 response for a client that already holds the answer `tag`."""
     from flask import Response

@@ -114,7 +114,8 @@ def run(name: str) -> Response:
         return error(400, f"unknown format {str(exc)!r}: use one of {names}", parameter="format")
     params = query_params()
     # Answers are cached per store snapshot (issue 7): 304 for a client that holds this one, else the LRU.
-    tag = answers.current_etag(query.name, params, formats)
+    snapshot = answers.current_snapshot()
+    tag = answers.etag(snapshot, query.name, params, formats)
     if tag and answers.matches(request.headers.get("If-None-Match"), tag):
         return answers.not_modified(tag)
     cached = answers.lookup(tag)
@@ -136,6 +137,10 @@ def run(name: str) -> Response:
     response = Response(
         reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
     )
+    if reply.snapshot != snapshot:
+        # The worker answered from another snapshot (it had not reopened yet after a build switched):
+        # tag the answer with the data it holds, so it is never served as the current snapshot's (#7).
+        tag = answers.etag(reply.snapshot, query.name, params, formats)
     if reply.status == 200:
         answers.keep(tag, reply.body, reply.content_type, reply.headers)
         answers.mark(response, tag)

@@ -10,7 +10,7 @@ terms in VALUES rows (`thaiplan.queries.inline`). A substituted variable must be
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,9 @@ class Reply:
     body: bytes
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # The snapshot the answer was computed on: a worker may still hold the previous one for a moment
+    # after a build switches, and answers are cached per snapshot (server/answers.py).
+    snapshot: str | None = None
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -121,7 +124,7 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
         return Reply.error(400, f"Bad query: {exc}")
     try:
         result = store.query(job.query, base_iri=job.base_iri or None, substitutions=substitutions, **dataset)
-        return serialize(result, job)
+        return replace(serialize(result, job), snapshot=snapshot.sid)
     except SyntaxError as exc:
         return Reply.error(400, f"Bad query: SPARQL syntax error: {exc}")
     except results.RowLimitExceeded as exc:

@@ -146,6 +146,19 @@ def test_issue7_named_answers_carry_an_etag_and_revalidate_with_304(client: Flas
     )
 
 
+def test_issue7_an_answer_from_a_worker_on_another_snapshot_is_not_cached_as_the_current_one(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Right after a build switches, a worker may still answer from the previous snapshot; that answer
+    # must be tagged (and cached) with the snapshot it came from, never as the new one's.
+    url = "/api/queries/search?q=BR0203"
+    tag_of_the_data = client.get(url).headers["ETag"]
+    monkeypatch.setattr(answers, "current_snapshot", lambda: "a-newer-snapshot")
+    stale = client.get(url)  # the web process believes in a newer snapshot; the worker holds the old one
+    assert stale.status_code == 200
+    assert stale.headers["ETag"] == tag_of_the_data
+
+
 def test_issue7_the_etag_changes_with_the_snapshot_query_params_and_format() -> None:
     base = answers.etag("s1", "search", {"q": "x"}, {"solutions": "json"})
     assert base and base.startswith('"')
