@@ -60,26 +60,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`thaiplan serve` on a free port of 127.0.0.1 over a fresh store; stopped by its PID afterwards."""
-    store = build_store(tmp_path_factory.mktemp("browser-store"))
+@contextlib.contextmanager
+def serving(store: Path, log_dir: Path) -> Iterator[str]:
+    """`thaiplan serve` on a free port of 127.0.0.1 over `store`, yielding its URL; stopped by its PID."""
     port = free_port()
-    log = (tmp_path_factory.mktemp("browser-log") / "serve.log").open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "thaiplan.cli",
-        "serve",
-        "--store",
-        str(store),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-    ]
+    log = (log_dir / "serve.log").open("w")
+    command = [sys.executable, "-m", "thaiplan.cli", "serve", "--store", str(store)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -100,6 +87,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
             process.wait(5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`thaiplan serve` over a fresh store of the curated graph."""
+    store = build_store(tmp_path_factory.mktemp("browser-store"))
+    with serving(store, tmp_path_factory.mktemp("browser-log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,6 @@ tests/artifacts/hostile-*.png.
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +22,7 @@ import pytest
 from thaiplan.graph.build import build
 from thaiplan.server.pagekit import FSI, PDI, cap_marks, display_text, isolate
 
-from tests.test_browser import CHROMEDRIVER, CHROMIUM, browser, free_port, shoot
+from tests.test_browser import CHROMEDRIVER, CHROMIUM, browser, serving, shoot
 from thaiplan.config import Config
 
 __all__ = ["browser"]  # the Chromium fixture of test_browser, shared
@@ -172,30 +167,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`thaiplan serve` on a free port of 127.0.0.1 over the hostile graph; stopped by its PID afterwards."""
     store = tmp_path_factory.mktemp("hostile-store")
     build(Config(store_dir=store), HOSTILE_DATA, out=lambda _: None)
-    port = free_port()
-    log = (tmp_path_factory.mktemp("hostile-log") / "serve.log").open("w")
-    command = [sys.executable, "-m", "thaiplan.cli", "serve", "--store", str(store)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError), urllib.request.urlopen(url + "/api/queries", timeout=2) as r:
-                if r.status == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"thaiplan serve did not start: see {log.name}")
-            time.sleep(0.2)
+    with serving(store, tmp_path_factory.mktemp("hostile-log")) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()
 
 
 def no_alert(driver: object) -> bool:
