@@ -48,24 +48,30 @@ def format_for(path: Path | None, requested: str | None) -> str:
     )
 
 
+def chunked(blocks: Iterable[Block], counter: list[int], render: Callable[[Block], str]) -> Iterator[str]:
+    """The rendered blocks joined into one chunk per CHUNK_BLOCKS blocks; the counter gets the triples."""
+    parts: list[str] = []
+    count = 0
+    for block in blocks:
+        parts.append(render(block))
+        count += len(block[1])
+        if len(parts) == CHUNK_BLOCKS:
+            yield "".join(parts)
+            parts.clear()
+    counter[0] += count
+    yield "".join(parts)
+
+
 def nt_chunks(blocks: Iterable[Block], counter: list[int], graph: str | None = None) -> Iterator[str]:
     """N-Triples (or, with a graph, N-Quads) text, one chunk per CHUNK_BLOCKS blocks."""
     end = f" {graph} .\n" if graph else " .\n"
-    lines: list[str] = []
-    pending = 0
-    count = 0
-    for subject, pos in blocks:
-        head = subject + " "
-        for p, o in pos:
-            lines.append(f"{head}{p} {o}{end}")
-        count += len(pos)
-        pending += 1
-        if pending == CHUNK_BLOCKS:
-            yield "".join(lines)
-            lines.clear()
-            pending = 0
-    counter[0] += count
-    yield "".join(lines)
+
+    def render(block: Block) -> str:
+        """One subject's triples, one line each."""
+        head = block[0] + " "
+        return "".join(f"{head}{p} {o}{end}" for p, o in block[1])
+
+    return chunked(blocks, counter, render)
 
 
 class TurtleTerms:
@@ -113,21 +119,15 @@ def turtle_chunks(blocks: Iterable[Block], counter: list[int], prefixes: dict[st
     """Turtle text: prefixes, then one subject per block with its predicate-object list."""
     terms = TurtleTerms(prefixes)
     short = terms.term
-    yield terms.header()
-    lines: list[str] = []
-    pending = 0
-    count = 0
-    for subject, pos in blocks:
+
+    def render(block: Block) -> str:
+        """One subject with its predicate-object list."""
+        subject, pos = block
         body = " ;\n    ".join(f"{short(p) if p != _RDF_TYPE else 'a'} {short(o)}" for p, o in pos)
-        lines.append(f"{short(subject)} {body} .\n")
-        count += len(pos)
-        pending += 1
-        if pending == CHUNK_BLOCKS:
-            yield "".join(lines)
-            lines.clear()
-            pending = 0
-    counter[0] += count
-    yield "".join(lines)
+        return f"{short(subject)} {body} .\n"
+
+    yield terms.header()
+    yield from chunked(blocks, counter, render)
 
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
