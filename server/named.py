@@ -9,6 +9,7 @@ be in the query's SELECT list (pyoxigraph refuses a substitution it would projec
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from flask import current_app
 from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
+from thaiplan.server import answers
 from thaiplan.server.execution import QueryJob, Reply, encode_bindings
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
 
@@ -61,9 +63,26 @@ def run_text(
 
 
 def select(sparql: str, bindings: Mapping[str, Term] | None = None) -> Any:
-    """A query's results (pyoxigraph QuerySolutions or QueryBoolean) computed by a worker."""
+    """A query's results (pyoxigraph QuerySolutions or QueryBoolean), from the answer cache or a worker."""
+    return ox.parse_query_results(cached_body(sparql, bindings), format=ox.QueryResultsFormat.JSON)
+
+
+def cached_body(sparql: str, bindings: Mapping[str, Term] | None) -> bytes:
+    """The JSON results of a page or resolver query, cached per store snapshot like the named answers.
+
+    Pages run several queries each and resolve their parameters with more (issue 8: uncached, a page of
+    the 1M-triple graph took 100–300 ms where its cached named query took 1 ms).
+    """
+    snapshot = answers.current_snapshot()
+    digest = hashlib.sha256(sparql.encode("utf-8")).hexdigest()
+    tag = answers.etag(snapshot, f"query:{digest}", dict(encode_bindings(bindings)), JSON_FORMATS)
+    hit = answers.app_cache().get(tag) if tag else None
+    if hit is not None:
+        return hit.body
     reply = succeeded(run_text(sparql, JSON_FORMATS, bindings=bindings))
-    return ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+    if tag and reply.snapshot == snapshot:  # never cache a stale worker's answer as this snapshot's
+        answers.app_cache().put(tag, answers.Answer(reply.body, reply.content_type))
+    return reply.body
 
 
 def succeeded(reply: Reply) -> Reply:
