@@ -1,4 +1,4 @@
-"""Answers of the named queries cached per store snapshot, with ETags (issue 7).
+"""Answers cached per store snapshot, with ETags: named queries (issue 7), `/sparql` and pages (issue 8).
 
 The graph is read-mostly and a build switches snapshots atomically, so an answer depends only on the
 snapshot id, the query, its parameters and the negotiated format. The ETag is a digest of those four;
@@ -13,7 +13,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,4 +153,32 @@ def mark(response: Any, tag: str | None) -> Any:
         response.headers["Cache-Control"] = "no-cache"
     else:
         response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def serve(name: str, params: Mapping[str, Any], formats: Mapping[str, Any], run: Callable[[], Any]) -> Any:
+    """The answer as a response: 304 when the client holds it, else from the LRU, else `run()` and kept.
+
+    `run` returns a worker's Reply; what it raises propagates. Only 200 answers are tagged and kept.
+    """
+    from flask import Response, request
+
+    snapshot = current_snapshot()
+    tag = etag(snapshot, name, params, formats)
+    if tag and matches(request.headers.get("If-None-Match"), tag):
+        return not_modified(tag)
+    cached = lookup(tag)
+    if cached is not None:
+        return cached
+    reply = run()
+    response = Response(
+        reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
+    )
+    if reply.status == 200:
+        if reply.snapshot != snapshot:
+            # The worker answered from another snapshot (it had not reopened yet after a build switched):
+            # tag the answer with the data it holds, so it is never served as the current snapshot's (#7).
+            tag = etag(reply.snapshot, name, params, formats)
+        keep(tag, reply.body, reply.content_type, reply.headers)
+        mark(response, tag)
     return response

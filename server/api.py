@@ -114,15 +114,8 @@ def run(name: str) -> Response:
         return error(400, f"unknown format {str(exc)!r}: use one of {names}", parameter="format")
     params = query_params()
     # Answers are cached per store snapshot (issue 7): 304 for a client that holds this one, else the LRU.
-    snapshot = answers.current_snapshot()
-    tag = answers.etag(snapshot, query.name, params, formats)
-    if tag and answers.matches(request.headers.get("If-None-Match"), tag):
-        return answers.not_modified(tag)
-    cached = answers.lookup(tag)
-    if cached is not None:
-        return cached
     try:
-        reply = named_reply(query.name, params, formats)
+        return answers.serve(query.name, params, formats, lambda: named_reply(query.name, params, formats))
     except AmbiguousParameter as exc:
         return error(300, str(exc), parameter=exc.param, candidates=exc.candidates)
     except UnresolvedParameter as exc:
@@ -134,14 +127,3 @@ def run(name: str) -> Response:
         if exc.status == 503:
             response.headers["Retry-After"] = "5"
         return response
-    response = Response(
-        reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
-    )
-    if reply.snapshot != snapshot:
-        # The worker answered from another snapshot (it had not reopened yet after a build switched):
-        # tag the answer with the data it holds, so it is never served as the current snapshot's (#7).
-        tag = answers.etag(reply.snapshot, query.name, params, formats)
-    if reply.status == 200:
-        answers.keep(tag, reply.body, reply.content_type, reply.headers)
-        answers.mark(response, tag)
-    return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
-from thaiplan.server import negotiation, results, service_description
+from thaiplan.server import answers, negotiation, results, service_description
 from thaiplan.server.editor import editor_prefixes, render_editor
 from thaiplan.server.execution import QueryJob
 from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
@@ -60,15 +60,18 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         named_graphs=operation.named_graphs,
         prefixes=editor_prefixes(config.base_iri),
     )
+    # Answers are cached per store snapshot like the named queries' (issue 8): the graph only changes
+    # when a build switches snapshots, and researchers' scripts repeat the same queries.
+    key = {
+        "query": job.query,
+        "base": job.base_iri,
+        "default-graph-uri": job.default_graphs,
+        "named-graph-uri": job.named_graphs,
+    }
     try:
-        reply = pool().run(job)
+        response = answers.serve("sparql", key, formats, lambda: pool().run(job))
     except WorkerUnavailable as exc:
         return text_response(exc.status, str(exc), {"Retry-After": "5"} if exc.status == 503 else None)
-    response = Response(
-        reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
-    )
-    if reply.status == 200:
-        response.headers["Cache-Control"] = "no-store"
     return response
 
 

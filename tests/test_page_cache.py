@@ -46,3 +46,29 @@ def test_bound_values_are_part_of_the_cache_key_issue8(tmp_path: Path) -> None:
         }
         assert [len(found[w]) for w in ("2", "3", "9")] == [1, 1, 0]
         assert found["3"][0].value == "3"
+
+
+def test_sparql_answers_carry_an_etag_and_follow_the_snapshot_issue8(tmp_path: Path) -> None:
+    store_dir = make_store(tmp_path / "store", numbers=5)
+    with running_app(store_dir, workers=1) as app:
+        client = app.test_client()
+        first = client.get("/sparql", query_string={"query": COUNT})
+        tag = first.headers["ETag"]
+        assert first.headers["Cache-Control"] == "no-cache"
+        held = client.get("/sparql", query_string={"query": COUNT}, headers={"If-None-Match": tag})
+        assert held.status_code == 304
+        posted = client.post("/sparql", data=COUNT, content_type="application/sparql-query")
+        assert posted.headers["ETag"] == tag and posted.data == first.data
+        as_csv = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": "text/csv"})
+        assert as_csv.headers["ETag"] != tag and as_csv.mimetype == "text/csv"
+        make_store(store_dir, numbers=7)
+        after = client.get("/sparql", query_string={"query": COUNT}, headers={"If-None-Match": tag})
+        assert after.status_code == 200 and after.json["results"]["bindings"][0]["n"]["value"] == "7"
+
+
+def test_a_sparql_error_is_not_cached_issue8(tmp_path: Path) -> None:
+    store_dir = make_store(tmp_path / "store", numbers=5)
+    with running_app(store_dir, workers=1) as app:
+        client = app.test_client()
+        bad = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+        assert bad.status_code == 400 and "ETag" not in bad.headers
