@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# About 64 MiB of answers; one answer larger than an eighth of that is not kept.
+# About 64 MiB of answers (THAIPLAN_ANSWER_CACHE_MB); one answer larger than an eighth is not kept.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -79,7 +79,7 @@ class AnswerCache:
     def put(self, tag: str, answer: Answer) -> None:
         """Keep `answer` under `tag`, evicting the least recently used answers beyond the bound."""
         size = len(answer.body)
-        if size > self.max_bytes // 8:
+        if self.max_bytes <= 0 or size > self.max_bytes // 8:
             return
         with self._lock:
             old = self._items.pop(tag, None)
@@ -103,7 +103,11 @@ def app_cache() -> AnswerCache:
     """The answer cache of the running app (one per app, created on first use)."""
     from flask import current_app
 
-    return current_app.extensions.setdefault("thaiplan_answers", AnswerCache())
+    cache = current_app.extensions.get("thaiplan_answers")
+    if cache is None:
+        size = current_app.config["THAIPLAN"].answer_cache_mb * 1024 * 1024
+        cache = current_app.extensions.setdefault("thaiplan_answers", AnswerCache(size))
+    return cache
 
 
 def current_snapshot() -> str | None:

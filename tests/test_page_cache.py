@@ -72,3 +72,11 @@ def test_a_sparql_error_is_not_cached_issue8(tmp_path: Path) -> None:
         client = app.test_client()
         bad = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
         assert bad.status_code == 400 and "ETag" not in bad.headers
+
+
+def test_answer_cache_mb_zero_turns_the_cache_off_issue8(tmp_path: Path) -> None:
+    store_dir = make_store(tmp_path / "store", numbers=5)
+    with running_app(store_dir, workers=1, answer_cache_mb=0) as app, app.test_request_context():
+        assert count(select(COUNT)) == "5"
+        assert count(select(COUNT)) == "5"
+        assert answers.app_cache().hits == 0 and len(answers.app_cache()) == 0

@@ -43,6 +43,8 @@ class Config:
     # means "by host": off when the server listens on a loopback address, 60 s on any other; 0 is off.
     client_budget_seconds: float | None = None
     client_budget_window: float = 60.0
+    # Memory for answers cached per snapshot (server/answers.py), MiB; 0 turns the cache off.
+    answer_cache_mb: int = 64
     # Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, comma-separated.
     trusted_proxies: str = ""
 
