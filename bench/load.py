@@ -115,7 +115,7 @@ def build_with_synth(store_dir: Path, triples: int, work: Path) -> None:
 
 
 def start_server(
-    store_dir: Path, port: int, workers: int, threads: int, timeout: float, log: Path
+    store_dir: Path, port: int, workers: int, threads: int, timeout: float, log: Path, cache_mb: int = 64
 ) -> subprocess.Popen:
     """`thaiplan serve` in the background, its messages to `log`; returns once it answers.
 
@@ -125,6 +125,7 @@ def start_server(
     env = {
         **os.environ,
         "THAIPLAN_CLIENT_BUDGET_SECONDS": os.environ.get("THAIPLAN_CLIENT_BUDGET_SECONDS", "0"),
+        "THAIPLAN_ANSWER_CACHE_MB": str(cache_mb),
     }
     proc = subprocess.Popen(
         [
@@ -206,8 +207,8 @@ def sparql_targets() -> list[Target]:
     return targets
 
 
-def named_targets(base: str) -> list[Target]:
-    """Every public named query, called with its documented example parameters."""
+def named_targets(base: str, entities: list[str]) -> list[Target]:
+    """Every public named query with its documented example, and the trace/portfolio queries per entity."""
     try:
         listing = get_json(base, "/api/queries")
     except OSError:
@@ -221,16 +222,25 @@ def named_targets(base: str) -> list[Target]:
             continue
         qs = urllib.parse.urlencode(params)
         targets.append(Target("named", f"/api/queries/{query['name']}?{qs}", "application/json"))
+    # Each sampled entity as a parameter too, so that the named queries also run on the data the
+    # answer cache has not seen yet (the documented examples alone are all cache hits after warm-up).
+    for path in entities:
+        iri = urllib.parse.quote("https://w3id.org/thaiplan/id/" + path.removeprefix("/id/"), safe="")
+        names = ("agency-portfolio",) if path.startswith("/id/agency/") else ("trace-up", "trace-down")
+        param = "agency" if path.startswith("/id/agency/") else "entity"
+        targets += [Target("named", f"/api/queries/{n}?{param}={iri}", "application/json") for n in names]
     return targets
 
 
-def entity_paths(base: str, limit: int) -> list[str]:
-    """Paths under /id/ of entities in the graph (bench/queries/setup/entities.rq picks them)."""
+def entity_paths(base: str, limit: int, seed: int) -> list[str]:
+    """Paths under /id/ of `limit` entities drawn with `seed` from bench/queries/setup/entities.rq's list."""
     query = urllib.parse.quote((QUERIES / "setup" / "entities.rq").read_text(encoding="utf-8"))
     rows = get_json(base, f"/sparql?query={query}", "application/sparql-results+json")
     iris = [b["s"]["value"] for b in rows["results"]["bindings"]]  # type: ignore[index]
     prefix = "https://w3id.org/thaiplan/id/"
-    return ["/id/" + iri[len(prefix) :] for iri in iris if iri.startswith(prefix)][:limit]
+    paths = ["/id/" + iri[len(prefix) :] for iri in iris if iri.startswith(prefix)]
+    # A seeded sample, not the first few: on a synthetic graph the first IRIs are all the shipped ones.
+    return sorted(random.Random(seed).sample(paths, min(limit, len(paths))))
 
 
 def page_targets(base: str, entities: list[str]) -> list[Target]:
@@ -463,7 +473,8 @@ def write_report(
         f"- commit: `{commit}`; machine: {platform.platform()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}",
         f"- graph: {triples}; server: `thaiplan serve` with {args.workers} query workers, "
-        f"{args.threads} threads, query time limit {args.timeout:g} s, client budget off",
+        f"{args.threads} threads, query time limit {args.timeout:g} s, client budget off, "
+        f"answer cache {args.answer_cache_mb} MiB" + (" (off)" if args.answer_cache_mb == 0 else ""),
         f"- mix weights: {args.mix}; distinct requests per kind: {mix_sizes}",
         f"- each level: {args.warmup:g} s warm-up (not measured), then {args.duration:g} s measured; clients "
         "send requests back to back on kept-alive connections (closed loop, no think time)",
@@ -496,6 +507,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="query time limit, seconds (30)")
     parser.add_argument("--entities", type=int, default=60, help="resources to request as pages and RDF")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--answer-cache-mb", type=int, default=64, help="the server's answer cache, MiB (0: off) (64)"
+    )
     parser.add_argument("--out", type=Path, help="report path (default bench/results/load-…md)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thaiplan-load-") as tmp:
@@ -513,7 +527,9 @@ def main() -> None:
                 label = "shipped"
         port = free_port()
         log = work / "serve.log"
-        server = start_server(store_dir, port, args.workers, args.threads, args.timeout, log)
+        server = start_server(
+            store_dir, port, args.workers, args.threads, args.timeout, log, args.answer_cache_mb
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             count = get_json(
@@ -523,10 +539,10 @@ def main() -> None:
                 "application/sparql-results+json",
             )
             triples = f"{int(count['results']['bindings'][0]['n']['value']):,} quads"  # type: ignore[index]
-            entities = entity_paths(base, args.entities)
+            entities = entity_paths(base, args.entities, args.seed)
             candidates = {
                 "sparql": sparql_targets(),
-                "named": named_targets(base),
+                "named": named_targets(base, entities),
                 "page": page_targets(base, entities),
                 "rdf": rdf_targets(entities),
             }
