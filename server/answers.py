@@ -111,7 +111,20 @@ def app_cache() -> AnswerCache:
 
 
 def current_snapshot() -> str | None:
-    """The id of the snapshot the server answers from now, or None when it cannot tell."""
+    """The id of the snapshot the server answers from now, or None when it cannot tell.
+
+    Read once per request: a page's several queries are keyed to one snapshot, and a remote store's
+    manifest is asked once rather than per query.
+    """
+    from flask import g
+
+    if "thaiplan_snapshot" not in g:
+        g.thaiplan_snapshot = _read_snapshot()
+    return g.thaiplan_snapshot
+
+
+def _read_snapshot() -> str | None:
+    """The current snapshot's id as the store reports it, or None when it cannot tell."""
     from flask import current_app
     from thaiplan.graph.backend import location
     from thaiplan.graph.store import snapshot_id
