@@ -4,8 +4,9 @@ Modelled on the Wikidata Query Service: a client (a remote address, or the addre
 forwards) may spend `THAIPLAN_CLIENT_BUDGET_SECONDS` of query time per `THAIPLAN_CLIENT_BUDGET_WINDOW`
 seconds. The budget is a token bucket: it refills continuously, a query is admitted while the bucket is
 above zero and is charged its full time afterwards (so one long query may overdraw it, and the client then
-waits longer). What is charged is the time the request spends in the query pool (waiting for a worker,
-running, serializing), for every query a request runs: the endpoint, the named-query API and the pages.
+waits longer). What is charged is the time a query worker spends on the request (running, serializing;
+not the wait for a free worker, which under load is caused by everyone), for every query a request runs:
+the endpoint, the named-query API and the pages. Answers served from the answer cache cost nothing.
 
 Off by default when the server listens on a loopback address (a local `thaiplan serve` has one user);
 on by default (60 s per 60 s) when it listens on any other address. `THAIPLAN_CLIENT_BUDGET_SECONDS=0`
@@ -201,13 +202,14 @@ class MeteredPool:
         return getattr(self._pool, name)
 
     def _timed(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the pool and charge the time it took, also when it failed (a timeout was spent too)."""
-        started = time.monotonic()
+        """Call the pool and charge the time a worker spent on it, also when it failed (a timeout too)."""
         try:
             return getattr(self._pool, method)(*args, **kwargs)
         finally:
             if has_request_context() and "thaiplan_client" in g:
-                self._budgets.charge(g.thaiplan_client, time.monotonic() - started)
+                # The worker's time, not the wait for a free worker: under load the queue is everyone's,
+                # and charging it would spend a light client's budget on the heavy ones' queries.
+                self._budgets.charge(g.thaiplan_client, self._pool.busy_seconds())
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run a query job, charged."""

@@ -137,6 +137,7 @@ class WorkerPool:
         self._closed = False
         self._starting = 0  # workers launched but not yet ready
         self._pid = os.getpid()
+        self._calls = threading.local()  # per request thread: how long its last call held a worker
 
     def start(self) -> None:
         """Start the workers in the background (idempotent); queries wait for the first ready one."""
@@ -211,7 +212,9 @@ class WorkerPool:
         if self._closed:
             raise WorkerUnavailable("The server is shutting down.")
         limit = self.timeout if timeout is None else timeout
+        self._calls.busy = 0.0
         worker = self._acquire(time.monotonic() + limit)
+        started = time.monotonic()
         try:
             worker.conn.send(message)
             if worker.conn.poll(limit):
@@ -223,6 +226,8 @@ class WorkerPool:
             raise WorkerUnavailable(
                 "The query worker stopped unexpectedly (out of memory?). Try a smaller query."
             ) from None
+        finally:
+            self._calls.busy = time.monotonic() - started
         self._replace(worker)
         raise WorkerUnavailable(
             f"The query was stopped: it ran longer than the time limit of {limit:g} s. "
@@ -234,6 +239,10 @@ class WorkerPool:
         self._discard(worker)
         if not self._closed:
             self._spawn()
+
+    def busy_seconds(self) -> float:
+        """How long this thread's last call held a worker (not counting the wait for one)."""
+        return getattr(self._calls, "busy", 0.0)
 
     def run(self, job: QueryJob) -> Reply:
         """Run one query job under the time limit."""

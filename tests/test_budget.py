@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +153,31 @@ def test_no_budget_on_loopback_by_default_issue8(tmp_path: Path, monkeypatch: py
         assert client.get("/sparql", query_string={"query": SLOW}).status_code == 503
         for _ in range(3):
             assert client.get("/sparql", query_string={"query": CHEAP}).status_code == 200
+
+
+def test_waiting_for_a_busy_worker_is_not_charged_issue8(tmp_path: Path) -> None:
+    """A light query queued behind a heavy one is charged its own run, not the heavy one's."""
+    store_dir = make_store(tmp_path / "store", numbers=60)
+    budget = {"client_budget_seconds": 0.3, "client_budget_window": 3600.0}
+    heavy_query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with running_app(store_dir, workers=1, query_timeout=20.0, **budget) as app:
+        app.extensions["thaiplan_pool"].start()
+        client = app.test_client()
+        assert client.get("/sparql", query_string={"query": CHEAP}).status_code == 200  # worker ready
+        heavy = threading.Thread(
+            target=app.test_client().get,
+            args=("/sparql",),
+            kwargs={"query_string": {"query": heavy_query}, "environ_base": {"REMOTE_ADDR": "198.51.100.7"}},
+        )
+        heavy.start()
+        time.sleep(0.2)
+        light = {"REMOTE_ADDR": "203.0.113.9"}
+        started = time.monotonic()
+        queued = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, environ_base=light)
+        waited = time.monotonic() - started
+        heavy.join()
+        assert queued.status_code == 200
+        assert waited > 0.3, "the light query did not wait for the heavy one: make the heavy one heavier"
+        assert app.extensions["thaiplan_budgets"].retry_after("203.0.113.9") is None
+        again = client.get("/sparql", query_string={"query": "ASK { ?s a ?o }"}, environ_base=light)
+        assert again.status_code == 200
