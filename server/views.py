@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
@@ -271,13 +272,31 @@ def indicator() -> Response:
                 for r in item["rows"]
             }:
                 item["rows"].append(row)
+    try:
+        used_by = {iri for item in indicators.values() for pair in item["owners"].items() for iri in pair}
+        names = _names(used_by)
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
     for item in indicators.values():
         item["chart"] = _chart(item["rows"])
         item["owners"] = sorted(item["owners"].items())
     plans = {p for item in indicators.values() for _, p in item["owners"] if p}
     return page(
-        "indicator.html", name=name, indicators=list(indicators.values()), across_plans=len(plans) > 1
+        "indicator.html",
+        name=name,
+        indicators=list(indicators.values()),
+        across_plans=len(plans) > 1,
+        names=names,
     )
+
+
+def _names(iris: set[str | None]) -> dict[str, dict[str, Term]]:
+    """The Thai and English labels and the code of each IRI (the goals and plans that use an indicator)."""
+    found = {}
+    for iri in sorted(i for i in iris if i):
+        rows = page_rows("entity-summary", entity=ox.NamedNode(iri))
+        found[iri] = rows[0] if rows else {}
+    return found
 
 
 def _chart(found: list[dict[str, Term]]) -> Any:

@@ -386,3 +386,12 @@ def test_every_page_answers_json_free_html_without_inline_script_issue6(client: 
         assert response.status_code == 200, url
         assert not re.search(r"<script(?![^>]*\bsrc=)", body), url
         assert json.dumps("x")  # keep json imported for symmetry with the API tests
+
+
+def test_indicator_page_names_the_goals_and_plans_that_use_it(client: FlaskClient) -> None:
+    """'Used by' shows the goal's and the plan's names with links, not compact IRIs (issue 6, seen in #8)."""
+    page = html_get(client, "/indicator?indicator=CR02G01-1&lang=en")[1]
+    used_by = page.split('class="meta"', 1)[1].split("</p>", 1)[0]
+    assert 'href="/id/goal/CR02G01"' in used_by and 'href="/id/plan/reform-plan-cr02"' in used_by
+    assert "CR02G01</span>" in used_by  # the goal's code
+    assert "tpid:" not in used_by and ":goal/" not in used_by
