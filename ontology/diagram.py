@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from html import escape
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SDO
 from thaiplan.ontology.terms import TP_NS, is_tp
 
-WIDTH, HEIGHT = 980, 720
+WIDTH, HEIGHT = 980, 720  # the circle the classes sit on; the drawing's extent is measured after
 BOX_H = 44
+MARGIN = 8
+Box = tuple[float, float, float]  # centre x, centre y, width
+Point = tuple[float, float]
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
 CURVE = 36  # how far an edge bends, so that A→B and B→A do not overlap
 
 
@@ -131,9 +138,22 @@ def core_diagram_svg(graph: rdflib.Graph, lang: str = "en") -> str:
         width = _box_width(_label(graph, node, lang))
         pos[node] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle), width)
 
+    # Rectangles a label must keep clear of: the boxes, then each label already placed.
+    taken = [(x - w / 2, y - BOX_H / 2, x + w / 2, y + BOX_H / 2) for x, y, w in pos.values()]
+    drawn = [
+        _edge_svg(pos[src], pos[dst], [f"tp:{n}" for n in names], (cx, cy), taken)
+        for (src, dst), names in sorted(edges.items())
+    ]
+    points = [p for edge in drawn for p in edge.extent]
+    points += [
+        (x + dx * w / 2, y + dy * BOX_H / 2) for x, y, w in pos.values() for dx in (-1, 1) for dy in (-1, 1)
+    ]
+    # The drawing's own extent, so that a loop or a label beyond the circle is never cut off.
+    left, top = min(x for x, _ in points) - MARGIN, min(y for _, y in points) - MARGIN
+    width, height = max(x for x, _ in points) + MARGIN - left, max(y for _, y in points) + MARGIN - top
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-        f'height="{HEIGHT}" role="img" aria-label="thaiplan core classes">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="thaiplan core classes">',
         "<style>.node{fill:#eef6ff;stroke:#0969da;stroke-width:1.5}"
         ".cls{font:600 14px sans-serif;fill:#1b1f23}"
         ".iri{font:11px monospace;fill:#57606a}.edge{fill:none;stroke:#57606a;stroke-width:1.2}"
@@ -141,9 +161,7 @@ def core_diagram_svg(graph: rdflib.Graph, lang: str = "en") -> str:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         'orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#57606a"/></marker></defs>',
     ]
-    for (src, dst), names in sorted(edges.items()):
-        labels = [f"tp:{n}" for n in names]
-        parts.append(_edge_svg(pos[src], pos[dst], labels, (cx, cy)))
+    parts += [edge.path for edge in drawn]
     for node in nodes:
         x, y, w = pos[node]
         parts.append(
@@ -153,11 +171,48 @@ def core_diagram_svg(graph: rdflib.Graph, lang: str = "en") -> str:
             f"{_text(x, y - 5, [_label(graph, node, lang)], 'cls')}"
             f"{_text(x, y + 13, ['tp:' + _local(node)], 'iri')}</a></g>"
         )
+    parts += [edge.label for edge in drawn]  # over the boxes: a label is never hidden behind one
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _edge_svg(a: tuple[float, float, float], b: tuple[float, float, float], labels: list[str], centre) -> str:
+@dataclass(frozen=True)
+class Edge:
+    """One drawn arrow: its path, its labels, and the points that bound both."""
+
+    path: str
+    label: str
+    extent: list[tuple[float, float]]
+
+
+def _label_spot(s: Point, q: Point, e: Point, labels: list[str], taken: list[Rect]) -> Point:
+    """A point on (or just above or below) the curve s–q–e for the labels, clear of `taken` if it can be.
+
+    The labels' rectangle is added to `taken`, so that later labels keep clear of it too.
+    """
+    spots = []
+    for t, shift in itertools.product((0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8), (0, 14, -14, 28, -28)):
+        x = (1 - t) ** 2 * s[0] + 2 * (1 - t) * t * q[0] + t**2 * e[0]
+        y = (1 - t) ** 2 * s[1] + 2 * (1 - t) * t * q[1] + t**2 * e[1] + shift
+        (x0, y0), (x1, y1) = _label_extent(x, y, labels)
+        spots.append(((x, y), (x0, y0, x1, y1)))
+        if not any(x0 < r[2] and x1 > r[0] and y0 < r[3] and y1 > r[1] for r in taken):
+            break
+    else:
+        spots = spots[:1]  # nowhere clear: the middle
+    spot, rect = spots[-1]
+    taken.append(rect)
+    return spot
+
+
+def _label_extent(x: float, y: float, labels: list[str]) -> list[tuple[float, float]]:
+    """Corners of a centred block of monospace labels (11 px: about 6.7 px a character, 13 px a line)."""
+    half_w = max(len(t) for t in labels) * 6.7 / 2 + 4
+    half_h = len(labels) * 13.2 / 2 + 4
+    return [(x - half_w, y - half_h), (x + half_w, y + half_h)]
+
+
+def _edge_svg(a: Box, b: Box, labels: list[str], centre: Point, taken: list[Rect]) -> Edge:
     """One arrow (a curve, or a loop when a property links a class to itself) with its labels."""
     (ax, ay, aw), (bx, by, bw) = a, b
     if (ax, ay) == (bx, by):
@@ -172,6 +227,7 @@ def _edge_svg(a: tuple[float, float, float], b: tuple[float, float, float], labe
         c2 = (ex + ux * 70 - px * 40, ey + uy * 70 - py * 40)
         path = f"M{sx:.1f},{sy:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {ex:.1f},{ey:.1f}"
         lx, ly = (c1[0] + c2[0]) / 2, (c1[1] + c2[1]) / 2
+        curve = [(sx, sy), c1, c2, (ex, ey)]
     else:
         mx, my = (ax + bx) / 2, (ay + by) / 2
         dx, dy = bx - ax, by - ay
@@ -180,5 +236,10 @@ def _edge_svg(a: tuple[float, float, float], b: tuple[float, float, float], labe
         sx, sy = _clip(ax, ay, aw, qx, qy)
         ex, ey = _clip(bx, by, bw, qx, qy)
         path = f"M{sx:.1f},{sy:.1f} Q{qx:.1f},{qy:.1f} {ex:.1f},{ey:.1f}"
-        lx, ly = 0.25 * sx + 0.5 * qx + 0.25 * ex, 0.25 * sy + 0.5 * qy + 0.25 * ey
-    return f'<path class="edge" d="{path}" marker-end="url(#arrow)"/>' + _text(lx, ly, labels, "prop")
+        lx, ly = _label_spot((sx, sy), (qx, qy), (ex, ey), labels, taken)
+        curve = [(sx, sy), (lx, ly), (ex, ey)]
+    return Edge(
+        path=f'<path class="edge" d="{path}" marker-end="url(#arrow)"/>',
+        label=_text(lx, ly, labels, "prop"),
+        extent=curve + _label_extent(lx, ly, labels),
+    )
