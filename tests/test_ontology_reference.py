@@ -43,6 +43,22 @@ def test_issue2_diagram_is_valid_svg_with_core_classes_and_properties() -> None:
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in render_html("en")
 
 
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_issue2_diagram_text_lies_inside_its_view_box(lang: str) -> None:
+    """Every label and class name is inside the viewBox: nothing is cut off at an edge (seen in #8)."""
+    root = ElementTree.fromstring(core_diagram_svg(load(), lang))
+    left, top, width, height = (float(v) for v in root.get("viewBox", "").split())
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = list(root.iter(f"{ns}text"))
+    assert len(texts) > 20
+    for text in texts:
+        x, y = float(text.get("x", "nan")), float(text.get("y", "nan"))
+        longest = max(len(span.text or "") for span in text.iter(f"{ns}tspan"))
+        half = longest * 3.3  # half the width of 11 px monospace text
+        assert left <= x - half and x + half <= left + width, (text.get("class"), longest, x)
+        assert top <= y <= top + height, (text.get("class"), y)
+
+
 def test_issue2_diagram_edges_come_from_domains_and_ranges() -> None:
     edges = core_edges(load())
     tp = rdflib.Namespace("https://w3id.org/thaiplan/ontology#")
