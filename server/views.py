@@ -177,6 +177,7 @@ def trace() -> Response:
         down=down_list,
         diagram=diagram,
         entity=entity,
+        known={**down, **up},
     )
 
 

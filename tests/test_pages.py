@@ -395,3 +395,13 @@ def test_indicator_page_names_the_goals_and_plans_that_use_it(client: FlaskClien
     assert 'href="/id/goal/CR02G01"' in used_by and 'href="/id/plan/reform-plan-cr02"' in used_by
     assert "CR02G01</span>" in used_by  # the goal's code
     assert "tpid:" not in used_by and ":goal/" not in used_by
+
+
+def test_trace_via_column_names_the_step_by_its_code(client: FlaskClient) -> None:
+    """The 'via' cell shows the code (or name) of the item one step below, not a compact IRI."""
+    page = html_get(client, "/trace?entity=CR02G01", "en")[1]
+    up = page.split('id="trace-up"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/id/goal/CR02G01" title="Public services' in up
+    plan = 'title="Revised National Reform Plan on Public Administration"><span class="code">CR02</span>'
+    assert plan in up
+    assert "id:goal/" not in up and "id:plan/" not in up
