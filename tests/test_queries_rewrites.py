@@ -72,3 +72,74 @@ def test_gaps_of_one_plan_on_edge_cases_issue7(store: ox.Store) -> None:
         # One plan's gaps are exactly the whole graph's rows in that plan, in the same order.
         assert gaps(store, plan=ID + plan) == [(plan, *r[1:]) for r in whole if r[4] == plan]
     assert gaps(store, plan="แผนทดสอบสอง") == gaps(store, plan=ID + "plan/p2")
+
+
+def short(row: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal], name: str) -> str:
+    """One cell of a row, with the id base and tp: shortened; empty when unbound."""
+    term = row.get(name)
+    return "" if term is None else term.value.replace(ID, "").replace(TP, "tp:")
+
+
+def test_agency_portfolio_plan_is_the_scheme_else_the_plan_itself_else_none_issue7(store: ox.Store) -> None:
+    got = [
+        (short(r, "plan"), short(r, "planLabelTh"), short(r, "role"), short(r, "item"))
+        for r in rows(registry.run("agency-portfolio", {"agency": ID + "agency/a2"}, store))
+    ]
+    assert got == [
+        # In no plan (an untyped node, a tactic): no plan and no plan label, not some other node's label.
+        ("", "", "lead", "edge/untyped"),
+        ("", "", "lead", "tactic/t2"),
+        ("plan/p2", "แผนทดสอบสอง", "lead", "project/z"),  # one row per plan of a project in two
+        ("plan/p2", "แผนทดสอบสอง", "responsible", "plan/p2"),  # a plan in no scheme is its own plan
+        ("plan/p1", "แผนทดสอบหนึ่ง", "lead", "project/z"),  # lead, so not also "responsible"
+        ("plan/p1", "แผนทดสอบหนึ่ง", "co-responsible", "plan/p3"),  # a plan in a scheme: the scheme
+        ("plan/p1", "แผนทดสอบหนึ่ง", "co-responsible", "project/y"),
+    ]
+    # Responsible for a tactic another agency leads: still "responsible" (and, in no plan, no plan).
+    a1 = rows(registry.run("agency-portfolio", {"agency": ID + "agency/a1"}, store))
+    assert [(short(r, "plan"), short(r, "role"), short(r, "item")) for r in a1] == [
+        ("", "responsible", "tactic/t2"),
+        ("plan/p1", "lead", "edge/whole"),
+        ("plan/p1", "lead", "project/y"),  # lead, so not also "responsible"
+    ]
+
+
+def series(store: ox.Store, indicator: str) -> list[tuple[str, ...]]:
+    """The indicator-series rows as (indicator, year, comparator, target value, text, observed value)."""
+    return [
+        tuple(
+            short(r, n)
+            for n in ("ind", "yearBE", "comparator", "targetValue", "targetValueText", "observedValue")
+        )
+        for r in rows(registry.run("indicator-series", {"indicator": indicator}, store))
+    ]
+
+
+def test_indicator_series_years_of_targets_and_observations_issue7(store: ox.Store) -> None:
+    assert series(store, ID + "indicator/ind-g") == [
+        ("indicator/ind-g", "2566", "", "", "", "2"),  # a year with no target of its own
+        # A target with no year is shown against every observation, in the observation's year; rows
+        # that tie on indicator and year come in the order of the other columns.
+        ("indicator/ind-g", "2566", "tp:atLeast", "1", "at least one", "2"),
+        ("indicator/ind-g", "2566", "tp:atLeast", "1", "อย่างน้อยหนึ่ง", "2"),
+        # 2568 is the end year of the 2570 target, so its observation has no row of its own.
+        ("indicator/ind-g", "2568", "tp:atLeast", "1", "at least one", "7"),
+        ("indicator/ind-g", "2568", "tp:atLeast", "1", "อย่างน้อยหนึ่ง", "7"),
+        ("indicator/ind-g", "2570", "tp:atMost", "9", "", ""),  # its year is yearBE, not endYearBE
+    ]
+    # Links written from the indicator's side count; one written both ways gives its rows once.
+    assert series(store, "indicator/ind-f") == [
+        ("indicator/ind-f", "2565", "", "", "", "40"),
+        ("indicator/ind-f", "2566", "tp:atLeast", "50", "", "60"),
+        ("indicator/ind-f", "2568", "tp:atMost", "3", "", ""),
+    ]
+
+
+def test_indicator_series_by_iri_code_and_word_issue7(store: ox.Store) -> None:
+    # An indicator without any name is not listed, even by its IRI; an untyped node's link is no target.
+    assert series(store, ID + "indicator/ind-h") == []
+    assert series(store, ID + "indicator/ind-e") == [("indicator/ind-e", "", "", "", "", "")]
+    # A code or a word is looked for inside every name: IC (one row per goal that has it), and the
+    # Thai word of two labels.
+    assert [r[0] for r in series(store, "IC")] == ["indicator/ind-c", "indicator/ind-c"]
+    assert sorted({r[0] for r in series(store, "ความพึงพอใจ")}) == ["indicator/ind-a", "indicator/ind-b"]
