@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from thaiplan.graph.inputs import INFERRED_GRAPH
+from thaiplan.graph.rq import read_rq
+from thaiplan.graph.store import run_query
 
 TP = "https://w3id.org/thaiplan/ontology#"
 # Each closure property, and the properties whose chains it closes (itself included, as in the .rq files).
@@ -32,14 +34,22 @@ def materialize(store: ox.Store, snapshot: Path | None = None) -> dict[str, int]
 
     `snapshot` (the store's directory) is accepted for callers of the earlier SPARQL version; unused.
     """
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    counts = {}
     for prop, edges_of in CLOSURES.items():
-        edges = direct_edges(store, edges_of)
-        target = ox.NamedNode(prop)
-        store.bulk_extend(ox.Quad(s, target, o, graph) for s, o in closure_pairs(edges))
-        counts[prop] = sum(1 for _ in store.quads_for_pattern(None, target, None, graph))
-    return counts
+        store.bulk_extend(closure_quads(prop, direct_edges(store, edges_of)))
+    return count(store)
+
+
+def closure_quads(prop: str, edges: dict[Term, set[Term]]) -> Iterator[ox.Quad]:
+    """The inferred-graph quads of one closure property, from its direct edges."""
+    graph, target = ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(prop)
+    return (ox.Quad(s, target, o, graph) for s, o in closure_pairs(edges))
+
+
+def count(store: ox.Store) -> dict[str, int]:
+    """How many triples each closure property has in the inferred graph (counted by the store)."""
+    rows = run_query(store, read_rq("inferred-counts"), bindings={"g": ox.NamedNode(INFERRED_GRAPH)})
+    found = {r["p"].value: int(r["triples"].value) for r in rows}
+    return {prop: found.get(prop, 0) for prop in CLOSURES}
 
 
 def direct_edges(store: ox.Store, props: Iterable[str]) -> dict[Term, set[Term]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from pythainlp.tokenize import word_dict_trie, word_tokenize
@@ -45,8 +46,6 @@ _ENGLISH_STOPWORDS = frozenset(
         "with",
     ]  # short on purpose
 )
-# Longest label prefix (in tokens) indexed for prefix search; longer prefixes are rare queries.
-PREFIX_TOKENS = 4
 # A query is matched on at most this many of its words (the longest); the rest only by substring.
 QUERY_TOKENS = 4
 
@@ -141,32 +140,34 @@ def _indexable(word: str) -> bool:
     return len(word) >= 2 and any(ch.isalnum() for ch in word) and word not in _stopwords()
 
 
-# Bounded: a national-scale build has many distinct labels, but repeats them across entities.
-@lru_cache(maxsize=65536)
 def tokens(text: str) -> frozenset[str]:
-    """Every indexed word of a text: its tokens plus dictionary words anchored at a token boundary."""
-    text_key = key(text)
-    segs = _segments(text_key)
+    """Every indexed word of a text: the words of each of its space-separated chunks."""
+    return frozenset().union(*(chunk_words(chunk) for chunk in key(text).split(" ")))
+
+
+# Bounded: a national-scale build repeats chunks (place kinds, project kinds) across many labels.
+@lru_cache(maxsize=262144)
+def chunk_words(chunk: str) -> frozenset[str]:
+    """The indexed words of one chunk of a key: its tokens plus dictionary words at a token boundary.
+
+    newmm never joins words across a space, so a text's words are the union of its chunks' (issue 7: a
+    build segments each distinct chunk once, not each distinct label).
+    """
+    segs = _segments(chunk)
     words = {tok for _, tok in segs}
     trie = _trie()
     for start, tok in segs:
         # Dictionary words starting here (โครงการ inside โครง|การพัฒนา) ...
-        words.update(w for w in trie.prefixes(text_key[start:]) if len(w) >= 3)
+        words.update(w for w in trie.prefixes(chunk[start:]) if len(w) >= 3)
         # ... and ending at the end of this token (พัฒนา inside การพัฒนา).
         words.update(tok[i:] for i in range(1, len(tok) - 2) if tok[i:] in trie)
-    return frozenset(w for w in words if _indexable(w))
+    # A dictionary entry with a space (ปาว ๆ) cannot be a word of a chunk; a query word has no space.
+    return frozenset(w for w in words if _indexable(w) and " " not in w)
 
 
-def prefixes(text: str, *, code: bool = False) -> frozenset[str]:
-    """Keys a prefix query matches: every prefix of a code, or a label's first words (not the whole)."""
-    text_key = key(text)
-    if code:
-        return frozenset(text_key[:n] for n in range(2, len(text_key)))
-    segs = _segments(text_key)
-    ends = [start + len(tok) for start, tok in segs[:PREFIX_TOKENS]]
-    # A dictionary word at the start is a prefix too, however newmm cut the label.
-    ends += [len(w) for w in _trie().prefixes(text_key) if len(w) >= 2]
-    return frozenset(text_key[:end].strip() for end in ends if 0 < end < len(text_key))
+def word_list(words: Iterable[str]) -> str:
+    """Words as one index literal, each between single spaces: a query word is found as ` word `."""
+    return " " + " ".join(sorted(words)) + " "
 
 
 def query_tokens(text: str) -> list[str]:

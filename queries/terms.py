@@ -20,9 +20,10 @@ INDEX_GRAPHS = (SEARCH_INDEX_GRAPH, TRACE_INDEX_GRAPH)
 CODE_KEY = TPI + "codeKey"
 LABEL_KEY = TPI + "labelKey"
 SQUASH_KEY = TPI + "squashKey"
-PREFIX_KEY = TPI + "prefixKey"
-LABEL_TOKEN = TPI + "labelToken"
-DEFINITION_TOKEN = TPI + "definitionToken"
+# One literal per entity: its keys, one per line, then its words between tabs (scanned by search.rq).
+SEARCH_TEXT = TPI + "searchText"
+# The words a definition adds to an entity's label words (tier "words" of search.rq).
+WORDS = TPI + "words"
 
 # Trace: `x tpi:reachesN y` when y is N steps up from x (tp:supports / tp:partOf) and no fewer.
 DEPTH = TPI + "depth"

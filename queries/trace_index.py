@@ -21,11 +21,39 @@ from thaiplan.queries.execute import execute, read_rq, rows
 _GRAPH = ox.NamedNode(terms.TRACE_INDEX_GRAPH)
 
 
+# The direct upward edges, as `_trace-edges.rq` defines them: predicate → True when written upward.
+EDGES = {
+    terms.TP + "supports": True,
+    terms.TP + "supportedBy": False,
+    terms.TP + "partOf": True,
+    terms.TP + "hasPart": False,
+}
+
+
+def edge_of(quad: ox.Quad) -> tuple[ox.NamedNode, ox.NamedNode] | None:
+    """The (lower, upper) entities of a quad that is a direct upward edge between two IRIs, if it is one."""
+    upward = EDGES.get(quad.predicate.value)
+    if upward is None:
+        return None
+    low, high = (quad.subject, quad.object) if upward else (quad.object, quad.subject)
+    if isinstance(low, ox.NamedNode) and isinstance(high, ox.NamedNode) and low != high:
+        return low, high
+    return None
+
+
 def upward_edges(store: Any) -> dict[ox.NamedNode, set[ox.NamedNode]]:
     """The direct upward edges of the graph: entity → the wholes and goals it is part of or supports."""
     up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    for row in rows(execute(store, read_rq("_trace-edges"))):
-        up.setdefault(row["from"], set()).add(row["to"])
+    if not isinstance(store, ox.Store):  # another store: the query that defines the edges
+        for row in rows(execute(store, read_rq("_trace-edges"))):
+            up.setdefault(row["from"], set()).add(row["to"])
+        return up
+    # An embedded store is read by pattern: the same edges as the query, in a third of the time (issue 7).
+    for prop in EDGES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            edge = edge_of(quad)
+            if edge is not None:
+                up.setdefault(edge[0], set()).add(edge[1])
     return up
 
 
@@ -46,12 +74,18 @@ def shortest_depths(up: dict[Any, set[Any]], start: Any) -> dict[Any, int]:
 
 def index_triples(store: Any) -> Iterator[ox.Quad]:
     """Quads of the trace index (graph `TRACE_INDEX_GRAPH`) for every entity with an upward edge."""
-    up = upward_edges(store)
-    used: set[int] = set()
+    return index_quads(upward_edges(store))
+
+
+def index_quads(up: dict[ox.NamedNode, set[ox.NamedNode]]) -> Iterator[ox.Quad]:
+    """Quads of the trace index of the given upward edges."""
+    predicates: dict[int, ox.NamedNode] = {}
     for start in sorted(up, key=lambda n: n.value):
         for target, depth in shortest_depths(up, start).items():
-            used.add(depth)
-            yield ox.Quad(start, ox.NamedNode(terms.reaches(depth)), target, _GRAPH)
+            predicate = predicates.get(depth)
+            if predicate is None:
+                predicate = predicates[depth] = ox.NamedNode(terms.reaches(depth))
+            yield ox.Quad(start, predicate, target, _GRAPH)
     depth_prop = ox.NamedNode(terms.DEPTH)
-    for depth in sorted(used):
-        yield ox.Quad(ox.NamedNode(terms.reaches(depth)), depth_prop, ox.Literal(depth), _GRAPH)
+    for depth in sorted(predicates):
+        yield ox.Quad(predicates[depth], depth_prop, ox.Literal(depth), _GRAPH)

@@ -342,8 +342,12 @@ def test_search_index_covers_instances_only(store: ox.Store) -> None:
     quads = list(search_index.index_triples(store))
     assert {q.graph_name.value for q in quads} == {terms.SEARCH_INDEX_GRAPH}
     assert all(q.subject.value.startswith(ID) for q in quads)
-    tokens = {q.object.value for q in quads if q.subject.value == ID + "project/digital-id"}
-    assert {"โครงการ", "ยืนยัน", "ตัวตน", "พัฒนา", "digital", "identity"} <= tokens
+    text = next(
+        q.object.value
+        for q in quads
+        if q.subject.value == ID + "project/digital-id" and q.predicate.value == terms.SEARCH_TEXT
+    )
+    assert {"โครงการ", "ยืนยัน", "ตัวตน", "พัฒนา", "digital", "identity"} <= set(text.split("\t"))
 
 
 def test_trace_index_holds_shortest_depths(store: ox.Store) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from thaiplan.graph import build as build_module
+from thaiplan.graph import closure
 from thaiplan.graph.build import build
 from thaiplan.graph.store import (
     EmbeddedStore,
@@ -95,7 +95,7 @@ def test_issue3_interrupted_build_is_removed(tmp_path: Path, monkeypatch: pytest
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module.closure, "materialize", interrupt)
+    monkeypatch.setattr(closure, "materialize", interrupt)
     with pytest.raises(KeyboardInterrupt):
         _build(tmp_path)
     assert snapshot_id(tmp_path) == first
