@@ -103,6 +103,19 @@ def remote_snapshot_id(url: str | Path) -> str | None:
     return manifest.snapshot_id if manifest else None
 
 
+def current_snapshot_id(config: Config) -> str | None:
+    """The id of the configured store's current build; a remote store is asked with `config`'s timeouts."""
+    if not config.store:
+        from thaiplan.graph.store import snapshot_id
+
+        return snapshot_id(config.store_dir)
+    from thaiplan.graph.remote import RemoteClient, RemoteSettings
+
+    settings = RemoteSettings.from_config(dataclasses.replace(config, store=location(config)))
+    manifest = RemoteClient(settings).manifest()
+    return manifest.snapshot_id if manifest else None
+
+
 def open_remote_snapshot(url: str | Path) -> object:
     """The remote store's current build, shaped like a read-only `pyoxigraph.Store` (`RemoteSnapshot`)."""
     from thaiplan.graph.remote import RemoteSettings, RemoteSnapshot, RemoteStore

@@ -126,13 +126,14 @@ def current_snapshot() -> str | None:
 def _read_snapshot() -> str | None:
     """The current snapshot's id as the store reports it, or None when it cannot tell."""
     from flask import current_app
-    from thaiplan.graph.backend import location
-    from thaiplan.graph.store import snapshot_id
+    from thaiplan.graph.backend import current_snapshot_id
 
     from thaiplan.errors import ThaiplanError
 
     try:
-        return snapshot_id(location(current_app.config["THAIPLAN"]))
+        # The app's own settings (a remote store's timeouts), not the environment's: a slow store must
+        # not hold a request longer than the configured read timeout (issue 7).
+        return current_snapshot_id(current_app.config["THAIPLAN"])
     except (ThaiplanError, OSError):
         return None  # no caching rather than a wrong answer; the query itself reports the problem
 
