@@ -1,0 +1,261 @@
+"""The validation dataset: one in-memory pyoxigraph store with the data, the ontology and RDFS entailments.
+
+Named graphs keep apart what each engine must see (issue 7). The SHACL-SPARQL constraints read the data,
+the ontology and the plan levels, as asserted. The core constraints read what pySHACL would read after
+`inference="rdfs"`: the data, the ontology *as pySHACL mixes it in* (its `inoculate`: classes, properties
+and their axioms, named individuals), and the RDFS entailments of that union that a shape can observe —
+the triples of a super-property for every sub-property triple (rdfs7) of the predicates the shapes read
+or that carry a domain or range, and every instance of each class a shape names (rdf:type via
+rdfs:domain, rdfs:range and rdfs:subClassOf*: rdfs2, rdfs3, rdfs9). Nothing else owlrl would add
+(`rdfs:Resource` types, `rdf:Property` types, axioms) is observable by the shapes, so it is not computed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from thaiplan.errors import InputError, ThaiplanError
+
+CORE_SPARQL_DIR = Path(__file__).resolve().parent / "sparql" / "core"
+_BASE = "urn:thaiplan:validate:"
+DATA = ox.NamedNode(_BASE + "data")
+ONTOLOGY = ox.NamedNode(_BASE + "ontology")
+ONTOLOGY_MIXED = ox.NamedNode(_BASE + "ontology-mixed")
+LEVELS = ox.NamedNode(_BASE + "levels")
+SUPER_PROPERTIES = ox.NamedNode(_BASE + "super-properties")
+TYPES = ox.NamedNode(_BASE + "types")
+FOCUS = ox.NamedNode(_BASE + "focus")  # each focus set as `?node MEMBER <set>` (shapes/core_sparql.py)
+MEMBER = ox.NamedNode(_BASE + "in")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Lexical forms pyoxigraph stores unchanged; other typed literals may come back canonical ("01" → "1").
+_CANONICAL = {
+    XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"),
+    XSD + "decimal": re.compile(r"0|-?[1-9][0-9]*|-?(0|[1-9][0-9]*)\.[0-9]*[1-9]"),
+    XSD + "gYear": re.compile(r"[1-9][0-9]{3}"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+
+# What each engine reads as its default graph.
+SPARQL_GRAPHS = [DATA, ONTOLOGY, LEVELS]
+CORE_GRAPHS = [DATA, ONTOLOGY_MIXED, SUPER_PROPERTIES, TYPES]
+
+
+def select(store: ox.Store, query: str, **options: object) -> list[dict[str, object]]:
+    """The rows of a SELECT query as dicts of terms (unbound variables left out), read on this thread.
+
+    pyoxigraph's solution iterator may only be dropped on the thread that made it: reading it whole here
+    and dropping it at once lets worker threads run queries (shapes/validate.py).
+    """
+    solutions = store.query(query, **options)  # type: ignore[arg-type]
+    try:
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+    finally:
+        del solutions
+
+
+def core_query(name: str) -> str:
+    """The text of a query template in shapes/sparql/core/."""
+    return (CORE_SPARQL_DIR / name).read_text(encoding="utf-8")
+
+
+@dataclass
+class Dataset:
+    """The store, and how its blank nodes map back to the rdflib ones of a graph it was copied from."""
+
+    store: ox.Store = field(default_factory=ox.Store)
+    bnodes_back: dict[str, BNode] = field(default_factory=dict)
+    # Literals as written, by the canonical form pyoxigraph keeps ("2567.0"^^xsd:decimal is stored "2567"):
+    # reports show a value as the data wrote it, as pySHACL on the rdflib graph did.
+    literals_back: dict[str, Literal] = field(default_factory=dict)
+    _bnodes_in: dict[BNode, ox.BlankNode] = field(default_factory=dict)
+    _written: list[tuple[ox.Literal, Literal]] = field(default_factory=list)
+
+    def add_graph(self, graph: Iterable[tuple[Node, Node, Node]], into: ox.NamedNode) -> None:
+        """Copy rdflib triples into one named graph of the store."""
+        self.store.bulk_extend(
+            ox.Quad(self.to_ox(s), self.to_ox(p), self._object(o), into) for s, p, o in graph
+        )
+        self.remember_written()
+
+    def add_quads(self, quads: Iterable[ox.Quad], into: ox.NamedNode) -> None:
+        """Copy parsed quads into one named graph of the store (their own graph names are merged)."""
+        self.store.bulk_extend(ox.Quad(q.subject, q.predicate, self._parsed(q.object), into) for q in quads)
+        self.remember_written()
+
+    def _object(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """An rdflib object for the store, its written form noted when the store may change it."""
+        found = self.to_ox(term)
+        if isinstance(term, Literal) and (
+            (term.language and term.language != term.language.lower()) or _may_change(found)
+        ):
+            self._written.append((found, term))
+        return found
+
+    def _parsed(
+        self, term: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """A parsed object for the store, its written form noted when the store may change it."""
+        if isinstance(term, ox.Literal) and _may_change(term):
+            written = Literal(term.value, datatype=URIRef(term.datatype.value))
+            self._written.append((term, written))
+        return term
+
+    def remember_written(self) -> None:
+        """Map the stored (canonical) form of each noted literal back to the form the data wrote."""
+        if not self._written:
+            return
+        scratch = ox.Store()
+        marker = ox.NamedNode(_BASE + "written")
+        scratch.bulk_extend(
+            ox.Quad(ox.NamedNode(f"{_BASE}literal/{i}"), marker, lit)
+            for i, (lit, _) in enumerate(self._written)
+        )
+        for quad in scratch:
+            original = self._written[int(quad.subject.value.rsplit("/", 1)[1])][1]
+            self.literals_back.setdefault(str(quad.object), original)
+        self._written.clear()
+
+    def to_ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """The pyoxigraph term of an rdflib term (blank nodes remembered, so results map back)."""
+        if isinstance(term, URIRef):
+            _check_size(str(term))
+            try:
+                return ox.NamedNode(str(term))
+            except ValueError as exc:
+                raise InputError(f"{str(term)[:200]!r} is not a valid IRI") from exc
+        if isinstance(term, BNode):
+            return self._blank(term)
+        if isinstance(term, Literal):
+            return _literal_to_ox(term)
+        raise ThaiplanError(f"unexpected RDF term {term!r}")
+
+    def _blank(self, node: BNode) -> ox.BlankNode:
+        """The store's blank node for an rdflib one (its own id when pyoxigraph accepts it)."""
+        found = self._bnodes_in.get(node)
+        if found is None:
+            try:
+                found = ox.BlankNode(str(node))
+            except ValueError:
+                found = ox.BlankNode()
+            self._bnodes_in[node] = found
+            self.bnodes_back[found.value] = node
+        return found
+
+    def to_rdflib(self, term: object, plain_strings: bool = True, written: bool = True) -> Node:
+        """The rdflib term of a store term.
+
+        `plain_strings` gives xsd:string literals no datatype, as rdflib's parsers do; `written` gives a
+        literal as the data wrote it rather than in the canonical form the store keeps.
+        """
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return self.bnodes_back.get(term.value) or BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if self.literals_back and written:
+                found = self.literals_back.get(str(term))
+                if found is not None:
+                    return found
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            if plain_strings and term.datatype.value == XSD_STRING:
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(term.datatype.value))
+        raise ThaiplanError(f"unexpected term in a SPARQL result: {term!r}")
+
+
+def _may_change(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> bool:
+    """True for a typed literal the store may keep in another (canonical) lexical form."""
+    if not isinstance(term, ox.Literal) or term.language:
+        return False
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return False
+    pattern = _CANONICAL.get(datatype)
+    return pattern is None or pattern.fullmatch(term.value) is None
+
+
+# pyoxigraph's parsers refuse a term over 16 MiB; the same cap holds for terms copied from rdflib.
+MAX_TERM_BYTES = 16 * 1024 * 1024
+
+
+def _check_size(text: str) -> None:
+    """Refuse a term too large to check, as pyoxigraph's parsers do (issue 8)."""
+    if len(text) > MAX_TERM_BYTES // 4 and len(text.encode("utf-8")) > MAX_TERM_BYTES:
+        raise InputError(
+            f"too large to check: a literal or IRI over 16 MiB ({len(text.encode('utf-8'))} bytes)"
+        )
+
+
+def _literal_to_ox(term: Literal) -> ox.Literal:
+    """A pyoxigraph literal with the same lexical form, language or datatype."""
+    _check_size(str(term))
+    try:
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    except ValueError as exc:
+        raise InputError(f"literal {str(term)[:80]!r}: {exc}") from exc
+
+
+def add_schema(dataset: Dataset, ontology: Graph, mixed: Graph, levels: Graph) -> None:
+    """Add the ontology (as asserted, and as pySHACL mixes it into the data) and the plan levels."""
+    dataset.add_graph(ontology, ONTOLOGY)
+    dataset.add_graph(mixed, ONTOLOGY_MIXED)
+    dataset.add_graph(levels, LEVELS)
+
+
+# --- RDFS entailments ------------------------------------------------------------------------------------
+
+
+def _column(store: ox.Store, name: str, variable: str, **bindings: ox.NamedNode) -> list[ox.NamedNode]:
+    """One column of a core template's answers over the core graphs, IRIs only."""
+    substitutions = {ox.Variable(k): v for k, v in bindings.items()}
+    rows = store.query(core_query(name), default_graph=CORE_GRAPHS, substitutions=substitutions)
+    return [row[variable] for row in rows if isinstance(row[variable], ox.NamedNode)]
+
+
+def entail(dataset: Dataset, predicates: set[ox.NamedNode], classes: set[ox.NamedNode]) -> None:
+    """Materialize the super-property triples and class instances the core shapes can observe."""
+    store = dataset.store
+    described = set(_column(store, "described-properties.rq", "property"))
+    for prop in sorted(predicates | described | {RDF_TYPE}, key=str):
+        subs = [p for p in _column(store, "subproperties.rq", "sub", property=prop) if p != prop]
+        if subs:
+            store.update(fill("super-property-triples.ru", super=prop, subs=subs))
+    for cls in sorted(classes, key=str):
+        subclasses = _column(store, "subclasses.rq", "sub", **{"class": cls})
+        domain = [p for c in subclasses for p in _column(store, "domain-of.rq", "property", **{"class": c})]
+        range_ = [p for c in subclasses for p in _column(store, "range-of.rq", "property", **{"class": c})]
+        store.update(fill("class-instances.ru", cls=cls, subclasses=subclasses, domain=domain, range=range_))
+
+
+def fill(name: str, **terms: ox.NamedNode | list[ox.NamedNode] | str) -> str:
+    """A core template with `{{name}}` replaced by IRIs (each checked by pyoxigraph, written `<…>`) or by
+    fragments compiled from them (shapes/core_sparql.py)."""
+    text = core_query(name)
+    graphs = {
+        "data": DATA,
+        "mixed": ONTOLOGY_MIXED,
+        "superGraph": SUPER_PROPERTIES,
+        "typesGraph": TYPES,
+        "focusGraph": FOCUS,
+        "member": MEMBER,
+    }
+    for key, value in {**graphs, **terms}.items():
+        rendered = " ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        text = text.replace("{{" + key + "}}", rendered)
+    return text
