@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph, URIRef
-from rdflib.namespace import SH
+from rdflib import Graph
 from rdflib.term import Node
 from thaiplan.shapes.report import Report, Result
 from thaiplan.shapes.validate import (
     SparqlCheck,
     _levels,
-    _substitute,
     core_shapes,
     focus_nodes,
     load_ontology,
     load_shapes,
     sparql_checks,
+    sparql_results,
 )
 
 from thaiplan.errors import InputError, ThaiplanError
@@ -87,27 +86,8 @@ def _run_check(store: ox.Store, check: SparqlCheck, focus: set[Node], data: Grap
         raise ThaiplanError(f"the query of {check.constraint} is not valid SPARQL: {exc}") from exc
     variables = [v.value for v in solutions.variables]
     convert = Dataset().to_rdflib
-    seen: set[Result] = set()
-    results = []
-    for row in solutions:
-        values = {
-            name: convert(row[name], plain_strings=False) for name in variables if row[name] is not None
-        }
-        this = values.get("this")
-        if this is None or this not in focus:
-            continue
-        path = values.get("path")
-        result = Result(
-            focus=this,
-            severity=check.severity,
-            shape=check.shape,
-            component=SH.SPARQLConstraintComponent,
-            path=path if isinstance(path, URIRef) else None,
-            value=values.get("value", this),
-            messages=tuple(_substitute(m, values, data) for m in check.messages),
-            constraint=check.constraint,
-        )
-        if result not in seen:
-            seen.add(result)
-            results.append(result)
-    return results
+    rows = (
+        {name: convert(row[name], plain_strings=False) for name in variables if row[name] is not None}
+        for row in solutions
+    )
+    return sparql_results(check, rows, focus, data)

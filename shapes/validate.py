@@ -487,10 +487,17 @@ def _sparql_results(
     dataset: Dataset, check: SparqlCheck, rows: list[dict[str, object]], focus: set[Node], namespaces: Graph
 ) -> list[Result]:
     """The results of a SPARQL constraint's rows whose `this` is a focus node (each result once)."""
+    values = [{name: _as_sparql_result(dataset, term) for name, term in row.items()} for row in rows]
+    return sparql_results(check, values, focus, namespaces)
+
+
+def sparql_results(
+    check: SparqlCheck, rows: Iterable[dict[str, Node]], focus: set[Node], namespaces: Graph
+) -> list[Result]:
+    """The results of a SPARQL constraint's rows (rdflib terms) whose `this` is a focus node, each once."""
     seen: set[Result] = set()
     results = []
-    for row in rows:
-        values = {name: _as_sparql_result(dataset, term) for name, term in row.items()}
+    for values in rows:
         this = values.get("this")
         if this is None or this not in focus:
             continue
