@@ -351,7 +351,14 @@ def gaps() -> Response:
     plan_choices = {
         n.iri: n for n in collect_nodes(plans).values() if n.type.rsplit("#", 1)[-1] in _PLAN_TYPES
     }
-    return page("gaps.html", groups=groups, plan=plan, plans=list(plan_choices.values()), total=len(found))
+    return page(
+        "gaps.html",
+        groups=groups,
+        plan=plan,
+        plans=list(plan_choices.values()),
+        plan_names=plan_choices,
+        total=len(found),
+    )
 
 
 _PLAN_TYPES = {

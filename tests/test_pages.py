@@ -356,6 +356,10 @@ def test_gaps_page_lists_the_to_do_list_by_kind_and_plan_issue6(client: FlaskCli
     assert status == 200 and 'id="gap-no-target"' in page and 'id="gap-unsupported"' in page
     one = html_get(client, f"/gaps?plan={ID}plan/reform-plan-cr02", "en")[1]
     assert one.count("<li>") < page.count("<li>")
+    # Each item names its plan by the plan's label, linked (not a compact IRI).
+    no_target = one.split('id="gap-no-target"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/id/plan/reform-plan-cr02">Revised National Reform Plan' in no_target
+    assert "id:plan/" not in no_target
 
 
 def test_validation_page_and_downloads_issue6(client: FlaskClient) -> None:
