@@ -82,9 +82,11 @@ def _fill(path: Path, inputs: list[Input], derive: indexes.Derive | None = None)
         quotes_checked=checked,
         quotes_unchecked=unchecked,
     )
-    # No optimize(): the bulk loads write sorted files already, and compacting them took 1.9 s at 1M triples
-    # with no measurable gain in query time (issue 7).
     store.flush()
+    # Compact now, in the foreground: without it RocksDB compacts the bulk-loaded files in background
+    # threads, and a reader opening the snapshot (the remote publish, a server) met a file that compaction
+    # had just deleted ("Corruption: … .sst: No such file", seen twice in test runs). 1.9 s at 1M triples.
+    store.optimize()
     return result
 
 
