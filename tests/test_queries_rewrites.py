@@ -143,3 +143,30 @@ def test_indicator_series_by_iri_code_and_word_issue7(store: ox.Store) -> None:
     # Thai word of two labels.
     assert [r[0] for r in series(store, "IC")] == ["indicator/ind-c", "indicator/ind-c"]
     assert sorted({r[0] for r in series(store, "ความพึงพอใจ")}) == ["indicator/ind-a", "indicator/ind-b"]
+
+
+def test_trace_relation_from_either_side_of_the_link_issue7() -> None:
+    """`relation` is tp:supports for a link stated as supports or supportedBy, else tp:partOf, and an IRI.
+
+    The trace queries ask one EXISTS over `tp:supports|^tp:supportedBy` (Virtuoso 7.2 rejects two EXISTS
+    joined by `||` with SQ074) and wrap the IF in IRI() (Virtuoso answers the IF's IRI as a string).
+    """
+    tp = ox.NamedNode
+    whole, a, b, c = (tp(ID + f"edge/trace-{n}") for n in ("whole", "a", "b", "c"))
+    store = ox.Store()
+    store.extend(
+        [
+            ox.Quad(a, tp(TP + "supports"), whole),
+            ox.Quad(whole, tp(TP + "supportedBy"), b),
+            ox.Quad(whole, tp(TP + "hasPart"), c),
+        ]
+    )
+    store.extend(list(trace_index.index_triples(store)))
+    down = rows(registry.run("trace-down", {"entity": whole.value}, store))
+    assert {(r["node"], r["relation"]) for r in down if r["depth"] == ox.Literal(1)} == {
+        (a, tp(TP + "supports")),
+        (b, tp(TP + "supports")),
+        (c, tp(TP + "partOf")),
+    }
+    up = rows(registry.run("trace-up", {"entity": b.value}, store))
+    assert [(r["node"], r.get("relation")) for r in up] == [(b, None), (whole, tp(TP + "supports"))]

@@ -110,26 +110,35 @@ def test_sparql_endpoint_answers_the_same_on_both_backends(remote: Server, embed
                 assert len(theirs) == len(mine) > 0, path.name
 
 
+# Named queries Virtuoso 7.2 still answers wrongly, and why. Not duplicates from merging the default
+# graphs as a bag: every query is SELECT DISTINCT and Virtuoso's answers hold no repeated row.
+VIRTUOSO_WRONG = {
+    "agency-portfolio": "extra rows with no plan: its no-plan branch's FILTER NOT EXISTS are not applied",
+    "gaps": "SP031 internal compiler error (sparp_gp_deprecate: equiv replaces filter but under deprecation)",
+    "indicator-series": "an extra row with the target left unbound, and a boolean answered as 0",
+}
+
+
 def test_named_queries_answer_the_same_on_both_backends(remote: Server, embedded: Config) -> None:
     """Every named query with its example parameters: bound with VALUES remotely, substitutions locally."""
-    if remote.name == "virtuoso":
-        pytest.xfail(
-            "not yet on Virtuoso 7.2: it merges the default-graph-uri graphs as a bag (a triple stated in "
-            "two graphs is matched twice: duplicate rows) and rejects the trace queries (SQ074)"
-        )
+    wrong = VIRTUOSO_WRONG if remote.name == "virtuoso" else {}
+    queries = [q for q in registry.list_queries() if q.name not in wrong]
+    assert {"trace-up", "trace-down", "search"} <= {q.name for q in queries}
     local, far = open_store(embedded), open_store(remote.config)
-    for query in registry.list_queries():
+    for query in queries:
         params = {p.name: p.example for p in query.params if p.example is not None}
         want = rows_of(registry.run(query.name, params, local))
         got = rows_of(registry.run(query.name, params, far))
         assert got == want, query.name
     with app_for(remote.config) as far_app, app_for(embedded) as local_app:
-        for query in registry.list_queries():
+        for query in queries:
             params = {p.name: str(p.example) for p in query.params if p.example is not None}
             want = local_app.test_client().get(f"/api/queries/{query.name}", query_string=params)
             got = far_app.test_client().get(f"/api/queries/{query.name}", query_string=params)
             assert got.status_code == want.status_code == 200, (query.name, got.get_data(as_text=True))
             assert answer_of(got.get_json()) == answer_of(want.get_json()), query.name
+    if wrong:
+        pytest.xfail(f"not yet on Virtuoso 7.2: {wrong}")
 
 
 def answer_of(doc: dict[str, Any]) -> tuple[Any, list[str]]:
