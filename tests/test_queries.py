@@ -21,10 +21,10 @@ TP = "https://w3id.org/thaiplan/ontology#"
 INJECTIONS = ['"} ; DROP ALL #', "> } UNION { ?s ?p ?o } #", "BR0201> } ; CLEAR ALL ; SELECT * { <x"]
 
 
-def build_store() -> ox.Store:
-    """The mini dataset, the ontology and both indexes in an in-memory store."""
+def build_store(data: Path = DATA) -> ox.Store:
+    """A TriG dataset (the mini one by default), the ontology and both indexes in an in-memory store."""
     store = ox.Store()
-    store.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    store.load(path=str(data), format=ox.RdfFormat.TRIG)
     store.load(
         path=str(ontology_path()),
         format=ox.RdfFormat.TURTLE,

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.ontology import ontology_path
-from thaiplan.queries import registry, search_index, trace_index
+from thaiplan.queries import registry, trace_index
 from thaiplan.queries.execute import rows
+
+from tests.test_queries import build_store
 
 DATA = Path(__file__).parent / "data" / "queries" / "edge-cases.trig"
 ID = "https://w3id.org/thaiplan/id/"
@@ -24,16 +25,8 @@ TP = "https://w3id.org/thaiplan/ontology#"
 
 @pytest.fixture(scope="module")
 def store() -> ox.Store:
-    store = ox.Store()
-    store.load(path=str(DATA), format=ox.RdfFormat.TRIG)
-    store.load(
-        path=str(ontology_path()),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode("https://w3id.org/thaiplan/graph/ontology"),
-    )
-    store.extend(list(search_index.index_triples(store)))
-    store.extend(list(trace_index.index_triples(store)))
-    return store
+    """The edge cases, the ontology and both indexes in an in-memory store."""
+    return build_store(DATA)
 
 
 def gaps(store: ox.Store, **params: str) -> list[tuple[str, str, str, str, str]]:

@@ -26,36 +26,13 @@ from thaiplan.graph.remote import STAGING_PREFIX, RemoteClient, RemoteSettings, 
 from thaiplan.queries import registry
 from thaiplan.server.app import create_app
 
-from tests.test_remote_support import Server, SlowProxy, oxigraph_server, remote_config, virtuoso_server
+from tests.test_remote_support import Server, SlowProxy, oxigraph_server, remote_config
 from thaiplan.cli import main
 from thaiplan.config import Config
 
 pytestmark = pytest.mark.remote
 
 QUERIES = Path(__file__).parent / "data" / "remote"
-SERVERS = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
-
-
-@pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Config:
-    """The curated graph built into the embedded store."""
-    config = Config(store_dir=tmp_path_factory.mktemp("embedded") / "store", workers=1)
-    build(config, out=lambda _: None)
-    return config
-
-
-@pytest.fixture(scope="module", params=sorted(SERVERS))
-def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A running store server with the curated graph built into it."""
-    folder = tmp_path_factory.mktemp(request.param)
-    server = SERVERS[request.param](folder / "server")
-    server.start()
-    try:
-        server.config = remote_config(server, folder)
-        build(server.config, out=lambda _: None)
-        yield server
-    finally:
-        server.stop()
 
 
 @contextlib.contextmanager

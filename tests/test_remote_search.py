@@ -7,46 +7,21 @@ the graph, so the server on a remote store answers `search` and resolves entity 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from thaiplan.graph.backend import open_store
-from thaiplan.graph.build import build
 from thaiplan.queries import registry
 from thaiplan.queries.resolve import candidates
 
-from tests.test_remote_support import Server, oxigraph_server, remote_config, virtuoso_server
+from tests.test_remote_support import Server
 from thaiplan.config import Config
 
 pytestmark = pytest.mark.remote
 
-SERVERS = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
 # A Thai word inside a label, a code, a code's start, an abbreviation with and without dots, an English
 # phrase, part of a word, a word only in a definition.
 QUERIES = ["ยืนยันตัวตน", "BR0201", "br02", "กพร", "ก.พ.ร.", "digital government", "velopment", "ภาครัฐ"]
-
-
-@pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Config:
-    """The curated graph built into the embedded store."""
-    config = Config(store_dir=tmp_path_factory.mktemp("embedded") / "store", workers=1)
-    build(config, out=lambda _: None)
-    return config
-
-
-@pytest.fixture(scope="module", params=sorted(SERVERS))
-def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A running store server with the curated graph built into it."""
-    folder = tmp_path_factory.mktemp(request.param)
-    server = SERVERS[request.param](folder / "server")
-    server.start()
-    try:
-        server.config = remote_config(server, folder)
-        build(server.config, out=lambda _: None)
-        yield server
-    finally:
-        server.stop()
 
 
 def _ranked(store: Any, q: str) -> list[tuple[str, str, str]]:

@@ -1,0 +1,36 @@
+"""Fixtures shared by the remote-store tests (issue 7): the curated graph built into the embedded store,
+and into each real store server (Oxigraph's, Virtuoso), started here and stopped by PID."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from thaiplan.graph.build import build
+
+from tests.test_remote_support import Server, oxigraph_server, remote_config, virtuoso_server
+from thaiplan.config import Config
+
+SERVERS = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Config:
+    """The curated graph built into the embedded store."""
+    config = Config(store_dir=tmp_path_factory.mktemp("embedded") / "store", workers=1)
+    build(config, out=lambda _: None)
+    return config
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A running store server with the curated graph built into it."""
+    folder = tmp_path_factory.mktemp(request.param)
+    server = SERVERS[request.param](folder / "server")
+    server.start()
+    try:
+        server.config = remote_config(server, folder)
+        build(server.config, out=lambda _: None)
+        yield server
+    finally:
+        server.stop()
