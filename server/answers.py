@@ -174,6 +174,16 @@ def mark(response: Any, tag: str | None) -> Any:
     return response
 
 
+def wants_fresh(headers: Mapping[str, str]) -> bool:
+    """True when the request says `Cache-Control: no-cache` (or `Pragma: no-cache`): compute it again.
+
+    RFC 9111 §5.2.1.4: a stored answer must not be used without validating it at the origin; here the
+    origin is the store, so the query runs (and its fresh answer replaces the stored one).
+    """
+    control = {d.strip().split("=", 1)[0].lower() for d in headers.get("Cache-Control", "").split(",")}
+    return "no-cache" in control or "no-store" in control or headers.get("Pragma", "").lower() == "no-cache"
+
+
 def serve(name: str, params: Mapping[str, Any], formats: Mapping[str, Any], run: Callable[[], Any]) -> Any:
     """The answer as a response: 304 when the client holds it, else from the LRU, else `run()` and kept.
 
@@ -185,7 +195,7 @@ def serve(name: str, params: Mapping[str, Any], formats: Mapping[str, Any], run:
     tag = etag(snapshot, name, params, formats)
     if tag and matches(request.headers.get("If-None-Match"), tag):
         return not_modified(tag)
-    cached = lookup(tag)
+    cached = None if wants_fresh(request.headers) else lookup(tag)
     if cached is not None:
         return cached
     reply = run()

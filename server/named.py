@@ -17,7 +17,7 @@ from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
-from flask import current_app
+from flask import current_app, request
 from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import answers
@@ -76,7 +76,7 @@ def cached_body(sparql: str, bindings: Mapping[str, Term] | None) -> bytes:
     snapshot = answers.current_snapshot()
     digest = hashlib.sha256(sparql.encode("utf-8")).hexdigest()
     tag = answers.etag(snapshot, f"query:{digest}", dict(encode_bindings(bindings)), JSON_FORMATS)
-    hit = answers.app_cache().get(tag) if tag else None
+    hit = answers.app_cache().get(tag) if tag and not answers.wants_fresh(request.headers) else None
     if hit is not None:
         return hit.body
     reply = succeeded(run_text(sparql, JSON_FORMATS, bindings=bindings))

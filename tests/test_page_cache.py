@@ -82,3 +82,22 @@ def test_answer_cache_mb_zero_turns_the_cache_off_issue8(tmp_path: Path) -> None
         assert count(select(COUNT)) == "5"
         assert count(select(COUNT)) == "5"
         assert answers.app_cache().hits == 0 and len(answers.app_cache()) == 0
+
+
+def test_cache_control_no_cache_computes_the_answer_again_issue8(tmp_path: Path) -> None:
+    """A client that sends `Cache-Control: no-cache` gets a fresh answer (benchmarks measure the engine)."""
+    store_dir = make_store(tmp_path / "store", numbers=5)
+    with running_app(store_dir, workers=1) as app:
+        client = app.test_client()
+        first = client.get("/sparql", query_string={"query": COUNT})
+        with app.app_context():
+            cache = answers.app_cache()
+        hits, misses = cache.hits, cache.misses
+        fresh = client.get("/sparql", query_string={"query": COUNT}, headers={"Cache-Control": "no-cache"})
+        assert fresh.status_code == 200 and fresh.data == first.data
+        assert fresh.headers["ETag"] == first.headers["ETag"]
+        assert (cache.hits, cache.misses) == (hits, misses)  # the cache was not even asked
+        pragma = client.get("/api/queries", headers={"Pragma": "no-cache"})
+        assert pragma.status_code == 200
+        assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
+        assert cache.hits == hits + 1
