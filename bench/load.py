@@ -96,7 +96,7 @@ def build_with_synth(store_dir: Path, triples: int, work: Path) -> None:
     snapshot is filled here with the build's own steps (load, closures, indexes) minus the quote check.
     """
     import pyoxigraph as ox
-    from thaiplan.graph import closure, indexes
+    from thaiplan.graph import indexes
     from thaiplan.graph.build import load_file
     from thaiplan.graph.inputs import GRAPH_BASE, Input, build_inputs
     from thaiplan.graph.store import build_lock, new_snapshot
@@ -107,8 +107,7 @@ def build_with_synth(store_dir: Path, triples: int, work: Path) -> None:
         store = ox.Store(str(path))
         for item in [*build_inputs(), Input(synth, GRAPH_BASE + "synth")]:
             load_file(store, item)
-        closure.materialize(store, path)
-        indexes.materialize(store)
+        indexes.materialize(store)  # the closures, the search index and the trace index
         store.flush()
         store.optimize()
         del store
