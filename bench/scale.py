@@ -796,7 +796,8 @@ def plot(all_results: dict[str, Any], path: Path) -> None:
     ax.axhline(2048, color="grey", linestyle=":", label="2 GiB target")
     ax.set(xscale="log", yscale="log", xlabel="triples", ylabel="peak MiB", title="Peak memory")
     ax.legend()
-    last = sizes[-1]
+    # The largest size at which the most servers were measured (a server may be skipped at 10M).
+    last = max(sizes, key=lambda r: (sum("queries" in v for v in r["servers"].values()), r["target_triples"]))
     servers = [s for s in last["servers"] if "queries" in last["servers"][s]]
     labels = [*NAMED, *SPARQL_QUERIES]
     width = 0.8 / max(1, len(servers))
