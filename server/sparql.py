@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, request
 from thaiplan.server import answers, negotiation, results, service_description
 from thaiplan.server.editor import editor_prefixes, render_editor
@@ -10,6 +12,9 @@ from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
 
 bp = Blueprint("sparql", __name__)
+# Functions whose value differs from one run to the next: a query calling one is never answered from the
+# cache. Matched on the text, so a string or IRI holding the name only costs the cache, never correctness.
+NON_DETERMINISTIC = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 def pool() -> WorkerPool:
@@ -69,7 +74,14 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         "named-graph-uri": job.named_graphs,
     }
     try:
-        response = answers.serve("sparql", key, formats, lambda: pool().run(job))
+        if NON_DETERMINISTIC.search(job.query):  # NOW(), RAND(), UUID(): every run answers anew
+            reply = pool().run(job)
+            response = Response(
+                reply.body, reply.status, headers=reply.headers, content_type=reply.content_type
+            )
+            response.headers["Cache-Control"] = "no-store"
+        else:
+            response = answers.serve("sparql", key, formats, lambda: pool().run(job))
     except WorkerUnavailable as exc:
         return text_response(exc.status, str(exc), {"Retry-After": "5"} if exc.status == 503 else None)
     return response

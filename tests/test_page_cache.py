@@ -101,3 +101,16 @@ def test_cache_control_no_cache_computes_the_answer_again_issue8(tmp_path: Path)
         assert pragma.status_code == 200
         assert client.get("/sparql", query_string={"query": COUNT}).status_code == 200
         assert cache.hits == hits + 1
+
+
+def test_queries_with_now_or_rand_are_never_answered_from_the_cache_issue8(tmp_path: Path) -> None:
+    store_dir = make_store(tmp_path / "store", numbers=5)
+    with running_app(store_dir, workers=1) as app:
+        client = app.test_client()
+        query = "SELECT (STRUUID() AS ?id) (NOW() AS ?t) WHERE {}"
+        first = client.get("/sparql", query_string={"query": query})
+        second = client.get("/sparql", query_string={"query": query})
+        assert first.status_code == second.status_code == 200
+        assert "ETag" not in first.headers and first.headers["Cache-Control"] == "no-store"
+        ids = [r.json["results"]["bindings"][0]["id"]["value"] for r in (first, second)]
+        assert ids[0] != ids[1]
