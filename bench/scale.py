@@ -771,6 +771,17 @@ def targets(sizes: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _size_panel(ax: Any, sizes: list[dict[str, Any]], key: str, unit: str, title: str) -> None:
+    """One measure (`seconds` or `peak_mib`) of bare load, build and validate against size, log-log."""
+    x = [r["target_triples"] for r in sizes]
+    ax.plot(x, [r["bare_load"][key] for r in sizes], "o-", label="bare pyoxigraph bulk_load")
+    ax.plot(x, [r["build"][key] for r in sizes], "o-", label="thaiplan build")
+    validated = [(r["target_triples"], r["validate"][key]) for r in sizes if r.get("validate")]
+    if validated:
+        ax.plot(*zip(*validated, strict=True), "o-", label="thaiplan validate")
+    ax.set(xscale="log", yscale="log", xlabel="triples", ylabel=unit, title=title)
+
+
 def plot(all_results: dict[str, Any], path: Path) -> None:
     """Four panels: build vs bare load, peak memory, p50 per query and server, throughput at 8 clients."""
     import matplotlib
@@ -779,25 +790,12 @@ def plot(all_results: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     sizes = sorted(all_results["sizes"].values(), key=lambda r: r["target_triples"])
-    x = [r["target_triples"] for r in sizes]
     fig, axes = plt.subplots(2, 2, figsize=(14, 10))
-    ax = axes[0][0]
-    ax.plot(x, [r["bare_load"]["seconds"] for r in sizes], "o-", label="bare pyoxigraph bulk_load")
-    ax.plot(x, [r["build"]["seconds"] for r in sizes], "o-", label="thaiplan build")
-    vals = [(r["target_triples"], r["validate"]["seconds"]) for r in sizes if r.get("validate")]
-    if vals:
-        ax.plot(*zip(*vals, strict=True), "o-", label="thaiplan validate")
-    ax.set(xscale="log", yscale="log", xlabel="triples", ylabel="seconds", title="Build and validate time")
-    ax.legend()
-    ax = axes[0][1]
-    ax.plot(x, [r["bare_load"]["peak_mib"] for r in sizes], "o-", label="bare bulk_load")
-    ax.plot(x, [r["build"]["peak_mib"] for r in sizes], "o-", label="thaiplan build")
-    mem = [(r["target_triples"], r["validate"]["peak_mib"]) for r in sizes if r.get("validate")]
-    if mem:
-        ax.plot(*zip(*mem, strict=True), "o-", label="thaiplan validate")
-    ax.axhline(2048, color="grey", linestyle=":", label="2 GiB target")
-    ax.set(xscale="log", yscale="log", xlabel="triples", ylabel="peak MiB", title="Peak memory")
-    ax.legend()
+    _size_panel(axes[0][0], sizes, "seconds", "seconds", "Build and validate time")
+    axes[0][0].legend()
+    _size_panel(axes[0][1], sizes, "peak_mib", "peak MiB", "Peak memory")
+    axes[0][1].axhline(2048, color="grey", linestyle=":", label="2 GiB target")
+    axes[0][1].legend()
     # The largest size at which the most servers were measured (a server may be skipped at 10M).
     last = max(sizes, key=lambda r: (sum("queries" in v for v in r["servers"].values()), r["target_triples"]))
     servers = [s for s in last["servers"] if "queries" in last["servers"][s]]
