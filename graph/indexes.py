@@ -14,6 +14,10 @@ both ways give the same quads.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import multiprocessing
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +50,11 @@ def started(files: list[tuple[Path, ox.RdfFormat]]) -> Iterator[Derive]:
     Enter it before the store is opened and the files loaded: the worker works meanwhile.
     """
     size = sum(Path(p).stat().st_size for p, _ in files if Path(p).is_file())
-    if size < PARALLEL_BYTES or not search_index.can_fork():
+    if size < PARALLEL_BYTES or not can_fork():
         yield derive_here
         return
     # Formats travel as media types: an RdfFormat does not pickle.
-    with search_index.in_worker(derive_from_files, [(str(p), f.media_type) for p, f in files]) as result:
+    with in_worker(derive_from_files, [(str(p), f.media_type) for p, f in files]) as result:
 
         def load(store: ox.Store) -> Derived:
             """Wait for the worker, then bulk-load its N-Quads (they name their graphs)."""
@@ -127,3 +131,42 @@ class ClosureEdges:
             if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
                 self.closed = False
             self.edges[prop].setdefault(quad.subject, set()).add(quad.object)
+
+
+# --- the worker process -----------------------------------------------------------------------------
+
+
+def can_fork() -> bool:
+    """True where worker processes can be forked."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def in_worker(function: Callable[..., object], *args: object) -> Iterator[Callable[[], object]]:
+    """Run `function(*args)` in one worker process; yield the call that waits for its result.
+
+    fork: the worker only runs pure Python on what it is sent or reads itself (never a store of this
+    process), and spawn would re-import the caller's __main__. Where fork is missing, it runs here when
+    the result is asked for. A block left early (a failed build) ends the worker without waiting.
+    """
+    if not can_fork():
+        yield lambda: function(*args)
+        return
+    pool = multiprocessing.get_context("fork").Pool(1, initializer=_die_with_parent)
+    try:
+        pending = pool.apply_async(function, args)
+        yield pending.get
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _die_with_parent() -> None:
+    """Have the kernel end this worker when the process that forked it dies (Linux), even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

@@ -13,12 +13,7 @@ The build computes it from the rows of its input files in a worker process while
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import multiprocessing
-import signal
-import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from thaiplan.queries import keys, terms
@@ -187,53 +182,3 @@ def index_nquads(rows: list[Row]) -> tuple[str, int]:
     """The search index of the given rows as N-Quads, and how many quads."""
     text = nquads_of(rows, key_texts((field, text) for _, field, text in rows))
     return text, text.count("\n")
-
-
-# --- in a worker process ----------------------------------------------------------------------------
-
-# Above this many distinct texts the keys are computed in a worker process (pythainlp is pure Python).
-PARALLEL_TEXTS = 20_000
-
-
-def keyed(field_texts: set[tuple[str, str]]) -> Keyed:
-    """The index entries of each distinct (field, text), in a worker process when there are many."""
-    if len(field_texts) < PARALLEL_TEXTS:
-        return key_texts(field_texts)
-    with in_worker(key_texts, sorted(field_texts)) as result:
-        return result()
-
-
-def can_fork() -> bool:
-    """True where worker processes can be forked."""
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-@contextlib.contextmanager
-def in_worker(function: Callable[..., object], *args: object) -> Iterator[Callable[[], object]]:
-    """Run `function(*args)` in one worker process; yield the call that waits for its result.
-
-    fork: the worker only runs pure Python on what it is sent or reads itself (never a store of this
-    process), and spawn would re-import the caller's __main__. Where fork is missing, it runs here when
-    the result is asked for. A block left early (a failed build) ends the worker without waiting.
-    """
-    if not can_fork():
-        yield lambda: function(*args)
-        return
-    pool = multiprocessing.get_context("fork").Pool(1, initializer=_die_with_parent)
-    try:
-        pending = pool.apply_async(function, args)
-        yield pending.get
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-def _die_with_parent() -> None:
-    """Have the kernel end this worker when the process that forked it dies (Linux), even by SIGKILL."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>

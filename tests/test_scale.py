@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pythainlp.util import normalize
-from thaiplan.graph import closure
+from thaiplan.graph import closure, indexes
 from thaiplan.graph.build import build
 from thaiplan.graph.inputs import GRAPH_BASE, INFERRED_GRAPH
 from thaiplan.graph.rq import read_rq
@@ -110,18 +110,16 @@ def test_issue7_closures_in_python_equal_the_sparql_property_paths(prop: str, rq
     assert got == expected and len(got) >= 5
 
 
-def test_issue7_search_keys_in_worker_processes_equal_the_serial_ones(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_issue7_search_keys_in_worker_processes_equal_the_serial_ones() -> None:
     texts = {
         ("label", "โครงการพัฒนาระบบชลประทาน"),
         ("label", "Project to improve irrigation"),
         ("code", "BR0201"),
     }
     texts |= {("definition", f"การพัฒนาบริการภาครัฐ {n}") for n in range(40)}
-    serial = search_index.keyed(texts)
-    monkeypatch.setattr(search_index, "PARALLEL_TEXTS", 10)
-    assert search_index.keyed(texts) == serial
+    serial = search_index.key_texts(texts)
+    with indexes.in_worker(search_index.key_texts, sorted(texts)) as result:
+        assert result() == serial
 
 
 @settings(max_examples=300, deadline=None)
