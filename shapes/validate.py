@@ -420,14 +420,6 @@ def _namespaced(graph: Graph) -> Graph:
     return graph
 
 
-def run_sparql_checks(data: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
-    """Run every SPARQL constraint on a dataset holding data, ontology and levels."""
-    dataset = Dataset()
-    dataset.add_graph(data, DATA)
-    add_schema(dataset, ontology, Graph(), _levels())
-    return _run_sparql(dataset, shapes, data)
-
-
 def _run_sparql(dataset: Dataset, shapes: Graph, namespaces: Graph) -> list[Result]:
     """Run every SPARQL constraint on the data, ontology and levels graphs, on its shape's focus nodes."""
     return [
