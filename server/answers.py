@@ -184,14 +184,21 @@ def wants_fresh(headers: Mapping[str, str]) -> bool:
     return "no-cache" in control or "no-store" in control or headers.get("Pragma", "").lower() == "no-cache"
 
 
-def serve(name: str, params: Mapping[str, Any], formats: Mapping[str, Any], run: Callable[[], Any]) -> Any:
+def serve(
+    name: str,
+    params: Mapping[str, Any],
+    formats: Mapping[str, Any],
+    run: Callable[[], Any],
+    cacheable: bool = True,
+) -> Any:
     """The answer as a response: 304 when the client holds it, else from the LRU, else `run()` and kept.
 
-    `run` returns a worker's Reply; what it raises propagates. Only 200 answers are tagged and kept.
+    `run` returns a worker's Reply; what it raises propagates. Only 200 answers are tagged and kept; an
+    answer that is not `cacheable` (it changes from run to run) is never tagged and says `no-store`.
     """
     from flask import Response, request
 
-    snapshot = current_snapshot()
+    snapshot = current_snapshot() if cacheable else None
     tag = etag(snapshot, name, params, formats)
     if tag and matches(request.headers.get("If-None-Match"), tag):
         return not_modified(tag)
@@ -203,7 +210,7 @@ def serve(name: str, params: Mapping[str, Any], formats: Mapping[str, Any], run:
         reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
     )
     if reply.status == 200:
-        if reply.snapshot != snapshot:
+        if cacheable and reply.snapshot != snapshot:
             # The worker answered from another snapshot (it had not reopened yet after a build switched):
             # tag the answer with the data it holds, so it is never served as the current snapshot's (#7).
             tag = etag(reply.snapshot, name, params, formats)

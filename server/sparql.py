@@ -73,15 +73,10 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         "default-graph-uri": job.default_graphs,
         "named-graph-uri": job.named_graphs,
     }
+    # A query calling NOW(), RAND() or UUID() answers anew on every run: never cached.
+    cacheable = not NON_DETERMINISTIC.search(job.query)
     try:
-        if NON_DETERMINISTIC.search(job.query):  # NOW(), RAND(), UUID(): every run answers anew
-            reply = pool().run(job)
-            response = Response(
-                reply.body, reply.status, headers=reply.headers, content_type=reply.content_type
-            )
-            response.headers["Cache-Control"] = "no-store"
-        else:
-            response = answers.serve("sparql", key, formats, lambda: pool().run(job))
+        response = answers.serve("sparql", key, formats, lambda: pool().run(job), cacheable)
     except WorkerUnavailable as exc:
         return text_response(exc.status, str(exc), {"Retry-After": "5"} if exc.status == 503 else None)
     return response
