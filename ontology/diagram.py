@@ -145,9 +145,7 @@ def core_diagram_svg(graph: rdflib.Graph, lang: str = "en") -> str:
         for (src, dst), names in sorted(edges.items())
     ]
     points = [p for edge in drawn for p in edge.extent]
-    points += [
-        (x + dx * w / 2, y + dy * BOX_H / 2) for x, y, w in pos.values() for dx in (-1, 1) for dy in (-1, 1)
-    ]
+    points += [(x + sx * w / 2, y + sy * BOX_H / 2) for x, y, w in pos.values() for sx, sy in CORNERS]
     # The drawing's own extent, so that a loop or a label beyond the circle is never cut off.
     left, top = min(x for x, _ in points) - MARGIN, min(y for _, y in points) - MARGIN
     width, height = max(x for x, _ in points) + MARGIN - left, max(y for _, y in points) + MARGIN - top
