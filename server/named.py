@@ -22,6 +22,7 @@ from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import answers
 from thaiplan.server.execution import QueryJob, Reply, encode_bindings
+from thaiplan.server.page_cache import mark_stale
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
 
 JSON_FORMATS = {"solutions": "json", "boolean": "json", "graph": "ntriples"}
@@ -80,7 +81,9 @@ def cached_body(sparql: str, bindings: Mapping[str, Term] | None) -> bytes:
     if hit is not None:
         return hit.body
     reply = succeeded(run_text(sparql, JSON_FORMATS, bindings=bindings))
-    if tag and reply.snapshot == snapshot:  # never cache a stale worker's answer as this snapshot's
+    if reply.snapshot != snapshot:  # never cache a stale worker's answer, nor a page made with it
+        mark_stale()
+    elif tag:
         answers.app_cache().put(tag, answers.Answer(reply.body, reply.content_type))
     return reply.body
 

@@ -20,6 +20,7 @@ from thaiplan.queries.execute import Term
 from thaiplan.server import i18n, negotiation, results
 from thaiplan.server.editor import editor_prefixes
 from thaiplan.server.named import QueryFailed, construct, named_rows, page_rows
+from thaiplan.server.page_cache import cached_page
 from thaiplan.server.pagekit import (
     PAGE_ERRORS,
     TP,
@@ -136,6 +137,7 @@ def _base() -> str:
     return current_app.config["THAIPLAN"].base_iri
 
 
+@cached_page
 def resource_page(node: ox.NamedNode, doc_base: str) -> Response:
     """The HTML page of a resource: names, type, properties both ways, provenance, path up."""
     outgoing = page_rows("resource-out", entity=node)

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.named import named_rows, named_rows_bound, page_rows
+from thaiplan.server.page_cache import cached_page
 from thaiplan.server.pagekit import (
     PAGE_ERRORS,
     TP,
@@ -141,6 +142,7 @@ def entity_param() -> str:
 
 
 @bp.route("/")
+@cached_page
 def home() -> Response:
     """The plan hierarchy from the National Strategy down, as a tree of links."""
     root = current_app.config["THAIPLAN"].base_iri + NATIONAL_STRATEGY
@@ -153,6 +155,7 @@ def home() -> Response:
 
 
 @bp.route("/trace")
+@cached_page
 def trace() -> Response:
     """What an entity supports (up) and what supports it (down), as a diagram and as tables."""
     entity = entity_param()
@@ -199,6 +202,7 @@ def _box(node: Node, row: int, parent: str | None, kind: str) -> Box:
 
 
 @bp.route("/agency")
+@cached_page
 def agency() -> Response:
     """Everything an agency leads or shares, grouped by plan, with its parent and sub-organizations."""
     name = request.args.get("agency", "").strip()
@@ -242,6 +246,7 @@ def _number(term: Any) -> float | None:
 
 
 @bp.route("/indicator")
+@cached_page
 def indicator() -> Response:
     """Targets against observed values by year for the indicators a word or code names, as charts."""
     name = request.args.get("indicator", "").strip()
@@ -322,6 +327,7 @@ def _chart(found: list[dict[str, Term]]) -> Any:
 
 
 @bp.route("/search")
+@cached_page
 def search() -> Response:
     """One box, Thai or English: ranked matches from the `search` named query."""
     q = request.args.get("q", "").strip()
@@ -335,6 +341,7 @@ def search() -> Response:
 
 
 @bp.route("/gaps")
+@cached_page
 def gaps() -> Response:
     """The planner's to-do list: what nothing supports, indicators without targets or data, no agency."""
     plan = request.args.get("plan", "").strip()

@@ -1,14 +1,24 @@
-"""Page and resolver queries are answered from a per-snapshot cache (issue 8: pages of a 1M graph)."""
+"""Pages and their queries are answered from a per-snapshot cache (issue 8: pages of a 1M graph)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pyoxigraph as ox
-from thaiplan.server import answers
+import pytest
+from thaiplan.graph.store import build_lock, new_snapshot
+from thaiplan.server import answers, named
 from thaiplan.server.named import select
 
-from tests.test_sparql_support import NUMBERS_GRAPH, make_store, running_app
+from tests.test_sparql_support import (
+    NUMBERS_GRAPH,
+    OPDC,
+    SKOS_PREF,
+    THAI_GRAPH,
+    make_store,
+    running_app,
+)
 
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NUMBERS_GRAPH}> {{ ?s ?p ?o }} }}"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -114,3 +124,67 @@ def test_queries_with_now_or_rand_are_never_answered_from_the_cache_issue8(tmp_p
         assert "ETag" not in first.headers and first.headers["Cache-Control"] == "no-store"
         ids = [r.json["results"]["bindings"][0]["id"]["value"] for r in (first, second)]
         assert ids[0] != ids[1]
+
+
+def opdc_store(store_dir: Path, label: str) -> Path:
+    """A new snapshot in `store_dir` whose only triple names OPDC with `label`."""
+    with build_lock(store_dir), new_snapshot(store_dir) as (_sid, path):
+        store = ox.Store(str(path))
+        opdc, pref = ox.NamedNode(OPDC), ox.NamedNode(SKOS_PREF)
+        store.add(ox.Quad(opdc, pref, ox.Literal(label, language="en"), ox.NamedNode(THAI_GRAPH)))
+        store.flush()
+        del store  # closed before it becomes current
+    return store_dir
+
+
+def test_a_page_is_rendered_once_per_snapshot_and_language_issue8(tmp_path: Path) -> None:
+    """Pages are kept like answers: a repeat is one cache hit, 304 on its ETag, per language and snapshot."""
+    store_dir = opdc_store(tmp_path / "store", "first label")
+    html = {"Accept": "text/html"}
+    with running_app(store_dir, workers=1) as app:
+        client = app.test_client()
+        first = client.get("/id/agency/opdc", headers=html)
+        assert first.status_code == 200 and "first label" in first.get_data(as_text=True)
+        tag = first.headers["ETag"]
+        with app.app_context():
+            cache = answers.app_cache()
+        hits = cache.hits
+        again = client.get("/id/agency/opdc", headers=html)
+        assert again.data == first.data and again.headers["ETag"] == tag
+        assert cache.hits == hits + 1  # the page itself: none of its queries ran or were looked up
+        assert client.get("/id/agency/opdc", headers={**html, "If-None-Match": tag}).status_code == 304
+        english = client.get("/id/agency/opdc", query_string={"lang": "en"}, headers=html)
+        assert english.headers["ETag"] != tag and "Set-Cookie" in english.headers
+        repeat = client.get("/id/agency/opdc", query_string={"lang": "en"}, headers=html)
+        assert repeat.data == english.data and "Set-Cookie" in repeat.headers  # the cookie is not cached
+        opdc_store(store_dir, "second label")
+        after = client.get("/id/agency/opdc", query_string={"lang": "en"}, headers=html)
+        assert after.status_code == 200 and "second label" in after.get_data(as_text=True)
+
+
+def test_an_error_page_is_not_kept_issue8(tmp_path: Path) -> None:
+    store_dir = opdc_store(tmp_path / "store", "a label")
+    with running_app(store_dir, workers=1) as app:
+        bad = app.test_client().get("/trace")
+        assert bad.status_code == 400 and "ETag" not in bad.headers
+        with app.app_context():
+            assert len(answers.app_cache()) == 0
+
+
+def test_a_page_made_with_another_snapshots_answer_is_not_kept_issue8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that has not reopened after a switch answers from the old snapshot: serve, never keep."""
+    store_dir = opdc_store(tmp_path / "store", "a label")
+    real = named.run_text
+    monkeypatch.setattr(
+        named, "run_text", lambda *a, **kw: dataclasses.replace(real(*a, **kw), snapshot="previous")
+    )
+    with running_app(store_dir, workers=1) as app:
+        client = app.test_client()
+        for _ in range(2):
+            page = client.get("/id/agency/opdc", headers={"Accept": "text/html"})
+            assert page.status_code == 200 and "a label" in page.get_data(as_text=True)
+            assert "ETag" not in page.headers and page.headers["Cache-Control"] == "no-store"
+        with app.app_context():
+            assert len(answers.app_cache()) == 0
