@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from thaiplan.server.execution import Reply
+
 # About 64 MiB of answers (THAIPLAN_ANSWER_CACHE_MB); one answer larger than an eighth is not kept.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -145,19 +147,6 @@ def not_modified(tag: str) -> Any:
     return mark(Response(status=304), tag)
 
 
-def lookup(tag: str | None) -> Any:
-    """The cached answer `tag` as a 200 response, or None."""
-    from flask import Response
-
-    answer = app_cache().get(tag) if tag else None
-    if answer is None:
-        return None
-    response = Response(
-        answer.body, status=200, content_type=answer.content_type, headers=list(answer.headers)
-    )
-    return mark(response, tag)  # type: ignore[arg-type]
-
-
 def keep(tag: str | None, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
     """Cache a 200 answer under `tag` (nothing without a tag)."""
     if tag:
@@ -188,7 +177,7 @@ def serve(
     name: str,
     params: Mapping[str, Any],
     formats: Mapping[str, Any],
-    run: Callable[[], Any],
+    run: Callable[[], Reply],
     cacheable: bool = True,
 ) -> Any:
     """The answer as a response: 304 when the client holds it, else from the LRU, else `run()` and kept.
@@ -198,22 +187,42 @@ def serve(
     """
     from flask import Response, request
 
-    snapshot = current_snapshot() if cacheable else None
-    tag = etag(snapshot, name, params, formats)
+    tag = etag(current_snapshot() if cacheable else None, name, params, formats)
     if tag and matches(request.headers.get("If-None-Match"), tag):
         return not_modified(tag)
-    cached = None if wants_fresh(request.headers) else lookup(tag)
-    if cached is not None:
-        return cached
-    reply = run()
+    reply, tag = fetch(name, params, formats, run, cacheable)
     response = Response(
         reply.body, status=reply.status, content_type=reply.content_type, headers=reply.headers
     )
+    if reply.status == 200:
+        mark(response, tag)
+    return response
+
+
+def fetch(
+    name: str,
+    params: Mapping[str, Any],
+    formats: Mapping[str, Any],
+    run: Callable[[], Reply],
+    cacheable: bool = True,
+) -> tuple[Reply, str | None]:
+    """The answer and its ETag: from the LRU unless the client asks afresh, else `run()`, kept when 200.
+
+    A cached answer comes back as a Reply of the current snapshot; a computed one keeps the snapshot the
+    worker answered from.
+    """
+    from flask import request
+
+    snapshot = current_snapshot() if cacheable else None
+    tag = etag(snapshot, name, params, formats)
+    hit = app_cache().get(tag) if tag and not wants_fresh(request.headers) else None
+    if hit is not None:
+        return Reply(200, hit.body, hit.content_type, dict(hit.headers), snapshot), tag
+    reply = run()
     if reply.status == 200:
         if cacheable and reply.snapshot != snapshot:
             # The worker answered from another snapshot (it had not reopened yet after a build switched):
             # tag the answer with the data it holds, so it is never served as the current snapshot's (#7).
             tag = etag(reply.snapshot, name, params, formats)
         keep(tag, reply.body, reply.content_type, reply.headers)
-        mark(response, tag)
-    return response
+    return reply, tag

@@ -17,7 +17,7 @@ from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
-from flask import current_app, request
+from flask import current_app
 from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import answers
@@ -74,17 +74,15 @@ def cached_body(sparql: str, bindings: Mapping[str, Term] | None) -> bytes:
     Pages run several queries each and resolve their parameters with more (issue 8: uncached, a page of
     the 1M-triple graph took 100–300 ms where its cached named query took 1 ms).
     """
-    snapshot = answers.current_snapshot()
     digest = hashlib.sha256(sparql.encode("utf-8")).hexdigest()
-    tag = answers.etag(snapshot, f"query:{digest}", dict(encode_bindings(bindings)), JSON_FORMATS)
-    hit = answers.app_cache().get(tag) if tag and not answers.wants_fresh(request.headers) else None
-    if hit is not None:
-        return hit.body
-    reply = succeeded(run_text(sparql, JSON_FORMATS, bindings=bindings))
-    if reply.snapshot != snapshot:  # never cache a stale worker's answer, nor a page made with it
-        mark_stale()
-    elif tag:
-        answers.app_cache().put(tag, answers.Answer(reply.body, reply.content_type))
+    reply, _tag = answers.fetch(
+        f"query:{digest}",
+        dict(encode_bindings(bindings)),
+        JSON_FORMATS,
+        lambda: run_text(sparql, JSON_FORMATS, bindings=bindings),
+    )
+    if succeeded(reply).snapshot != answers.current_snapshot():
+        mark_stale()  # a page made with another snapshot's answer is served, never kept
     return reply.body
 
 
