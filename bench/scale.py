@@ -481,19 +481,24 @@ def measure_servers(
         except (SystemExit, OSError, subprocess.SubprocessError) as exc:
             out["servers"][name] = {"skipped": f"did not start: {exc}"[:500]}
             continue
+        stamp = measured_at()
         try:
-            out["servers"][name] = measure_server(server, named, params, args)
+            out["servers"][name] = {**measure_server(server, named, params, args), "measured": stamp}
             if (
                 name == "thaiplan"
             ):  # the named queries' SPARQL through /sparql, fresh: thaiplan's engine path without the cache
                 plain = Server("thaiplan-sparql", server.sparql, None)
-                out["servers"]["thaiplan-sparql"] = measure_server(plain, named, params, args)
+                out["servers"]["thaiplan-sparql"] = {
+                    **measure_server(plain, named, params, args),
+                    "measured": stamp,
+                }
                 # The API without its answer cache: parameter resolution and the query with bound terms
                 # (pyoxigraph substitutions, not the VALUES block the SPARQL servers get) in a worker.
                 fresh = Server("thaiplan-uncached", server.sparql, None, api=server.api)
-                out["servers"]["thaiplan-uncached"] = measure_server(
-                    fresh, named, params, args, fresh_api=True
-                )
+                out["servers"]["thaiplan-uncached"] = {
+                    **measure_server(fresh, named, params, args, fresh_api=True),
+                    "measured": stamp,
+                }
         finally:
             server.stop()
     return out
@@ -566,6 +571,12 @@ def machine() -> dict[str, Any]:
     }
 
 
+def measured_at() -> str:
+    """The commit and time a server's rows are measured at (a --servers-only run re-measures some)."""
+    m = machine()
+    return f"commit {m['commit']}, {m['date']}"
+
+
 def fmt(value: Any, unit: str = "") -> str:
     """A number for the table ('—' when missing)."""
     if value is None:
@@ -583,7 +594,8 @@ def render(all_results: dict[str, Any]) -> str:
         "# Scale benchmark (issue 7)",
         "",
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_mib']:,} MiB RAM, Python {m['python']}. "
-        f"Commit {m['commit']}. Last run {m['date']}. Command: `.venv/bin/python bench/scale.py "
+        f"Commit {m['commit']}, last run {m['date']} (a `--servers-only` run re-measures some servers: each "
+        "size lists when its servers were measured). Command: `.venv/bin/python bench/scale.py "
         "--sizes 100k,1M,10M`. Latencies over HTTP on 127.0.0.1, one keep-alive-less "
         "urllib client per thread; p50/p95 over the requests after one cold request. Columns `thaiplan` "
         "for the five named queries are its API as deployed, with the per-snapshot answer cache; "
@@ -668,6 +680,9 @@ def render(all_results: dict[str, Any]) -> str:
                 "- load time of the server's own copy: "
                 + ", ".join(f"{s} {v:.0f} s" for s, v in loads.items())
             )
+        stamps = {s: r["servers"][s]["measured"] for s in servers if r["servers"][s].get("measured")}
+        if stamps:
+            lines.append("- measured at: " + "; ".join(f"{s} {v}" for s, v in stamps.items()))
         for s, why in skipped.items():
             lines.append(f"- {s}: not measured: {' '.join(why.split())[:300]}")
     lines += ["", "## Targets", "", *targets(sizes), "", WHY, ""]
