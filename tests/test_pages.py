@@ -111,7 +111,7 @@ def test_inline_values_skip_data_blocks_subselects_and_templates_issue6() -> Non
     )
     out = bind_inline(sparql, {"a": ox.NamedNode("http://x/a")})
     block = values_block({"a": ox.NamedNode("http://x/a")})
-    assert out.count(block) == 2  # the WHERE group and the sub-select's group, nothing else
+    assert out.count(block) == 3  # the WHERE group, the sub-select's group and MINUS's, nothing else (#7)
     assert "VALUES ?k { 1 2 }" in out and '"{?a}"' in out and "# a { in a comment" in out
     construct = bind_inline("CONSTRUCT { ?a ?p ?o } WHERE { ?a ?p ?o }", {"a": ox.NamedNode("http://x/a")})
     assert construct.startswith("CONSTRUCT { ?a ?p ?o } WHERE { VALUES")

@@ -32,23 +32,24 @@ def test_worker_env_carries_the_remote_settings() -> None:
 
 
 def test_bound_values_are_escaped_terms_in_every_group() -> None:
-    """User text goes in as an escaped literal in a VALUES row, in the outer and the nested groups."""
+    """User text goes in as an escaped literal, written in place in the outer and the nested groups."""
     evil = 'x" } } ; DROP ALL ; SELECT * { "'
     text = bind_inline("SELECT ?s WHERE { ?s ?p ?q . { ?s ?p2 ?q } }", {"q": ox.Literal(evil)})
-    assert text.count("VALUES (?q)") == 2
-    assert str(ox.Literal(evil)) in text
+    assert text.count(str(ox.Literal(evil))) == 2 and "?q" not in text  # not projected: no VALUES row
     solutions = ox.Store().query(text)
     assert list(solutions) == []  # it parses: nothing was injected
+    projected = bind_inline("SELECT ?q WHERE { ?s ?p ?q }", {"q": ox.Literal(evil)})
+    assert list(ox.Store().query(projected)) == []
 
 
-def test_bind_inline_leaves_values_construct_templates_and_subselect_groups_alone() -> None:
-    """No VALUES inside a VALUES data block, a CONSTRUCT template or a sub-select's wrapper group."""
+def test_bind_inline_leaves_values_construct_templates_and_subselect_groups_alone_issue7() -> None:
+    """A template keeps its variable (a row binds it); a sub-select that does not project it keeps its own."""
     text = bind_inline(
         "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <x:a> } { SELECT ?p WHERE { ?s ?p ?o } } }",
         {"o": ox.NamedNode("x:o")},
     )
     assert text.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?o)")
-    assert text.count("VALUES (?o)") == 2  # the WHERE group and the sub-select's own WHERE
+    assert text.count("VALUES (?o)") == 1 and "{ SELECT ?p WHERE { ?s ?p ?o } }" in text
     ox.Store().query(text)
 
 
