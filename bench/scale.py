@@ -601,7 +601,8 @@ def render(all_results: dict[str, Any]) -> str:
         "for the five named queries are its API as deployed, with the per-snapshot answer cache; "
         "`thaiplan-uncached` is the same API asked with `Cache-Control: no-cache` (the query runs each "
         "time, its terms bound by pyoxigraph substitutions); `thaiplan-sparql` sends the named queries' "
-        "SPARQL with the terms in a VALUES block, as every other server gets them. Every SPARQL request "
+        "SPARQL with the terms written into the text (`queries/inline.py`), as every other server gets "
+        "them. Every SPARQL request "
         "carries `Cache-Control: no-cache`, so thaiplan runs the query each time.",
         "",
         "## Build and validate",
