@@ -49,7 +49,7 @@ def build_remote(
         result = _fill(scratch_dir, inputs)
         scratch = ox.Store.read_only(str(scratch_dir))
         try:
-            publish(client, scratch, sid, Path(tmp), before_switch=before_switch)
+            publish(client, scratch, sid, before_switch=before_switch)
         finally:
             del scratch
     result.snapshot_id = sid

@@ -7,7 +7,8 @@ authentication. Answers are parsed into the pyoxigraph result types the embedded
 the backends apart.
 
 Rebuilds never show readers half a graph. A build uploads every named graph to a staging graph
-(`urn:thaiplan:staging:<id>:<graph>`) with the Graph Store HTTP Protocol, checks the staging counts, then
+(`urn:thaiplan:staging:<id>:<graph>`) with the Graph Store HTTP Protocol, in requests of bounded size that
+keep each blank-node component whole (see "uploading in bounded memory"), checks the staging counts, then
 switches in ONE SPARQL Update request: `MOVE` each staging graph onto its live name, drop the graphs the
 new build no longer has, and replace the manifest graph (`urn:thaiplan:manifest`: the build id and its
 graphs). Readers always query with an explicit dataset, the manifest's graphs as `default-graph-uri` and
@@ -18,6 +19,7 @@ the store: a reader sees the old graphs or the new ones.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -28,9 +30,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import chain
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -50,6 +53,7 @@ MANIFEST_BUILD = "urn:thaiplan:build"
 STAGING_PREFIX = "urn:thaiplan:staging:"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+MIB = 2**20
 
 # SELECT and ASK answers as SPARQL JSON; CONSTRUCT and DESCRIBE as N-Triples (asked for by query form:
 # Virtuoso answers a CONSTRUCT with a JSON table of ?s ?p ?o when JSON is acceptable).
@@ -88,6 +92,7 @@ class RemoteSettings:
     password: str = ""
     connect_timeout: float = 5.0
     read_timeout: float = 25.0
+    upload_bytes: int = 32 * MIB  # the most `thaiplan build` sends in one request (bar one big component)
 
     @classmethod
     def from_config(cls, config: Config) -> RemoteSettings:
@@ -100,7 +105,15 @@ class RemoteSettings:
             password=config.store_password,
             connect_timeout=config.store_connect_timeout,
             read_timeout=config.store_read_timeout,
+            upload_bytes=upload_bytes(config.store_upload_mb),
         )
+
+
+def upload_bytes(megabytes: float) -> int:
+    """The upload request size for THAIPLAN_STORE_UPLOAD_MB, or a clear error when it is not positive."""
+    if not 0 < megabytes < float("inf"):
+        raise InputError(f"THAIPLAN_STORE_UPLOAD_MB={megabytes:g} must be a positive number of MiB")
+    return max(1, int(megabytes * MIB))
 
 
 # --- HTTP with a connect timeout and a read timeout ---------------------------------------------------
@@ -269,13 +282,19 @@ class RemoteClient:
         body, media = self._send(request, "query")
         return parse_answer(body, media, self.settings.query_url)
 
-    def update(self, text: str, what: str = "update") -> None:
-        """Run a SPARQL Update request (one request: one transaction on the store)."""
+    def update(self, text: str, what: str = "update", *, large: bool = False) -> None:
+        """Run a SPARQL Update request (one request: one transaction on the store).
+
+        `large` requests (uploads) get their credentials up front, as Graph Store uploads do.
+        """
         if not self.settings.update_url:
             raise ThaiplanError(
                 f"no update endpoint for the store at {self.settings.query_url}: set THAIPLAN_STORE_UPDATE"
             )
-        self._send(self.sparql_request(text, update=True), what)
+        request = self.sparql_request(text, update=True)
+        if large:
+            self.authorize_upfront(request)
+        self._send(request, what)
 
     def gsp_url(self, graph: str) -> str:
         """The Graph Store HTTP Protocol URL of one named graph (indirect identification, `?graph=`)."""
@@ -286,13 +305,16 @@ class RemoteClient:
         sep = "&" if "?" in self.settings.gsp_url else "?"
         return self.settings.gsp_url + sep + urllib.parse.urlencode({"graph": graph})
 
-    def put_graph(self, graph: str, ntriples: Path) -> None:
-        """Replace one named graph with an N-Triples file (Graph Store HTTP Protocol PUT)."""
-        data = Path(ntriples).read_bytes()  # bytes, so that an auth challenge can resend them
-        request = urllib.request.Request(self.gsp_url(graph), data=data, method="PUT")
+    def send_graph(self, graph: str, ntriples: bytes | bytearray, *, replace: bool, what: str = "") -> None:
+        """Replace (PUT) or add to (POST) one named graph with N-Triples (Graph Store HTTP Protocol).
+
+        The body is bytes, so that an auth challenge can resend it; blank node labels are scoped to it.
+        """
+        method = "PUT" if replace else "POST"
+        request = urllib.request.Request(self.gsp_url(graph), data=ntriples, method=method)
         request.add_header("Content-Type", "application/n-triples")
         self.authorize_upfront(request)
-        self._send(request, f"upload of <{graph}>")
+        self._send(request, what or f"upload of <{graph}>")
 
     def authorize_upfront(self, request: urllib.request.Request) -> None:
         """Add the Authorization header before a large body is sent.
@@ -540,9 +562,9 @@ def staging_iri(sid: str, graph: str) -> str:
     return f"{STAGING_PREFIX}{sid}:{graph}"
 
 
-def drop_stale_staging(client: RemoteClient) -> list[str]:
-    """Drop staging graphs that killed or failed builds left behind; return their names."""
-    stale = sorted(client.graph_counts(STAGING_PREFIX))
+def drop_stale_staging(client: RemoteClient, prefix: str = STAGING_PREFIX) -> list[str]:
+    """Drop staging graphs that killed or failed builds left behind (those under `prefix`); return them."""
+    stale = sorted(client.graph_counts(prefix))
     if stale:
         drop = read_ru("remote-drop")
         client.update(
@@ -577,7 +599,6 @@ def publish(
     client: RemoteClient,
     scratch: ox.Store,
     sid: str,
-    workdir: Path,
     *,
     before_switch: Any = None,
 ) -> Manifest:
@@ -588,15 +609,11 @@ def publish(
     previous = client.manifest()
     drop_stale_staging(client)
     graphs = sorted(g.value for g in scratch.named_graphs() if isinstance(g, ox.NamedNode))
-    expected = {}
-    for graph in graphs:
-        path = workdir / "upload.nt"
-        scratch.dump(output=str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-        client.put_graph(staging_iri(sid, graph), path)
-        expected[staging_iri(sid, graph)] = sum(
-            1 for _ in scratch.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        )
-        path.unlink()
+    try:
+        expected = upload(client, scratch, sid, graphs)
+    except ThaiplanError:
+        _drop_quietly(client, f"{STAGING_PREFIX}{sid}:")
+        raise
     staged = client.graph_counts(f"{STAGING_PREFIX}{sid}:")
     wrong = {g: (n, staged.get(g, 0)) for g, n in expected.items() if staged.get(g, 0) != n}
     if wrong:
@@ -610,6 +627,148 @@ def publish(
         before_switch()
     client.update(switch_update(sid, graphs, previous.graphs if previous else (), _now()), "switch")
     return Manifest(sid, tuple(graphs))
+
+
+def _drop_quietly(client: RemoteClient, prefix: str) -> None:
+    """Drop a failed upload's staging graphs if the store lets us; else the next build drops them."""
+    with contextlib.suppress(ThaiplanError):
+        drop_stale_staging(client, prefix)
+
+
+# --- uploading in bounded memory -----------------------------------------------------------------------
+#
+# Each graph streams from the scratch store in requests of at most `upload_bytes`: the first a Graph Store
+# PUT (replacing the staging graph), the rest POSTs (which add). A request scopes blank node labels to
+# itself, so the triples of one blank-node component (blank nodes joined by triples) go in one request.
+# A component that spans several named graphs goes in one SPARQL Update whose template names each graph
+# (`remote-insert-shared.ru`): the template's blank nodes are one fresh node per label for the request.
+
+
+def upload(client: RemoteClient, scratch: ox.Store, sid: str, graphs: Sequence[str]) -> dict[str, int]:
+    """Send every graph of `graphs` to its staging graph in bounded requests; return the staged counts."""
+    pieces = Pieces(scratch, graphs)
+    limit = client.settings.upload_bytes
+    for graph in graphs:
+        target = staging_iri(sid, graph)
+        for number, chunk in enumerate(chunks(pieces.of_graph(graph), limit), start=1):
+            what = f"upload of <{graph}> (part {number}, {len(chunk)} bytes)"
+            client.send_graph(target, chunk, replace=number == 1, what=what)
+            del chunk  # before the next one is filled: one chunk in memory at a time
+    insert = read_ru("remote-insert-shared")
+    shared = chunks(pieces.shared(lambda g: staging_iri(sid, g)), limit)
+    for number, chunk in enumerate(filter(None, shared), start=1):
+        what = f"upload of blank nodes shared by named graphs (part {number}, {len(chunk)} bytes)"
+        client.update(insert.substitute(graphs=chunk.decode("utf-8")), what, large=True)
+    return {staging_iri(sid, g): n for g, n in pieces.counts.items()}
+
+
+def chunks(pieces: Iterable[bytes], limit: int) -> Iterator[bytearray]:
+    """Pieces joined into chunks of at most `limit` bytes, a bigger piece alone; always one chunk at least.
+
+    A chunk grows in one buffer, sent as it is: the memory is about one chunk, not a list of lines and a copy.
+    """
+    held, sent = bytearray(), False
+    for piece in pieces:
+        if held and len(held) + len(piece) > limit:
+            yield held
+            held, sent = bytearray(), True
+        held += piece
+    if held or not sent:
+        yield held
+
+
+class Pieces:
+    """The named graphs of a store as upload pieces: each triple without blank nodes, each component whole.
+
+    Memory: the component in hand, the labels of the current graph's blank nodes already sent, and one
+    blank node per component shared by several graphs (sent last, by `shared`).
+    """
+
+    def __init__(self, store: ox.Store, graphs: Sequence[str]) -> None:
+        self.store = store
+        self.named = frozenset(ox.NamedNode(g) for g in graphs)
+        self.counts: dict[str, int] = {}
+        self.shared_labels: set[str] = set()
+        self.shared_seeds: list[ox.BlankNode] = []
+
+    def of_graph(self, graph: str) -> Iterator[bytes]:
+        """N-Triples pieces of one graph; its components that reach other graphs are kept for `shared`."""
+        name = ox.NamedNode(graph)
+        sent: set[str] = set()  # labels of this graph's components already yielded
+        count = 0
+        for quad in self.store.quads_for_pattern(None, None, None, name):
+            count += 1
+            blank = first_blank(quad)
+            if blank is None:
+                yield ntriples_line(quad)
+            elif blank.value not in sent and blank.value not in self.shared_labels:
+                quads, labels = component(self.store, blank, self.named)
+                if all(q.graph_name == name for q in quads):
+                    sent |= labels
+                    yield b"".join(ntriples_line(q) for q in quads)
+                else:
+                    self.shared_labels |= labels
+                    self.shared_seeds.append(blank)
+        self.counts[graph] = count
+
+    def shared(self, target: Callable[[str], str]) -> Iterator[bytes]:
+        """One piece per component spanning several graphs: a `GRAPH <target(g)> { … }` block per graph."""
+        block = read_ru("remote-insert-graph")
+        for seed in self.shared_seeds:
+            quads, _ = component(self.store, seed, self.named)
+            by_graph: dict[str, list[bytes]] = {}
+            for quad in quads:
+                by_graph.setdefault(quad.graph_name.value, []).append(ntriples_line(quad))
+            yield "".join(
+                block.substitute(graph=ox.NamedNode(target(g)), triples=b"".join(lines).decode("utf-8"))
+                for g, lines in sorted(by_graph.items())
+            ).encode("utf-8")
+
+
+def component(
+    store: ox.Store, seed: ox.BlankNode, named: frozenset[ox.NamedNode]
+) -> tuple[list[ox.Quad], set[str]]:
+    """The quads of the graphs `named` that hold a blank node connected to `seed`, and those nodes' labels."""
+    labels, todo = {seed.value}, [seed]
+    quads: dict[ox.Quad, None] = {}  # insertion-ordered: a component's triples in the order found
+    while todo:
+        node = todo.pop()
+        around = chain(store.quads_for_pattern(node, None, None), store.quads_for_pattern(None, None, node))
+        for quad in around:
+            if quad.graph_name not in named or quad in quads:
+                continue
+            quads[quad] = None
+            for term in (quad.subject, quad.object):
+                if type(term) is ox.BlankNode and term.value not in labels:
+                    labels.add(term.value)
+                    todo.append(term)
+    return list(quads), labels
+
+
+def first_blank(quad: ox.Quad) -> ox.BlankNode | None:
+    """The quad's blank subject or object, if any (a blank node inside a triple term is refused)."""
+    for term in (quad.subject, quad.object):
+        if type(term) is ox.BlankNode:
+            return term
+    if type(quad.object) is ox.Triple and _holds_blank(quad.object):
+        raise ThaiplanError(
+            f"a triple term holding a blank node cannot be uploaded to a SPARQL store ({quad}): "
+            "give the blank node an IRI"
+        )
+    return None
+
+
+def _holds_blank(triple: ox.Triple) -> bool:
+    """True when a triple term has a blank node anywhere inside it."""
+    return any(
+        type(t) is ox.BlankNode or (type(t) is ox.Triple and _holds_blank(t))
+        for t in (triple.subject, triple.object)
+    )
+
+
+def ntriples_line(quad: ox.Quad) -> bytes:
+    """The quad's triple as one N-Triples line (pyoxigraph writes each term in N-Triples syntax)."""
+    return f"{quad.subject} {quad.predicate} {quad.object} .\n".encode()
 
 
 def _now() -> str:

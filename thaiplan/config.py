@@ -39,6 +39,8 @@ class Config:
     # Seconds to open a connection, and to wait for the next bytes of an answer, on every remote call.
     store_connect_timeout: float = 5.0
     store_read_timeout: float = 25.0
+    # `thaiplan build` on a remote store sends each graph in requests of at most this many MiB.
+    store_upload_mb: float = 32.0
     # Fair sharing (server/budget.py): seconds of query time a client may spend per window. None (unset)
     # means "by host": off when the server listens on a loopback address, 60 s on any other; 0 is off.
     client_budget_seconds: float | None = None
