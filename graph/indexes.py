@@ -93,6 +93,8 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
     and whether the closures are in them (run in the build's worker)."""
     rows: set[search_index.Row] = set()
     up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    classes: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    subclass_of = trace_index.SUBCLASS_OF  # a local: compared with every quad's predicate
     chains = ClosureEdges()
     for path, media in files:
         for quad in ox.parse(path=path, format=ox.RdfFormat.from_media_type(media)):
@@ -105,8 +107,12 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
                 edge = trace_index.edge_of(quad)
                 if edge is not None:
                     up.setdefault(edge[0], set()).add(edge[1])
+            elif prop == subclass_of:
+                link = trace_index.class_edge_of(quad)
+                if link is not None:
+                    classes.setdefault(link[0], set()).add(link[1])
             chains.add(quad)
-    trace = list(trace_index.index_quads(up))
+    trace = list(trace_index.index_quads(up)) + list(trace_index.class_quads(classes))
     search, searched = search_index.index_nquads(list(rows))
     inferred = [q for prop, edges in chains.edges.items() for q in closure.closure_quads(prop, edges)]
     data = ox.serialize((inferred if chains.closed else []) + trace, format=ox.RdfFormat.N_QUADS)

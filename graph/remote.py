@@ -54,6 +54,7 @@ STAGING_PREFIX = "urn:thaiplan:staging:"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 MIB = 2**20
+BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
 
 # SELECT and ASK answers as SPARQL JSON; CONSTRUCT and DESCRIBE as N-Triples (asked for by query form:
 # Virtuoso answers a CONSTRUCT with a JSON table of ?s ?p ?o when JSON is acceptable).
@@ -422,9 +423,13 @@ def normalize_json_results(body: bytes) -> bytes:
 
 
 def _normalize_term(term: dict[str, Any], labels: dict[str, str]) -> None:
-    """Make one JSON term standard: `literal` for `typed-literal`, blank node labels that are valid."""
+    """Make one JSON term standard: `literal` for `typed-literal`, booleans canonical, valid blank labels."""
     if term.get("type") == "typed-literal":
         term["type"] = "literal"
+    if term.get("type") == "literal" and term.get("datatype") == XSD + "boolean":
+        # Virtuoso 7.2's JSON writes every xsd:boolean as 1/0, even `true` (its XML says true/false): the
+        # same value, in the canonical form every other store writes (issue 7).
+        term["value"] = BOOLEAN_CANONICAL.get(term.get("value", ""), term.get("value", ""))
     elif term.get("type") == "bnode":
         # Labels are scoped to one answer; Virtuoso's `nodeID://b1` is not a valid label, `b<n>` is.
         term["value"] = labels.setdefault(term["value"], f"b{len(labels)}")

@@ -28,6 +28,11 @@ WORDS = TPI + "words"
 # Trace: `x tpi:reachesN y` when y is N steps up from x (tp:supports / tp:partOf) and no fewer.
 DEPTH = TPI + "depth"
 
+# Classes: `a tpi:subClassOf b` when b is above a in the rdfs:subClassOf hierarchy (a != b), so that a query
+# finds an item's most specific type by a lookup instead of the path rdfs:subClassOf+, which Virtuoso 7.2
+# evaluates wrongly with both ends bound (issue 7).
+SUBCLASS_OF = TPI + "subClassOf"
+
 
 def reaches(depth: int) -> str:
     """The predicate that links an entity to what it reaches in exactly `depth` steps at the shortest."""

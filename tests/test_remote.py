@@ -87,20 +87,13 @@ def test_sparql_endpoint_answers_the_same_on_both_backends(remote: Server, embed
                 assert len(theirs) == len(mine) > 0, path.name
 
 
-# Named queries Virtuoso 7.2 still answers wrongly, and why. Not duplicates from merging the default
-# graphs as a bag: every query is SELECT DISTINCT and Virtuoso's answers hold no repeated row.
-VIRTUOSO_WRONG = {
-    "agency-portfolio": "the most-specific-type FILTER NOT EXISTS inside OPTIONAL is not applied (an item "
-    "typed tp:FlagshipProject comes back as tp:Project too)",
-    "gaps": "SP031 internal compiler error (sparp_gp_deprecate: equiv replaces filter but under deprecation)",
-    "indicator-series": "an extra row with the target left unbound, and a boolean answered as 0",
-}
-
-
 def test_named_queries_answer_the_same_on_both_backends(remote: Server, embedded: Config) -> None:
-    """Every named query with its example parameters: bound with VALUES remotely, substitutions locally."""
-    wrong = VIRTUOSO_WRONG if remote.name == "virtuoso" else {}
-    queries = [q for q in registry.list_queries() if q.name not in wrong]
+    """Every named query with its example parameters: terms written in place remotely, substitutions locally.
+
+    Virtuoso 7.2 answered agency-portfolio, gaps and indicator-series wrongly until issue 7's session 3
+    (see CHANGELOG); every named query now answers the same on both servers.
+    """
+    queries = registry.list_queries()
     assert {"trace-up", "trace-down", "search"} <= {q.name for q in queries}
     local, far = open_store(embedded), open_store(remote.config)
     for query in queries:
@@ -115,16 +108,14 @@ def test_named_queries_answer_the_same_on_both_backends(remote: Server, embedded
             got = far_app.test_client().get(f"/api/queries/{query.name}", query_string=params)
             assert got.status_code == want.status_code == 200, (query.name, got.get_data(as_text=True))
             assert answer_of(got.get_json()) == answer_of(want.get_json()), query.name
-    if wrong:
-        pytest.xfail(f"not yet on Virtuoso 7.2: {wrong}")
 
 
 def answer_of(doc: dict[str, Any]) -> tuple[Any, list[str]]:
     """A SPARQL JSON answer as its head and its rows in a canonical order.
 
     Rows that tie under a query's ORDER BY (indicator-series orders by indicator and year, not by owner)
-    may come in any order: the embedded store binds with substitutions, the remote one with VALUES rows,
-    and the two plans need not break ties alike.
+    may come in any order: the embedded store binds with substitutions, the remote one gets the terms
+    written into the text, and the two plans need not break ties alike.
     """
     rows = [json.dumps(row, sort_keys=True, ensure_ascii=False) for row in doc["results"]["bindings"]]
     return doc["head"], sorted(rows)
