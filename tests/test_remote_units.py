@@ -72,6 +72,16 @@ def test_virtuoso_json_dialect_is_read() -> None:
     assert isinstance(row["b"], ox.BlankNode) and row["n"] == ox.Literal("4", datatype=ox.NamedNode("x:t"))
 
 
+def test_virtuoso_json_booleans_are_read_as_true_and_false_issue7() -> None:
+    """Virtuoso 7.2 writes every xsd:boolean as 1 or 0 in JSON: the same value, read in canonical form."""
+    boolean = "http://www.w3.org/2001/XMLSchema#boolean"
+    given = (("a", "typed-literal", "1"), ("b", "literal", "0"), ("c", "literal", "true"))
+    cells = {name: {"type": kind, "datatype": boolean, "value": value} for name, kind, value in given}
+    body = json.dumps({"head": {"vars": ["a", "b", "c"]}, "results": {"bindings": [cells]}}).encode()
+    (row,) = list(ox.parse_query_results(normalize_json_results(body), format=ox.QueryResultsFormat.JSON))
+    assert [row[n].value for n in "abc"] == ["true", "false", "true"]
+
+
 def test_unreadable_answer_is_a_clear_error() -> None:
     """An answer in a format thaiplan does not read names the store."""
     with pytest.raises(Exception, match="http://h/sparql answered in an unexpected format"):
