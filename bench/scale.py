@@ -440,9 +440,17 @@ def run_size(size: str, args: argparse.Namespace, previous: dict[str, Any] | Non
             work / "validate.log",
             args.validate_timeout,
         )
-        out["validate"] = {**vars(checked), "timed_out": checked.seconds >= args.validate_timeout}
+        out["validate"] = {
+            **vars(checked),
+            "timed_out": checked.seconds >= args.validate_timeout,
+            "measured": measured_at(),
+        }
         if report.is_file():
             out["validate"]["summary"] = report.read_text(encoding="utf-8", errors="replace")[:300]
+    elif previous and previous.get("validate"):
+        # --no-validate keeps the earlier run's numbers (validation does not depend on the server changes
+        # a re-run measures), marked in the table as carried over.
+        out["validate"] = {**previous["validate"], "carried_over": True}
 
     out["servers"] = {}
     (work / "all.nq").unlink(missing_ok=True)  # the dump of an earlier build
@@ -615,6 +623,7 @@ def render(all_results: dict[str, Any]) -> str:
         bare, build, val = r["bare_load"], r["build"], r.get("validate") or {}
         ratio = build["seconds"] / bare["seconds"] if bare["seconds"] else None
         vsec = fmt(val.get("seconds")) + (" (timed out)" if val.get("timed_out") else "")
+        vsec += " (an earlier run)" if val.get("carried_over") else ""
         lines.append(
             f"| {r['size']} | {r['synth_bytes'] / 2**20:,.0f} | {fmt(bare['seconds'])} | "
             f"{fmt(build['seconds'])} | {fmt(ratio)}× | {fmt(build['peak_mib'])} | {vsec} | "
