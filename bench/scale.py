@@ -700,50 +700,46 @@ def render(all_results: dict[str, Any]) -> str:
 
 
 # Why the missed targets are missed (measured while profiling for issue 7; update with the numbers).
-WHY = """## Why the missed targets are missed, and what was done (issue 7, session 2)
+WHY = """## What the numbers say, and why a target is missed (issue 7, session 3)
 
-- **Build vs bare load: met at 1M (1.67×).** The search index went from 1.14M quads (a quad per label
-  token and per prefix) to 0.16M (code, label and squashed keys, plus one `tpi:searchText` literal per
-  entity that `search.rq` scans once); words are segmented once per space-separated chunk; for large
-  inputs a forked worker computes the closures and both indexes from the input files while the main
-  process bulk-loads them, and one N-Quads payload is bulk-loaded at the end. `optimize()` stays (1.9 s at
-  1M): without it a reader opening the snapshot met an `.sst` that background compaction had deleted. At
-  100k the ratio is fixed costs (interpreter start, pythainlp's dictionary, the ontology); at 10M see the
-  table.
-- **Validate: met at 1M.** The core constraints are compiled to SPARQL (`shapes/core_sparql.py`) and run
-  with the SHACL-SPARQL ones on an in-memory pyoxigraph store that holds only the RDFS entailments a shape
-  can observe (instances of the classes shapes name, super-property triples); N-Triples/N-Quads are read
-  straight into it. pySHACL is kept as the reference: the tests require identical reports on every shape
-  case, the shipped graph and probe files. Three SHACL-SPARQL queries were rewritten for pyoxigraph's
-  planner (orphan-part 499 s → under 1 s at 1M).
-- **Named queries.** The API answers from its per-snapshot cache (p50 ≈ 0.7 ms at every size, below
-  Virtuoso's everywhere). Uncached (`thaiplan-uncached`: parameter resolution plus the query with
-  pyoxigraph substitutions, in a worker) the p50 at 1M is 3.3 ms trace-up, 113 ms trace-down, 19 ms
-  agency-portfolio, 3.5 ms indicator-series, 111 ms search — against Virtuoso's 1.4, 178, 4.4, (failed)
-  and 50 ms on the same data. The same queries sent as SPARQL with
-  the terms in a VALUES block (`thaiplan-sparql`, and Oxigraph's own server, which gets the same text)
-  take 0.4–4.7 s at 1M and 5–7 s at 10M: pyoxigraph 0.5 evaluates a group of two or more patterns for the
-  whole graph before joining it with the VALUES rows, whereas a substitution binds the term first; so
-  Virtuoso answers those texts 10–300× faster than pyoxigraph does. gaps (30 s → 5 ms for one plan),
-  agency-portfolio (311 → 14 ms) and indicator-series (one indicator 4 s → 3 ms) were rewritten so that
-  every step starts from the bound term (see the comments in the `.rq` files); a Thai word matching 1,359
-  indicators still takes ≈ 2 s uncached at 1M.
-- **Virtuoso 7.2.** trace-up/trace-down now run there (it refused two EXISTS joined by `||`). Still wrong
-  on Virtuoso, each by a Virtuoso compiler bug, not by the data: indicator-series and gaps (SP031
-  internal errors), and agency-portfolio's most-specific type (a NOT EXISTS inside OPTIONAL ignored);
-  `tests/test_remote.py` names them in `VIRTUOSO_WRONG`.
-- **rdflib-endpoint: the 100× target is missed on these queries.** rdflib answers join-2hop in 225 ms and
-  path-transitive in 50 ms at 1M, two to three times thaiplan's time: these joins are written in an order
-  rdflib's engine handles well; the issue's 44 s anchor is a join written in the order it handles worst.
-  rdflib-endpoint is not run at 10M (memory).
-- **10M.** thaiplan was measured in full. Oxigraph's server was stopped after four named queries and
-  Virtuoso before its bulk load finished, to end the run within the session (the VALUES-bound named
-  queries take 5–85 s each on Oxigraph at 10M); their rows at 10M are therefore partial or missing.
-  thaiplan's cached trace-down is 1.3 s at 10M: its answer for a master plan (tens of thousands of rows)
-  is larger than an eighth of the 64 MiB answer cache, so it is not kept (`THAIPLAN_ANSWER_CACHE_MB`).
-- **thaiplan's HTTP layer** adds little on small answers (trace-up cached 0.7 ms) but about 2× on
-  join-2hop at 1M (111 ms against Oxigraph's server's 60 ms): the worker serializes the thousands of rows
-  to SPARQL JSON in Python and sends them through a pipe.
+- **Build vs bare load: met at 1M (1.45×).** The search index is one `tpi:searchText` literal per entity
+  (0.16M quads at 1M, it was 1.14M); for large inputs a forked worker derives the closures and both
+  indexes (now with the class hierarchy's closure, 88 quads) from the input files while the main process
+  bulk-loads them. `optimize()` stays (≈ 2 s at 1M): a reader opening a snapshot must not meet an `.sst`
+  that background compaction deleted, and the build now also closes its writable store before anyone opens
+  the snapshot. 100k: fixed costs (interpreter, pythainlp's dictionary, the ontology); 10M: 2.14×.
+- **Validate: met at 1M (20 s, 860 MiB).** Core constraints compiled to SPARQL and run on pyoxigraph with
+  only the entailments the shapes can observe; pySHACL kept as the reference engine in the tests. At 10M
+  (not a target) 231 s and 7.3 GiB, from session 2's run (validation did not change since).
+- **Named queries: met at every size, every query.** The API answers from its per-snapshot cache (p50
+  0.6–0.8 ms), below Virtuoso's on the same data. Uncached (`thaiplan-uncached`), at 1M: trace-up 3.8 ms,
+  trace-down 126, agency-portfolio 20, indicator-series 3.8, search 116 — Virtuoso 1.4, 189, 3.8, 1.6, 51.
+  At 10M trace-down's answer (12,297 rows) is larger than an eighth of the 64 MiB answer cache, so it is
+  not kept and the "cached" column pays the query (1.5 s, still under Virtuoso's 7.7 s); a larger
+  `THAIPLAN_ANSWER_CACHE_MB` keeps it.
+- **What remote stores get** (`thaiplan-sparql`, Oxigraph's server, Virtuoso): the bound terms are now
+  written in place of their variables (`queries/inline.py`), with a one-row VALUES block only where the
+  variable must stay one. A VALUES block in every group made pyoxigraph evaluate each group over the whole
+  graph first: Oxigraph's server took 0.4–4.3 s per named query at 1M (5–85 s at 10M); now 2.6–105 ms at
+  1M and 3 ms–1.3 s at 10M, the same as the embedded engine with substitutions.
+- **Virtuoso 7.2 answers every named query as the embedded store does** (tests/test_remote.py, no
+  exception left): the most specific type is read from a build-time closure (`tpi:subClassOf`; Virtuoso
+  ignored a NOT EXISTS holding `rdfs:subClassOf+` with both ends bound), gaps binds its plan once (SP031),
+  indicator-series checks its values with isNumeric/isIRI (Virtuoso took comparisons with unbound values
+  as true), labels sort by `STR()`, and Virtuoso's JSON booleans (`1`/`0`) are read as true/false.
+- **rdflib-endpoint: the 100× target is missed on join-2hop and path-transitive (2×).** Both are one or
+  two triple patterns that rdflib's engine evaluates well (225–239 ms and 50–54 ms at 1M), and join-2hop
+  returns 8,877 rows whose serialization dominates everyone's time. Where a query has groups, OPTIONAL or
+  NOT EXISTS the gap is 44× to 1,700× with thaiplan's cache off and over 4,000× with it: at 1M rdflib
+  takes 2.8 s for agency-portfolio (thaiplan uncached 20 ms), 6.3 s for indicator-series (3.8 ms), 5.1 s
+  for search (116 ms). The issue's 44 s anchor is a
+  join written in the order rdflib handles worst; the benchmark's join was not rewritten to lose on purpose.
+- **Aggregates**: Virtuoso answers the GROUP BY 25× (1M) to 46× (10M) faster than pyoxigraph (16 ms vs
+  411 ms at 1M): a column store's aggregate against a row-at-a-time evaluator. Not a target; the read-mostly
+  answer is to precompute roll-ups at build time where a page needs them.
+- **thaiplan's HTTP layer** adds little on small answers and ≈ 1.9× on join-2hop at 1M (128 ms against
+  Oxigraph's server's 68 ms): the worker serializes the rows to SPARQL JSON in Python (pyoxigraph's own
+  serializer cannot stop at the server's row limit), then sends them through a pipe.
 """
 
 
