@@ -16,7 +16,7 @@ Virtuoso 7.2 (issue 7). The ontology's few dozen links make it a few dozen quads
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
@@ -63,31 +63,32 @@ def class_edge_of(quad: ox.Quad) -> tuple[ox.NamedNode, ox.NamedNode] | None:
 
 def class_edges(store: Any) -> dict[ox.NamedNode, set[ox.NamedNode]]:
     """The direct subclass links of the graph: class → the named classes it is declared a subclass of."""
-    up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    if not isinstance(store, ox.Store):  # another store: the query that defines the links
-        for row in rows(execute(store, read_rq("_class-edges"))):
-            up.setdefault(row["from"], set()).add(row["to"])
-        return up
-    for quad in store.quads_for_pattern(None, ox.NamedNode(SUBCLASS_OF), None, None):
-        edge = class_edge_of(quad)
-        if edge is not None:
-            up.setdefault(edge[0], set()).add(edge[1])
-    return up
+    return _links(store, "_class-edges", (SUBCLASS_OF,), class_edge_of)
 
 
 def upward_edges(store: Any) -> dict[ox.NamedNode, set[ox.NamedNode]]:
     """The direct upward edges of the graph: entity → the wholes and goals it is part of or supports."""
+    return _links(store, "_trace-edges", EDGES, edge_of)
+
+
+def _links(
+    store: Any,
+    rq: str,
+    props: Iterable[str],
+    link_of: Callable[[ox.Quad], tuple[ox.NamedNode, ox.NamedNode] | None],
+) -> dict[ox.NamedNode, set[ox.NamedNode]]:
+    """Links `from → {to}`: by the query `rq` on another store, by the quads of `props` on an embedded one."""
     up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    if not isinstance(store, ox.Store):  # another store: the query that defines the edges
-        for row in rows(execute(store, read_rq("_trace-edges"))):
+    if not isinstance(store, ox.Store):  # another store: the query that defines the links
+        for row in rows(execute(store, read_rq(rq))):
             up.setdefault(row["from"], set()).add(row["to"])
         return up
-    # An embedded store is read by pattern: the same edges as the query, in a third of the time (issue 7).
-    for prop in EDGES:
+    # An embedded store is read by pattern: the same links as the query, in a third of the time (issue 7).
+    for prop in props:
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
-            edge = edge_of(quad)
-            if edge is not None:
-                up.setdefault(edge[0], set()).add(edge[1])
+            link = link_of(quad)
+            if link is not None:
+                up.setdefault(link[0], set()).add(link[1])
     return up
 
 
