@@ -140,6 +140,7 @@ def shoot(driver: object, name: str) -> float:
 
 def test_home_search_trace_and_language_switch_in_chromium_issue6(server: str, browser) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     driver.get(server + "/")
@@ -151,7 +152,8 @@ def test_home_search_trace_and_language_switch_in_chromium_issue6(server: str, b
     box = driver.find_element(By.CSS_SELECTOR, ".search-box input[name=q]")
     box.send_keys("ยืนยันตัวตน")
     box.submit()
-    results = driver.find_element(By.ID, "search-results")
+    # submit() does not wait for the navigation it starts (a fresh-clone CI run once looked too early).
+    results = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "search-results"))
     assert results.find_elements(By.TAG_NAME, "li")
     assert shoot(driver, "search") > 100
 
