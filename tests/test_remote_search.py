@@ -28,7 +28,7 @@ def _ranked(store: Any, q: str) -> list[tuple[str, str, str]]:
     """(entity, score, match) of the search results, in their order, each once.
 
     Once: Virtuoso 7.2 merges the graphs of the default graph as a bag, so an entity whose label or type
-    is stated in two graphs comes twice (see the xfail in test_remote.py); the index is not the cause.
+    is stated in two graphs comes twice (docs/stores.md); the index is not the cause.
     """
     result = registry.run("search", {"q": q}, store)
     found = [(row["entity"].value, row["score"].value, row["match"].value) for row in result]
