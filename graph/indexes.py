@@ -112,7 +112,7 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
                 if link is not None:
                     classes.setdefault(link[0], set()).add(link[1])
             chains.add(quad)
-    trace = list(trace_index.index_quads(up)) + list(trace_index.class_quads(classes))
+    trace = [*trace_index.index_quads(up), *trace_index.class_quads(classes), trace_index.version_quad()]
     search, searched = search_index.index_nquads(list(rows))
     inferred = [q for prop, edges in chains.edges.items() for q in closure.closure_quads(prop, edges)]
     data = ox.serialize((inferred if chains.closed else []) + trace, format=ox.RdfFormat.N_QUADS)

@@ -33,6 +33,12 @@ DEPTH = TPI + "depth"
 # evaluates wrongly with both ends bound (issue 7).
 SUBCLASS_OF = TPI + "subClassOf"
 
+# The format of the derived indexes: `<trace-index graph> tpi:indexVersion N` in the trace-index graph. The
+# named queries read the indexes of this format; a store built by an older thaiplan answers some of them
+# incompletely until it is rebuilt, so `thaiplan serve` says so. 2: with the class closure (issue 7).
+INDEX_VERSION = TPI + "indexVersion"
+INDEX_FORMAT = 2
+
 
 def reaches(depth: int) -> str:
     """The predicate that links an entity to what it reaches in exactly `depth` steps at the shortest."""

@@ -108,9 +108,9 @@ def shortest_depths(up: dict[Any, set[Any]], start: Any) -> dict[Any, int]:
 
 
 def index_triples(store: Any) -> Iterator[ox.Quad]:
-    """Quads of the trace index (graph `TRACE_INDEX_GRAPH`): every entity's upward reach, and every class's
-    superclasses."""
-    return chain(index_quads(upward_edges(store)), class_quads(class_edges(store)))
+    """Quads of the trace index (graph `TRACE_INDEX_GRAPH`): every entity's upward reach, every class's
+    superclasses, and the index format."""
+    return chain(index_quads(upward_edges(store)), class_quads(class_edges(store)), [version_quad()])
 
 
 def index_quads(up: dict[ox.NamedNode, set[ox.NamedNode]]) -> Iterator[ox.Quad]:
@@ -125,6 +125,17 @@ def index_quads(up: dict[ox.NamedNode, set[ox.NamedNode]]) -> Iterator[ox.Quad]:
     depth_prop = ox.NamedNode(terms.DEPTH)
     for depth in sorted(predicates):
         yield ox.Quad(predicates[depth], depth_prop, ox.Literal(depth), _GRAPH)
+
+
+def version_quad() -> ox.Quad:
+    """The quad that names the format of the indexes this build writes (`terms.INDEX_FORMAT`)."""
+    return ox.Quad(_GRAPH, ox.NamedNode(terms.INDEX_VERSION), ox.Literal(terms.INDEX_FORMAT), _GRAPH)
+
+
+def index_version(store: Any) -> int:
+    """The index format a store was built with: 0 when it names none (built before formats were named)."""
+    found = [row["version"] for row in rows(execute(store, read_rq("_index-version")))]
+    return max((int(v.value) for v in found if v.value.isdigit()), default=0)
 
 
 def class_quads(up: dict[ox.NamedNode, set[ox.NamedNode]]) -> Iterator[ox.Quad]:

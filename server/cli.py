@@ -75,6 +75,7 @@ def serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; known failures become a message and an exit code."""
     config = serve_config(args)
     ensure_store(config)
+    warn_old_indexes(config)
     from thaiplan.server.app import create_app
     from waitress.server import create_server
 
@@ -129,6 +130,31 @@ def ensure_store(config: Config) -> None:
         build(config)
     store = open_read_only(config.store_dir)  # ThaiplanError with advice when it cannot be opened
     del store
+
+
+def warn_old_indexes(config: Config) -> None:
+    """Say so when the store was built by an older thaiplan whose indexes the named queries no longer read.
+
+    The server still starts (its answers are those of the old build, some incomplete): rebuilding is the
+    user's call, and a store that cannot be asked now is reported by the requests themselves.
+    """
+    from thaiplan.graph.backend import describe, open_store
+    from thaiplan.queries import terms
+    from thaiplan.queries.trace_index import index_version
+
+    try:
+        found = index_version(open_store(config))
+    except (ThaiplanError, OSError):
+        return
+    if found < terms.INDEX_FORMAT:
+        print(
+            f"thaiplan serve: warning: {describe(config)} was built by an older thaiplan (index format "
+            f"{found}, this version reads {terms.INDEX_FORMAT}): some named queries and pages answer "
+            "incompletely (every type of an item instead of the most specific) until you run "
+            "`thaiplan build`",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def ensure_remote_store(config: Config) -> None:

@@ -216,6 +216,20 @@ def test_class_closure_from_the_files_equals_the_stores_issue7() -> None:
     assert from_files == from_store and len(from_store) > 20
 
 
+def test_both_derivations_name_the_index_format_issue7() -> None:
+    """The worker's and the store's derivation both write the format `thaiplan serve` checks."""
+    files = [(p, ox.RdfFormat.TURTLE) for p in (ontology_path(),)]
+    data, _, _ = indexes.derive_from_files([(str(p), f.media_type) for p, f in files])
+    built = ox.Store()
+    built.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    assert trace_index.index_version(built) == terms.INDEX_FORMAT
+    store = ox.Store()
+    store.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+    assert trace_index.index_version(store) == 0  # not derived yet
+    store.extend(trace_index.index_triples(store))
+    assert trace_index.index_version(store) == terms.INDEX_FORMAT
+
+
 def test_class_links_read_by_pattern_equal_the_query_issue7() -> None:
     """An embedded store is read by pattern, another store with `_class-edges.rq`: the same links."""
     store = ox.Store()

@@ -23,7 +23,8 @@ from thaiplan.graph.build import build
 from thaiplan.graph.inputs import build_inputs, default_data_dir
 from thaiplan.graph.publish import build_remote
 from thaiplan.graph.remote import STAGING_PREFIX, RemoteClient, RemoteSettings, StoreUnavailable
-from thaiplan.queries import registry
+from thaiplan.queries import registry, terms
+from thaiplan.queries.trace_index import index_version
 from thaiplan.server.app import create_app
 
 from tests.test_remote_support import Server, SlowProxy, oxigraph_server, remote_config
@@ -96,6 +97,7 @@ def test_named_queries_answer_the_same_on_both_backends(remote: Server, embedded
     queries = registry.list_queries()
     assert {"trace-up", "trace-down", "search"} <= {q.name for q in queries}
     local, far = open_store(embedded), open_store(remote.config)
+    assert index_version(far) == index_version(local) == terms.INDEX_FORMAT  # what `serve` checks
     for query in queries:
         params = {p.name: p.example for p in query.params if p.example is not None}
         want = rows_of(registry.run(query.name, params, local))

@@ -152,3 +152,17 @@ def test_serve_builds_the_store_when_there_is_none_issue5(tmp_path: Path) -> Non
         out = stop_server(proc)
     assert "building it first" in out
     assert (tmp_path / "fresh-store" / "CURRENT").is_file()
+    assert "older thaiplan" not in out  # a build names the index format it wrote
+
+
+def test_serve_warns_about_a_store_built_before_the_index_format_issue7(tmp_path: Path) -> None:
+    """A store without the index format (built by an older thaiplan) is served, with advice to rebuild."""
+    store_dir = make_store(tmp_path / "old-store")
+    port = free_port()
+    proc = start_server(store_dir, port, "--workers", "1")
+    try:
+        wait_listening(proc, port)
+    finally:
+        out = stop_server(proc)
+    assert "was built by an older thaiplan (index format 0, this version reads" in out
+    assert "run `thaiplan build`" in out and str(store_dir) in out
