@@ -89,6 +89,13 @@ class NamedQuery:
         used = set(re.findall(r"[?$]([A-Za-z_0-9]+)", self.sparql))
         return {k: v for k, v in bindings.items() if k in used}
 
+    def helper_variables(self) -> list[str]:
+        """The variables its text parameters derive (keys, words, IRI): bound, but not part of the answer.
+
+        pyoxigraph binds only projected variables, so the queries project them; the API leaves them out.
+        """
+        return sorted(n for p in self.params if p.type == "text" for n in text_helpers(p.name))
+
     def run(self, params: Mapping[str, Any], store: Any) -> Any:
         """Run the query on `store` with `params` bound; pyoxigraph-style results."""
         return execute(store, self.sparql, self.bind(params, store))
@@ -132,6 +139,12 @@ def _bind(p: Param, raw: str, store: Any) -> dict[str, Term]:
     if p.type == "string":
         return {p.name: ox.Literal(text)}
     return _text_bindings(p.name, text)
+
+
+def text_helpers(name: str) -> list[str]:
+    """The variables `_text_bindings` may bind besides `name` itself."""
+    tokens = [f"{name}Tok{i}" for i in range(1, keys.QUERY_TOKENS + 1)]
+    return [f"{name}Key", f"{name}Squash", f"{name}Iri", *tokens]
 
 
 def _text_bindings(name: str, text: str) -> dict[str, Term]:

@@ -42,8 +42,11 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
     # Values bound to variables, as (name, N-Triples term) pairs (see `encode_bindings`): the worker binds
-    # them (pyoxigraph `substitutions`; on a remote store typed terms in VALUES), never the web process.
+    # them (pyoxigraph `substitutions`; on a remote store terms written into the text), never the web process.
     bindings: tuple[tuple[str, str], ...] = ()
+    # Columns left out of a SELECT answer: a named query's helper keys, derived from its parameters, which
+    # pyoxigraph needs in the projection to bind them but which are not part of the answer.
+    hidden: tuple[str, ...] = ()
 
 
 def encode_bindings(bindings: Mapping[str, Term] | None) -> tuple[tuple[str, str], ...]:
@@ -178,7 +181,7 @@ def serialize(result: Any, job: QueryJob) -> Reply:
     if kind == "boolean":
         body = results.serialize_boolean(bool(result), name)
     elif kind == "solutions":
-        body = results.serialize_solutions(result, name, job.max_rows)
+        body = results.serialize_solutions(result, name, job.max_rows, job.hidden)
     else:
         body = results.serialize_graph(result, name, job.max_rows, job.prefixes)
     return Reply(200, body, fmt.content_type)

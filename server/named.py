@@ -10,7 +10,7 @@ be in the query's SELECT list (pyoxigraph refuses a substitution it would projec
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -46,6 +46,7 @@ def run_text(
     formats: Mapping[str, str | None],
     prefixes: Mapping[str, str] | None = None,
     bindings: Mapping[str, Term] | None = None,
+    hidden: Sequence[str] = (),
 ) -> Reply:
     """Run a query with bound values in a worker; WorkerUnavailable becomes a QueryFailed with its status."""
     config = current_app.config["THAIPLAN"]
@@ -56,6 +57,7 @@ def run_text(
         max_rows=config.max_rows,
         prefixes=dict(prefixes or {}),
         bindings=encode_bindings(bindings),
+        hidden=tuple(hidden),
     )
     try:
         return pool().run(job)
@@ -111,7 +113,7 @@ def named_reply(name: str, params: Mapping[str, Any], formats: Mapping[str, str 
     """The named query `name` run with `params`, serialized in the negotiated format by a worker."""
     query = registry.get(name)
     bindings = query.bind(params, PoolStore())
-    return run_text(query.sparql, formats, bindings=bindings)
+    return run_text(query.sparql, formats, bindings=bindings, hidden=query.helper_variables())
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -54,9 +54,11 @@ def limited(items: Iterable[Any], limit: int) -> Iterator[Any]:
 # --- solutions (SELECT) ----------------------------------------------------------------------------
 
 
-def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, limit: int) -> bytes:
-    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows."""
-    variables = [v.value for v in solutions.variables]
+def serialize_solutions(
+    solutions: ox.QuerySolutions, fmt: str, limit: int, hidden: Collection[str] = ()
+) -> bytes:
+    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows, without the `hidden` columns."""
+    variables = [v.value for v in solutions.variables if v.value not in hidden]
     rows = limited(solutions, limit)
     writer = {"json": _json_solutions, "xml": _xml_solutions, "csv": _csv_solutions, "tsv": _tsv_solutions}
     return writer[fmt](variables, rows).encode("utf-8")

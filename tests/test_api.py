@@ -9,6 +9,8 @@ import json
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
+from thaiplan.queries import registry
+from thaiplan.queries.registry import _text_bindings, text_helpers
 
 from tests import test_pages_support as support
 from tests.test_pages_support import ID
@@ -133,3 +135,32 @@ def test_parameters_are_bound_not_pasted_issue6(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert len(response.get_json()["results"]["bindings"]) < 50
     assert json.dumps(response.get_json(), ensure_ascii=False).count(ID) < 200
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("search", {"q": "ยืนยันตัวตน"}),
+        ("search", {"q": ID + "agency/opdc"}),
+        ("indicator-series", {"indicator": "ความพึงพอใจ"}),
+    ],
+)
+def test_answers_leave_out_the_keys_derived_from_parameters_issue6(
+    client: FlaskClient, name: str, params: dict[str, str]
+) -> None:
+    """qKey, qTok1… are bound so the query can use them, not answered (they showed in 0.1.0 development)."""
+    for accept in ("application/sparql-results+json", "text/csv"):
+        got = client.get(f"/api/queries/{name}", query_string=params, headers={"Accept": accept})
+        assert got.status_code == 200
+        if accept == "text/csv":
+            columns = next(csv.reader(io.StringIO(got.get_data(as_text=True))))
+        else:
+            columns = got.json["head"]["vars"]
+        assert columns and not set(columns) & set(registry.get(name).helper_variables())
+
+
+def test_text_helpers_name_every_variable_a_text_parameter_binds_issue6() -> None:
+    """The API hides the names `text_helpers` lists: they must be all that `_text_bindings` binds."""
+    for text in ("กพร.", ID + "agency/opdc", "", "คำ หลาย คำ ในข้อความ ยาว"):
+        bound = set(_text_bindings("q", text)) - {"q"}
+        assert bound <= set(text_helpers("q"))
