@@ -6,7 +6,9 @@ import argparse
 import errno
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 from thaiplan.graph.backend import add_store_argument
 
@@ -75,7 +77,6 @@ def serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; known failures become a message and an exit code."""
     config = serve_config(args)
     ensure_store(config)
-    warn_old_indexes(config)
     from thaiplan.server.app import create_app
     from waitress.server import create_server
 
@@ -129,21 +130,21 @@ def ensure_store(config: Config) -> None:
         print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)
         build(config)
     store = open_read_only(config.store_dir)  # ThaiplanError with advice when it cannot be opened
-    del store
+    warn_old_indexes(config, lambda: store)  # the store is closed when this returns
 
 
-def warn_old_indexes(config: Config) -> None:
-    """Say so when the store was built by an older thaiplan whose indexes the named queries no longer read.
+def warn_old_indexes(config: Config, store: Callable[[], Any]) -> None:
+    """Say so when `store()` was built by an older thaiplan whose indexes the named queries no longer read.
 
     The server still starts (its answers are those of the old build, some incomplete): rebuilding is the
     user's call, and a store that cannot be asked now is reported by the requests themselves.
     """
-    from thaiplan.graph.backend import describe, open_store
+    from thaiplan.graph.backend import describe
     from thaiplan.queries import terms
     from thaiplan.queries.trace_index import index_version
 
     try:
-        found = index_version(open_store(config))
+        found = index_version(store())  # opening a remote store asks it too: inside the try
     except (ThaiplanError, OSError):
         return
     if found < terms.INDEX_FORMAT:
@@ -162,7 +163,7 @@ def ensure_remote_store(config: Config) -> None:
 
     The server starts anyway when the remote store is down: it answers 503 until the store is back.
     """
-    from thaiplan.graph.backend import location, remote_snapshot_id
+    from thaiplan.graph.backend import location, open_store, remote_snapshot_id
     from thaiplan.graph.remote import StoreUnavailable
 
     try:
@@ -175,6 +176,8 @@ def ensure_remote_store(config: Config) -> None:
 
         print(f"thaiplan serve: no thaiplan graph in {location(config)}; building it first", flush=True)
         build(config)
+    else:
+        warn_old_indexes(config, lambda: open_store(config))  # only a store that answered just now
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
