@@ -489,24 +489,19 @@ def measure_servers(
         except (SystemExit, OSError, subprocess.SubprocessError) as exc:
             out["servers"][name] = {"skipped": f"did not start: {exc}"[:500]}
             continue
-        stamp = measured_at()
         try:
-            out["servers"][name] = {**measure_server(server, named, params, args), "measured": stamp}
+            out["servers"][name] = measure_server(server, named, params, args)
             if (
                 name == "thaiplan"
             ):  # the named queries' SPARQL through /sparql, fresh: thaiplan's engine path without the cache
                 plain = Server("thaiplan-sparql", server.sparql, None)
-                out["servers"]["thaiplan-sparql"] = {
-                    **measure_server(plain, named, params, args),
-                    "measured": stamp,
-                }
+                out["servers"]["thaiplan-sparql"] = measure_server(plain, named, params, args)
                 # The API without its answer cache: parameter resolution and the query with bound terms
                 # (pyoxigraph substitutions, not the VALUES block the SPARQL servers get) in a worker.
                 fresh = Server("thaiplan-uncached", server.sparql, None, api=server.api)
-                out["servers"]["thaiplan-uncached"] = {
-                    **measure_server(fresh, named, params, args, fresh_api=True),
-                    "measured": stamp,
-                }
+                out["servers"]["thaiplan-uncached"] = measure_server(
+                    fresh, named, params, args, fresh_api=True
+                )
         finally:
             server.stop()
     return out
@@ -523,7 +518,11 @@ def measure_server(
     slow = server.name in SLOW_SERVERS
     total = args.slow_requests if slow else args.requests
     cap = args.slow_cap if slow else args.cap
-    result: dict[str, Any] = {"load_seconds": round(server.load_seconds, 2), "queries": {}}
+    result: dict[str, Any] = {
+        "load_seconds": round(server.load_seconds, 2),
+        "measured": measured_at(),  # a --servers-only run re-measures some servers: say when each was
+        "queries": {},
+    }
     for request in requests_for(server, named, params, fresh_api):
         t0 = time.perf_counter()
         status, body = fetch(request, args.timeout)  # the first (cold) request, not counted below
