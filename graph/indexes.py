@@ -94,7 +94,7 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
     rows: set[search_index.Row] = set()
     up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
     classes: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    subclass_of = trace_index.SUBCLASS_OF  # a local: compared with every quad's predicate
+    subclass_of = trace_index.RDFS_SUBCLASS_OF  # a local: compared with every quad's predicate
     chains = ClosureEdges()
     for path, media in files:
         for quad in ox.parse(path=path, format=ox.RdfFormat.from_media_type(media)):

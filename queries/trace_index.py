@@ -48,12 +48,12 @@ def edge_of(quad: ox.Quad) -> tuple[ox.NamedNode, ox.NamedNode] | None:
 
 
 # A direct link up the class hierarchy.
-SUBCLASS_OF = terms.RDFS + "subClassOf"
+RDFS_SUBCLASS_OF = terms.RDFS + "subClassOf"  # not terms.SUBCLASS_OF, the closure it becomes
 
 
 def class_edge_of(quad: ox.Quad) -> tuple[ox.NamedNode, ox.NamedNode] | None:
     """The (subclass, superclass) of a quad that is an rdfs:subClassOf link between two IRIs, if it is one."""
-    if quad.predicate.value != SUBCLASS_OF:
+    if quad.predicate.value != RDFS_SUBCLASS_OF:
         return None
     low, high = quad.subject, quad.object
     if isinstance(low, ox.NamedNode) and isinstance(high, ox.NamedNode) and low != high:
@@ -63,7 +63,7 @@ def class_edge_of(quad: ox.Quad) -> tuple[ox.NamedNode, ox.NamedNode] | None:
 
 def class_edges(store: Any) -> dict[ox.NamedNode, set[ox.NamedNode]]:
     """The direct subclass links of the graph: class → the named classes it is declared a subclass of."""
-    return _links(store, "_class-edges", (SUBCLASS_OF,), class_edge_of)
+    return _links(store, "_class-edges", (RDFS_SUBCLASS_OF,), class_edge_of)
 
 
 def upward_edges(store: Any) -> dict[ox.NamedNode, set[ox.NamedNode]]:
