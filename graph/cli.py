@@ -8,7 +8,7 @@ from pathlib import Path
 
 from thaiplan.graph.backend import add_store_argument
 from thaiplan.graph.results import FORMATS, render
-from thaiplan.graph.safety import check_query_safe
+from thaiplan.graph.safety import check_query, syntax_error
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
@@ -63,12 +63,13 @@ def run_query_command(args: argparse.Namespace) -> int:
 
     sparql = read_query(args.file)
     store = open_store(with_location(Config.from_env(), args.store))
-    check_query_safe(sparql, set(store.named_graphs()))
+    # The store runs the guard's canonical text, not the file's (issue 13).
+    checked = check_query(sparql, set(store.named_graphs()))
     try:
-        result = store.query(sparql)
+        result = store.query(checked.text)
         text = render(result, args.format)
     except SyntaxError as exc:
-        raise InputError(f"SPARQL syntax error: {exc.msg}") from exc
+        raise syntax_error(exc, sparql) from exc
     except (OSError, RuntimeError, ValueError) as exc:
         raise ThaiplanError(f"the query failed: {exc}") from exc
     sys.stdout.write(text)

@@ -40,9 +40,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from thaiplan.graph import safety
 from thaiplan.graph.rq import read_rq
-from thaiplan.graph.safety import parse_query
-from thaiplan.graph.store import Bindings, names_graphs
+from thaiplan.graph.store import Bindings
 from thaiplan.queries.inline import bind_inline
 
 from thaiplan.config import Config
@@ -274,11 +274,13 @@ class RemoteClient:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        form: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query with an optional protocol dataset; the answer in pyoxigraph's result types."""
         params = [("default-graph-uri", g) for g in default_graphs or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
-        accept = ACCEPT_GRAPH if is_graph_query(sparql) else ACCEPT_SOLUTIONS
+        graph = form in ("CONSTRUCT", "DESCRIBE") if form else is_graph_query(sparql)
+        accept = ACCEPT_GRAPH if graph else ACCEPT_SOLUTIONS
         request = self.sparql_request(sparql, update=False, params=params, accept=accept)
         body, media = self._send(request, "query")
         return parse_answer(body, media, self.settings.query_url)
@@ -480,19 +482,22 @@ class RemoteStore:
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query; with no dataset and no FROM, the default graph is the union of the build's graphs."""
         text = bind_inline(sparql, bindings)  # type: ignore[arg-type]
-        if base_iri:
-            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+        # What is sent is checked again, after the values are written in, and sent as the guard's
+        # canonical text (issue 13): the store's parser then reads the tokens the check read.
+        checked = safety.check_query(text, set(self.named_graphs()), base_iri, parse=False)
         if default_graph is None and named_graphs is None:
-            if names_graphs(sparql):
-                return self.client.query(text)  # the query's FROM (checked by the guard) selects the graphs
+            if checked.dataset:
+                # The query's FROM (checked) selects the graphs.
+                return self.client.query(checked.text, form=checked.form)
             default_graph = named_graphs = self.named_graphs()
-        return self.client.query(text, default_graphs=default_graph or (), named_graphs=named_graphs or ())
+        graphs = {"default_graphs": default_graph or (), "named_graphs": named_graphs or ()}
+        return self.client.query(checked.text, form=checked.form, **graphs)
 
 
 def is_graph_query(sparql: str) -> bool:
-    """True for CONSTRUCT and DESCRIBE (their answer is RDF, not a table); unparsable text: False."""
+    """True for CONSTRUCT and DESCRIBE (their answer is RDF, not a table); unreadable text: False."""
     try:
-        return parse_query(sparql).name in ("ConstructQuery", "DescribeQuery")
+        return safety.query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
     except InputError:
         return False
 

@@ -1,22 +1,43 @@
-"""The query guard: reject what would reach outside the store before any engine runs the query.
+"""The query guard: reject what would reach outside the store, on the very text the engine will run.
 
-pyoxigraph fetches SERVICE and LOAD URLs, and rdflib's engine reads `FROM <file:///…>`; a text search
-for keywords is fooled by comments, strings and prefixed names, so the check walks the parsed query.
+pyoxigraph fetches SERVICE and LOAD URLs. The guard once walked rdflib's parse of the user's text while
+pyoxigraph parsed that text itself; the two parsers disagreed (issue 13), and a SERVICE hid from the
+check. Now the text is read once, by `thaiplan.graph.canonical`, into tokens; the checks read that token
+stream, and the engine (embedded or remote) is given the canonical text written from the same tokens,
+which any conformant parser reads back as those tokens. So the check and the engine cannot disagree on
+where a comment ends, what an escape means or which word is a keyword.
+
+Checked on the tokens: updates (LOAD, INSERT, …), SERVICE anywhere, FROM / FROM NAMED of a graph outside
+the store, and the functions whose value changes from run to run (NOW, RAND, UUID, STRUUID, BNODE: such an
+answer is never cached). Syntax beyond the tokens is pyoxigraph's own parse of the canonical text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import sys
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
+import pyoxigraph as ox
+from cachetools import LRUCache
+from thaiplan.graph.canonical import QUERY_FORMS, UPDATE_WORDS, Canonical, Position, canonicalize
 
 from thaiplan.errors import InputError
+
+VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+UPDATE_MESSAGE = "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: the store is read-only"
+# Canonical texts kept per process, bounded by their size (issue 13: a 430 KB query's parse once kept
+# 10–25 MB per entry, 256 entries); a text is about as large as the query it comes from.
+CACHE_BYTES = 8 * 2**20
+_cache: LRUCache[tuple[str, str | None], CheckedText] = LRUCache(
+    maxsize=CACHE_BYTES, getsizeof=lambda value: value.size
+)
+_cache_lock = threading.Lock()
+# Oxigraph's syntax errors: "error at LINE:COLUMN: expected …".
+_OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+# Texts above this size get Oxigraph's error position only (rdflib's parser takes seconds on them).
+RDFLIB_MESSAGE_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,81 +52,176 @@ class QueryDataset:
         return bool(self.default or self.named)
 
 
-def query_dataset(sparql: str) -> QueryDataset:
-    """The FROM / FROM NAMED graphs of a query (empty when it has none); InputError if not a query."""
-    default, named = [], []
-    # CompValue.get returns the key name for a missing key: use dict.get and membership tests.
-    tree = parse_query(sparql)
-    for clause in dict.get(tree, "datasetClause") or []:
-        if "default" in clause:
-            default.append(str(clause["default"]))
-        else:
-            named.append(str(clause["named"]))
-    return QueryDataset(tuple(default), tuple(named))
+@dataclass(frozen=True)
+class CheckedText:
+    """The canonical text of a query and what its tokens say about it."""
+
+    text: str
+    form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK, an update keyword, or None for an empty text
+    dataset: QueryDataset
+    service: str | None  # the target of the first SERVICE, as written in the canonical text
+    update: bool
+    volatile: bool
+
+    @property
+    def size(self) -> int:
+        """Bytes this entry keeps in the cache (roughly)."""
+        return sys.getsizeof(self.text) + 200
 
 
-def check_query_safe(sparql: str, allowed_graphs: set[str]) -> None:
-    """Raise InputError unless `sparql` is one read-only query that stays inside `allowed_graphs`.
+def read_query(sparql: str, base_iri: str | None = None) -> CheckedText:
+    """The canonical text and token facts of `sparql` (cached by size); InputError when unreadable."""
+    key = (sparql, base_iri)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    canonical = canonicalize(sparql, base_iri)
+    checked = _facts(canonical)
+    if checked.size + sys.getsizeof(sparql) <= CACHE_BYTES // 4:
+        with _cache_lock:
+            _cache[key] = checked
+    return checked
 
-    Rejected: syntax errors (with line and column), updates (LOAD, INSERT, …), SERVICE anywhere (also
-    inside FILTER EXISTS or sub-queries), and FROM / FROM NAMED of a graph not in `allowed_graphs`.
+
+def _facts(canonical: Canonical) -> CheckedText:
+    """What the checks need from a canonical token stream."""
+    words = canonical.words
+    form = next((w for w in words if w in QUERY_FORMS or w in UPDATE_WORDS), None)
+    default: list[str] = []
+    named: list[str] = []
+    service = None
+    for i, word in enumerate(words):
+        if word == "FROM" and i + 1 < len(words):
+            is_named = words[i + 1] == "NAMED"
+            iri = (words[i + 2] if i + 2 < len(words) else "") if is_named else words[i + 1]
+            if iri.startswith("<"):
+                (named if is_named else default).append(iri[1:-1])
+        elif word == "SERVICE" and service is None:
+            rest = [w for w in words[i + 1 : i + 3] if w != "SILENT"]
+            service = rest[0] if rest else ""
+    return CheckedText(
+        text=canonical.text,
+        form=form,
+        dataset=QueryDataset(tuple(default), tuple(named)),
+        service=service,
+        update=any(w in UPDATE_WORDS for w in words),
+        volatile=any(w in VOLATILE for w in words),
+    )
+
+
+def check_query(
+    sparql: str, allowed_graphs: set[str] | frozenset[str], base_iri: str | None = None, *, parse: bool = True
+) -> CheckedText:
+    """The canonical text of `sparql` once it is one read-only query inside `allowed_graphs`; else InputError.
+
+    Rejected: unreadable text (with line and column), updates (LOAD, INSERT, …), SERVICE anywhere (also
+    inside FILTER EXISTS or sub-queries), and FROM / FROM NAMED of a graph not in `allowed_graphs`. With
+    `parse`, pyoxigraph also parses the canonical text (without running it) so that grammar errors are
+    reported here; the server's workers leave that to the engine's own parse of the same text.
     """
-    dataset = query_dataset(sparql)
-    for keyword, iris in (("FROM", dataset.default), ("FROM NAMED", dataset.named)):
+    checked = read_query(sparql, base_iri)
+    if checked.form is None:
+        raise InputError("the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if checked.update:
+        raise InputError(UPDATE_MESSAGE)
+    if checked.service is not None:
+        raise InputError(f"SERVICE {checked.service} is not allowed: queries run on the local store only")
+    for keyword, iris in (("FROM", checked.dataset.default), ("FROM NAMED", checked.dataset.named)):
         for iri in iris:
             if iri not in allowed_graphs:
                 raise InputError(
                     f"{keyword} <{iri}> is not allowed: only the store's own graphs can be selected "
                     f"(list them with SELECT DISTINCT ?g {{ GRAPH ?g {{}} }})"
                 )
-    try:
-        services = [node for node in walk(parse_query(sparql)) if node.name == "ServiceGraphPattern"]
-    except RecursionError as exc:
-        raise InputError("the query is nested too deeply to be checked") from exc
-    if services:
-        term = services[0]["term"]
-        raise InputError(f"SERVICE {term.n3()} is not allowed: queries run on the local store only")
+    if parse:
+        _parse(checked.text, sparql, base_iri)
+    return checked
 
 
-@lru_cache(maxsize=256)
-def parse_query(sparql: str) -> CompValue:
-    """The query's algebra (or its parse tree when rdflib cannot translate it); InputError if not a query."""
+def check_query_safe(sparql: str, allowed_graphs: set[str]) -> None:
+    """Raise InputError unless `sparql` is one read-only query that stays inside `allowed_graphs`."""
+    check_query(sparql, allowed_graphs)
+
+
+def query_dataset(sparql: str, base_iri: str | None = None) -> QueryDataset:
+    """The FROM / FROM NAMED graphs of a query (empty when it has none); InputError if unreadable."""
+    return read_query(sparql, base_iri).dataset
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (an update keyword for updates); InputError if unreadable."""
+    return read_query(sparql).form
+
+
+def is_volatile(sparql: str) -> bool:
+    """True when the query calls NOW, RAND, UUID, STRUUID or BNODE (unreadable text: True, never cached)."""
     try:
-        parsed = parseQuery(sparql)
+        return read_query(sparql).volatile
+    except InputError:
+        return True
+
+
+def _parse(text: str, sparql: str, base_iri: str | None) -> None:
+    """Parse the canonical text with pyoxigraph without evaluating it; InputError for a grammar error."""
+    try:
+        # On an empty store, with no dataset: SELECT, CONSTRUCT and DESCRIBE answers are lazy iterators
+        # (parsing is all that happens); ASK evaluates, over nothing.
+        ox.Store().query(text, default_graph=[], named_graphs=[])
+    except SyntaxError as exc:
+        raise syntax_error(exc, sparql, base_iri) from None
+    except RuntimeError:
+        pass  # an evaluation error (an unknown function, …): the text parsed
+
+
+def syntax_error(exc: SyntaxError, sparql: str, base_iri: str | None = None) -> InputError:
+    """pyoxigraph's syntax error on a canonical text, placed at the line and column of the user's text."""
+    message = str(exc)
+    found = _OXIGRAPH_ERROR.match(message)
+    if found is None:
+        return InputError(f"SPARQL syntax error: {message}")
+    hint = _rdflib_position(sparql)
+    if hint is not None:
+        return InputError(f"SPARQL syntax error at line {hint[0]}, column {hint[1]}: {hint[2]}")
+    column, expected = int(found.group(2)), " ".join(found.group(3).split())[:300]
+    canonical = canonicalize(sparql, base_iri)
+    offsets = _offsets(canonical)
+    index = max(0, min(len(offsets) - 1, _last_at_or_before(offsets, column - 1)))
+    if not canonical.starts:
+        return InputError(f"SPARQL syntax error: {expected}")
+    line, col = Position(sparql).at(canonical.starts[index])
+    near = canonical.words[index][:40]
+    return InputError(f"SPARQL syntax error at line {line}, column {col} (near {near}): {expected}")
+
+
+def _offsets(canonical: Canonical) -> list[int]:
+    """Where each canonical token starts in the canonical text."""
+    offsets, at = [], 0
+    for word in canonical.words:
+        position = canonical.text.find(word, at)
+        offsets.append(position)
+        at = position + len(word)
+    return offsets
+
+
+def _last_at_or_before(offsets: list[int], position: int) -> int:
+    """The index of the last token starting at or before `position`."""
+    import bisect
+
+    return bisect.bisect_right(offsets, position) - 1
+
+
+def _rdflib_position(sparql: str) -> tuple[int, int, str] | None:
+    """Where rdflib's parser stops on the user's text, for the message only (the check never uses it)."""
+    if len(sparql) > RDFLIB_MESSAGE_LIMIT:
+        return None
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(sparql)
     except ParseBaseException as exc:
-        if _is_update(sparql):
-            raise InputError(
-                "updates (INSERT, DELETE, LOAD, CLEAR, …) are not allowed: the store is read-only"
-            ) from exc
-        raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from exc
-    except Exception as exc:  # rdflib raises plain exceptions for some malformed input (bad IRIs, escapes)
-        raise InputError(f"SPARQL syntax error: {exc}") from exc
-    try:
-        return translateQuery(parsed).algebra
-    except Exception:
-        # rdflib's algebra translation rejects some valid queries; the parse tree holds the same
-        # SERVICE and FROM nodes, so the check still runs on the parsed query.
-        return parsed[1]
-
-
-def _is_update(sparql: str) -> bool:
-    """True when the text parses as a SPARQL update."""
-    try:
-        parseUpdate(sparql)
-    except Exception:
-        return False
-    return True
-
-
-def walk(node: Any) -> Iterator[CompValue]:
-    """Every algebra / parse-tree node below `node`, depth first."""
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        for value in node:
-            yield from walk(value)
+        return exc.lineno, exc.col, exc.msg
+    except Exception:  # rdflib fails in other ways too (deep nesting, numbers it cannot read)
+        return None
+    return None

@@ -9,6 +9,8 @@ terms in VALUES rows (`thaiplan.queries.inline`). A substituted variable must be
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +26,10 @@ from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
 
 from thaiplan.errors import InputError, ThaiplanError
 
+log = logging.getLogger(__name__)
+# pyoxigraph's RuntimeError for a function IRI it does not know.
+UNKNOWN_FUNCTION = re.compile(r"custom function (<[^>]*>) is not supported")
+UNAVAILABLE = "The graph store is not available (the server's log says why). Try again later."
 KIND_NAMES = {"solutions": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
 # The subject and predicate of the one-triple document a bound term is parsed from.
 PROBE = "urn:thaiplan:bound"
@@ -113,37 +119,66 @@ class SnapshotStore:
 
 
 def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
-    """Check, run and serialize one query; every failure becomes a reply with a 4xx/5xx status."""
+    """Check, run and serialize one query; every failure becomes a reply with a 4xx/5xx status.
+
+    The engine is given the guard's canonical text, never the client's (issue 13): what runs is what was
+    checked. Engine and store error text (file paths, RocksDB, a remote store's URL and answer) goes to
+    the log only; the client gets a message that says what to do.
+    """
     try:
         store = snapshot.current()
-    except ThaiplanError as exc:
-        return Reply.error(503, f"The graph store is not available: {exc}")
+    except ThaiplanError:
+        log.exception("the graph store could not be opened")
+        return Reply.error(503, UNAVAILABLE)
     # Bound values come from the server's own code (named and page queries), not from the client.
     substitutions = decode_bindings(job.bindings) or None
     try:
-        safety.check_query_safe(job.query, set(snapshot.graphs))
-        dataset = dataset_arguments(job, safety.query_dataset(job.query))
+        # Reading the text happens here, in the worker, so its cost counts inside the time limit.
+        checked = safety.check_query(job.query, snapshot.graphs, job.base_iri or None, parse=False)
+        dataset = dataset_arguments(job, checked.dataset)
     except InputError as exc:
         return Reply.error(400, f"Bad query: {exc}")
     try:
-        result = store.query(job.query, base_iri=job.base_iri or None, substitutions=substitutions, **dataset)
+        # Every IRI of the canonical text is absolute: no base, so nothing is resolved a second time.
+        result = store.query(checked.text, substitutions=substitutions, **dataset)
         return replace(serialize(result, job), snapshot=snapshot.sid)
     except SyntaxError as exc:
-        return Reply.error(400, f"Bad query: SPARQL syntax error: {exc}")
+        return Reply.error(400, f"Bad query: {safety.syntax_error(exc, job.query, job.base_iri or None)}")
     except results.RowLimitExceeded as exc:
         return Reply.error(
             503,
             f"The query was stopped: it returns more than {exc.limit} results, the server's limit. "
             "Add LIMIT (and OFFSET to page) or aggregate.",
         )
-    except StoreUnavailable as exc:  # a remote store that is down, slow or overloaded (issue 7)
-        return Reply.error(503, f"The graph store is not available: {exc}")
-    except StoreRejected as exc:
+    except StoreUnavailable:  # a remote store that is down, slow or overloaded (issue 7)
+        log.warning("the remote store is unavailable", exc_info=True)
+        return Reply.error(503, UNAVAILABLE)
+    except StoreRejected:
+        log.warning("the remote store rejected a query", exc_info=True)
+        return Reply.error(400, "Bad query: the graph store rejected it (the server's log has its answer).")
+    except InputError as exc:  # the remote backend's second check, after values are written in
         return Reply.error(400, f"Bad query: {exc}")
-    except ThaiplanError as exc:  # a remote store that failed otherwise
-        return Reply.error(502, f"The graph store failed: {exc}")
-    except OSError as exc:
-        return Reply.error(500, f"The store could not be read: {exc}")
+    except ThaiplanError:  # a remote store that failed otherwise
+        log.exception("the remote store failed")
+        return Reply.error(502, "The graph store failed to answer (the server's log says why).")
+    except RuntimeError as exc:
+        return _engine_error(exc)
+    except OSError:
+        log.exception("the store could not be read")
+        return Reply.error(500, "The store could not be read (the server's log says why).")
+
+
+def _engine_error(exc: RuntimeError) -> Reply:
+    """pyoxigraph's evaluation errors: an unknown function is the client's (400), the rest logged (500)."""
+    found = UNKNOWN_FUNCTION.search(str(exc))
+    if found:
+        return Reply.error(
+            400,
+            f"Bad query: the function {found.group(1)} is not supported by this endpoint "
+            "(it has the SPARQL 1.1 functions and pyoxigraph's own).",
+        )
+    log.error("the query engine failed: %s", exc)
+    return Reply.error(500, "The query engine failed (the server's log says why).")
 
 
 def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset) -> dict[str, Any]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, current_app, request
+from thaiplan.graph import safety
 from thaiplan.server import answers, negotiation, results, service_description
 from thaiplan.server.editor import editor_prefixes, render_editor
 from thaiplan.server.execution import QueryJob
@@ -12,9 +11,6 @@ from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
 
 bp = Blueprint("sparql", __name__)
-# Functions whose value differs from one run to the next: a query calling one is never answered from the
-# cache. Matched on the text, so a string or IRI holding the name only costs the cache, never correctness.
-NON_DETERMINISTIC = re.compile(r"\b(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 def pool() -> WorkerPool:
@@ -73,8 +69,9 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         "default-graph-uri": job.default_graphs,
         "named-graph-uri": job.named_graphs,
     }
-    # A query calling NOW(), RAND() or UUID() answers anew on every run: never cached.
-    cacheable = not NON_DETERMINISTIC.search(job.query)
+    # A query calling NOW(), RAND(), UUID(), STRUUID() or BNODE() answers anew on every run: never cached.
+    # Read from the guard's tokens (issue 13: a regular expression missed `NOW#x\n()`); linear in the text.
+    cacheable = not safety.is_volatile(job.query)
     try:
         response = answers.serve("sparql", key, formats, lambda: pool().run(job), cacheable)
     except WorkerUnavailable as exc:

@@ -39,6 +39,7 @@ class WorkerUnavailable(Exception):
 
 def worker_main(conn: Connection, store_dir: str) -> None:
     """Body of a worker process: answer jobs from the pipe until it closes."""
+    __import__("thaiplan.server.sandbox").server.sandbox.confine(store_dir)  # no network (issue 13)
     # Imported here so that the web process need not load the query machinery to start a worker.
     from thaiplan.server.execution import SnapshotStore, run_job
 
