@@ -14,6 +14,7 @@ answer is never cached). Syntax beyond the tokens is pyoxigraph's own parse of t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 import threading
@@ -62,11 +63,12 @@ class CheckedText:
     service: str | None  # the target of the first SERVICE, as written in the canonical text
     update: bool
     volatile: bool
+    source_bytes: int = 0  # the size of the query text it was read from (its key in the cache)
 
     @property
     def size(self) -> int:
-        """Bytes this entry keeps in the cache (roughly)."""
-        return sys.getsizeof(self.text) + 200
+        """Bytes this entry and its key keep in the cache (roughly)."""
+        return sys.getsizeof(self.text) + self.source_bytes + 200
 
 
 def read_query(sparql: str, base_iri: str | None = None) -> CheckedText:
@@ -76,9 +78,8 @@ def read_query(sparql: str, base_iri: str | None = None) -> CheckedText:
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    canonical = canonicalize(sparql, base_iri)
-    checked = _facts(canonical)
-    if checked.size + sys.getsizeof(sparql) <= CACHE_BYTES // 4:
+    checked = dataclasses.replace(_facts(canonicalize(sparql, base_iri)), source_bytes=sys.getsizeof(sparql))
+    if checked.size <= CACHE_BYTES // 4:
         with _cache_lock:
             _cache[key] = checked
     return checked
