@@ -31,6 +31,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -53,9 +54,9 @@ _UCHAR = rf"\\u{_HEX4}|\\U[0-9A-Fa-f]{{8}}"
 # One alternative per terminal, tried in order at each position; `error` catches anything else.
 _TOKEN = re.compile(
     rf"""
-    (?P<space>[\x20\t\r\n]+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<string>'''(?:(?:''?)?(?:[^'\\]|\\[\s\S]))*'''|\"\"\"(?:(?:""?)?(?:[^"\\]|\\[\s\S]))*\"\"\"
+    (?:[\x20\t\r\n]+|\#[^\r\n]*)*  # spaces and comments before the token, skipped
+    (?:
+    (?P<string>'''(?:(?:''?)?(?:[^'\\]|\\[\s\S]))*'''|\"\"\"(?:(?:""?)?(?:[^"\\]|\\[\s\S]))*\"\"\"
               |'(?:[^'\\\n\r]|\\[\s\S])*'|"(?:[^"\\\n\r]|\\[\s\S])*")
   | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
   | (?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
@@ -66,6 +67,8 @@ _TOKEN = re.compile(
   | (?P<word>[A-Za-z][A-Za-z0-9_]*)
   | (?P<punct><<\(|\)>>|<<|>>|\{{\||\|}}|\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\],;.^|!=<>+\-*/?~])
   | (?P<error>[\s\S])
+  | (?P<end>$)
+    )
     """,
     re.VERBOSE,
 )
@@ -98,6 +101,7 @@ _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": 
 _ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _ESCAPED = re.compile(r'[\\"\n\r\t\b\f]')
 _STRING_ESCAPE = re.compile(rf"{_UCHAR}|\\[\s\S]")
+_UCHAR_RE = re.compile(_UCHAR)
 _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _PLX_ESCAPE = re.compile(r"\\(.)")
@@ -105,8 +109,7 @@ _PLX_ESCAPE = re.compile(r"\\(.)")
 _PROBE = "urn:thaiplan:resolve"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One terminal: its kind (a group name of `_TOKEN`), its text as written and where it starts."""
 
     kind: str
@@ -147,12 +150,13 @@ def syntax_error(text: str, offset: int, message: str) -> InputError:
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens of `text` (no spaces or comments); InputError at an unreadable character."""
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "error"
-        if kind in ("space", "comment"):
-            continue
+        kind = match.lastgroup or "end"
+        if kind == "end":
+            return
+        start = match.start(kind)
         if kind == "error":
-            raise syntax_error(text, match.start(), _unexpected(text, match.start()))
-        yield Token(kind, match.group(), match.start())
+            raise syntax_error(text, start, _unexpected(text, start))
+        yield Token(kind, match.group(kind), start)
 
 
 def _unexpected(text: str, offset: int) -> str:
@@ -180,6 +184,8 @@ def string_value(token: Token) -> str:
     """The characters a string token stands for (its escapes read); InputError for a bad escape."""
     quote = 3 if token.text[:3] in ('"""', "'''") else 1
     body = token.text[quote:-quote]
+    if "\\" not in body:
+        return body
 
     def unescape(match: re.Match[str]) -> str:
         """One escape sequence's character."""
@@ -203,6 +209,8 @@ def codepoint(hex_digits: str) -> str:
 
 def string_text(value: str) -> str:
     """A string value as canonical SPARQL: double quotes, escapes for the few characters that need one."""
+    if not _ESCAPED.search(value):
+        return f'"{value}"'
     text = _ESCAPED.sub(lambda m: _ESCAPE[m.group()], value)
     # A `u` after an escaped backslash is written as a code point, so no `\u` is left for a parser that
     # unescapes code points over the whole text to read (see the module docstring).
@@ -211,7 +219,10 @@ def string_text(value: str) -> str:
 
 def iri_value(token: Token) -> str:
     """The IRI an IRIREF token stands for (its `\\u` escapes read); InputError for a forbidden character."""
-    value = re.sub(_UCHAR, lambda m: codepoint(m.group()[2:]), token.text[1:-1])
+    value = token.text[1:-1]
+    if "\\" not in value:
+        return value  # the lexer let no forbidden character in
+    value = _UCHAR_RE.sub(lambda m: codepoint(m.group()[2:]), value)
     bad = _IRI_FORBIDDEN.search(value)
     if bad:
         raise InputError(f"the IRI <{value}> holds {bad.group()!r}, which IRIs may not contain")
@@ -234,54 +245,44 @@ def resolve(iris: list[str], base: str | None) -> list[str]:
     return [i if _SCHEME.match(i) else next(resolved) for i in iris]
 
 
-class _Writer:
-    """Collects canonical tokens with the offsets of the source tokens they come from."""
-
-    def __init__(self) -> None:
-        self.words: list[str] = []
-        self.starts: list[int] = []
-        self.glue: list[bool] = []
-
-    def add(self, text: str, start: int, glue: bool = False) -> None:
-        """Append one canonical token (glued to the previous one without a space when `glue`)."""
-        self.words.append(text)
-        self.starts.append(start)
-        self.glue.append(glue)
-
-    def text(self) -> str:
-        """The canonical query text."""
-        parts: list[str] = []
-        for i, (text, glue) in enumerate(zip(self.words, self.glue, strict=True)):
-            if i and not glue:
-                parts.append(" ")
-            parts.append(text)
-        return "".join(parts)
-
-
 def canonicalize(text: str, base_iri: str | None = None) -> Canonical:
     """The query's canonical text and token stream; InputError (with line and column) for unreadable text."""
     stream = list(tokens(text))
     prefixes: dict[str, str] = {}
-    base = base_iri
-    position = _prologue(text, stream, prefixes, base)
-    base = position[1]
-    body = stream[position[0] :]
-    writer = _Writer()
+    first, base = _prologue(text, stream, prefixes, base_iri)
+    words: list[str] = []
+    starts: list[int] = []
+    glued: set[int] = set()  # canonical tokens written without a space before them
     # IRIs to resolve at the end, in one call: (index of the canonical token, the IRI as written).
     pending: list[tuple[int, str]] = []
-    for token in body:
+    for token in stream[first:]:
+        kind, written = token.kind, token.text
         try:
-            _emit(token, writer, prefixes, pending)
+            if kind == "word":
+                written = word(token) or ""
+            elif kind == "string":
+                written = string_text(string_value(token))
+            elif kind == "iri":
+                pending.append((len(words), iri_value(token)))
+            elif kind == "pname":
+                written = f"<{expand(written, prefixes)}>"
+            elif kind == "lang" or (written == "(" and words and words[-1][:1].isalpha()):
+                # A language tag belongs to its string; Oxigraph 0.5 takes no space between some function
+                # names and their `(` (COALESCE, CONCAT).
+                glued.add(len(words))
         except InputError as exc:
             raise syntax_error(text, token.start, str(exc)) from None
+        words.append(written)  # var, bnode, number, punct: as written (no character needs escaping)
+        starts.append(token.start)
     if pending:
         try:
             absolute = resolve([iri for _, iri in pending], base)
         except InputError as exc:
-            raise syntax_error(text, writer.starts[pending[0][0]], str(exc)) from None
+            raise syntax_error(text, starts[pending[0][0]], str(exc)) from None
         for (index, _), iri in zip(pending, absolute, strict=True):
-            writer.words[index] = f"<{iri}>"
-    return Canonical(writer.text(), tuple(writer.words), tuple(writer.starts))
+            words[index] = f"<{iri}>"
+    canonical = "".join(w if i in glued or not i else " " + w for i, w in enumerate(words))
+    return Canonical(canonical, tuple(words), tuple(starts))
 
 
 def _prologue(
@@ -304,27 +305,6 @@ def _prologue(
         except InputError as exc:
             raise syntax_error(text, stream[i].start, str(exc)) from None
     return i, base
-
-
-def _emit(token: Token, writer: _Writer, prefixes: dict[str, str], pending: list[tuple[int, str]]) -> None:
-    """Write one source token's canonical form."""
-    kind = token.kind
-    if kind == "word":
-        writer.add(word(token) or "", token.start)
-    elif kind == "string":
-        writer.add(string_text(string_value(token)), token.start)
-    elif kind == "iri":
-        pending.append((len(writer.words), iri_value(token)))
-        writer.add("", token.start)
-    elif kind == "pname":
-        writer.add(f"<{expand(token.text, prefixes)}>", token.start)
-    elif kind == "lang":
-        writer.add(token.text, token.start, glue=True)
-    elif token.text == "(" and writer.words and writer.words[-1][:1].isalpha():
-        # Oxigraph 0.5 takes no space between some function names and their `(` (COALESCE, CONCAT).
-        writer.add("(", token.start, glue=True)
-    else:  # var, bnode, number, punct: written as they are (their characters need no escaping)
-        writer.add(token.text, token.start)
 
 
 def expand(pname: str, prefixes: dict[str, str]) -> str:

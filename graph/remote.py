@@ -82,6 +82,20 @@ class StoreRejected(InputError):
     """The remote store refused the request as malformed (HTTP 400 upstream)."""
 
 
+def store_failure(error: ThaiplanError, public: str) -> ThaiplanError:
+    """`error` (for the log and the CLI: URL and the store's answer) with `public`, its text for web clients.
+
+    A web client is told what happened, never where the store is or what it answered (issue 13).
+    """
+    error.public = public  # type: ignore[attr-defined]
+    return error
+
+
+def public_message(error: ThaiplanError) -> str:
+    """What a web client may read of a store failure."""
+    return getattr(error, "public", None) or "the graph store failed"
+
+
 @dataclass(frozen=True)
 class RemoteSettings:
     """Where the remote store is and how to talk to it."""
@@ -224,20 +238,25 @@ class RemoteClient:
         except urllib.error.URLError as exc:  # raised before an answer: DNS, refused, connect timeout
             reason = exc.reason
             if isinstance(reason, TimeoutError):
-                raise StoreUnavailable(
-                    f"the SPARQL store at {url} did not accept a connection within "
-                    f"{self.settings.connect_timeout:g} s ({what})"
+                within = f"did not accept a connection within {self.settings.connect_timeout:g} s"
+                raise store_failure(
+                    StoreUnavailable(f"the SPARQL store at {url} {within} ({what})"),
+                    f"the graph store {within}",
                 ) from None
-            raise StoreUnavailable(
-                f"the SPARQL store at {url} cannot be reached ({what}): {reason}"
+            raise store_failure(
+                StoreUnavailable(f"the SPARQL store at {url} cannot be reached ({what}): {reason}"),
+                "the graph store cannot be reached",
             ) from None
         except TimeoutError:
-            raise StoreUnavailable(
-                f"the SPARQL store at {url} did not answer within {self.settings.read_timeout:g} s ({what})"
+            within = f"within {self.settings.read_timeout:g} s"
+            raise store_failure(
+                StoreUnavailable(f"the SPARQL store at {url} did not answer {within} ({what})"),
+                f"the graph store did not answer {within}",
             ) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise StoreUnavailable(
-                f"the SPARQL store at {url} broke off the answer ({what}): {exc}"
+            raise store_failure(
+                StoreUnavailable(f"the SPARQL store at {url} broke off the answer ({what}): {exc}"),
+                "the graph store broke off its answer",
             ) from None
 
     def sparql_request(
@@ -386,15 +405,27 @@ def _http_error(exc: urllib.error.HTTPError, url: str, what: str) -> ThaiplanErr
         detail = ""
     said = f": {detail}" if detail else ""
     if exc.code == 400:
-        return StoreRejected(f"the SPARQL store at {url} rejected the {what}{said}")
+        return store_failure(
+            StoreRejected(f"the SPARQL store at {url} rejected the {what}{said}"),
+            f"the graph store rejected the {what}",
+        )
     if exc.code in (401, 403):
-        return ThaiplanError(
-            f"the SPARQL store at {url} refused the {what} (HTTP {exc.code}): check THAIPLAN_STORE_USER and "
-            f"THAIPLAN_STORE_PASSWORD, and that the user may do this{said}"
+        return store_failure(
+            ThaiplanError(
+                f"the SPARQL store at {url} refused the {what} (HTTP {exc.code}): check THAIPLAN_STORE_USER "
+                f"and THAIPLAN_STORE_PASSWORD, and that the user may do this{said}"
+            ),
+            f"the graph store refused the {what} (HTTP {exc.code})",
         )
     if exc.code in (502, 503, 504):
-        return StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {exc.code}, {what}){said}")
-    return ThaiplanError(f"the SPARQL store at {url} failed the {what} (HTTP {exc.code}){said}")
+        return store_failure(
+            StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {exc.code}, {what}){said}"),
+            f"the graph store is unavailable (HTTP {exc.code})",
+        )
+    return store_failure(
+        ThaiplanError(f"the SPARQL store at {url} failed the {what} (HTTP {exc.code}){said}"),
+        f"the graph store failed the {what} (HTTP {exc.code})",
+    )
 
 
 # --- answers as pyoxigraph results ---------------------------------------------------------------------

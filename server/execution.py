@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from thaiplan.graph import safety
-from thaiplan.graph.remote import StoreRejected, StoreUnavailable
+from thaiplan.graph.remote import StoreRejected, StoreUnavailable, public_message
 from thaiplan.graph.store import open_read_only, snapshot_id
 from thaiplan.queries.inline import Term, term_text
 from thaiplan.server import results
@@ -29,7 +29,6 @@ from thaiplan.errors import InputError, ThaiplanError
 log = logging.getLogger(__name__)
 # pyoxigraph's RuntimeError for a function IRI it does not know.
 UNKNOWN_FUNCTION = re.compile(r"custom function (<[^>]*>) is not supported")
-UNAVAILABLE = "The graph store is not available (the server's log says why). Try again later."
 KIND_NAMES = {"solutions": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
 # The subject and predicate of the one-triple document a bound term is parsed from.
 PROBE = "urn:thaiplan:bound"
@@ -127,9 +126,9 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
     """
     try:
         store = snapshot.current()
-    except ThaiplanError:
-        log.exception("the graph store could not be opened")
-        return Reply.error(503, UNAVAILABLE)
+    except ThaiplanError as exc:
+        log.warning("the graph store could not be opened: %s", exc)
+        return Reply.error(503, unavailable(exc))
     # Bound values come from the server's own code (named and page queries), not from the client.
     substitutions = decode_bindings(job.bindings) or None
     try:
@@ -150,22 +149,28 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
             f"The query was stopped: it returns more than {exc.limit} results, the server's limit. "
             "Add LIMIT (and OFFSET to page) or aggregate.",
         )
-    except StoreUnavailable:  # a remote store that is down, slow or overloaded (issue 7)
-        log.warning("the remote store is unavailable", exc_info=True)
-        return Reply.error(503, UNAVAILABLE)
-    except StoreRejected:
-        log.warning("the remote store rejected a query", exc_info=True)
-        return Reply.error(400, "Bad query: the graph store rejected it (the server's log has its answer).")
+    except StoreUnavailable as exc:  # a remote store that is down, slow or overloaded (issue 7)
+        log.warning("%s", exc)
+        return Reply.error(503, unavailable(exc))
+    except StoreRejected as exc:
+        log.warning("%s", exc)
+        return Reply.error(400, f"Bad query: {public_message(exc)} (the server's log has its answer).")
     except InputError as exc:  # the remote backend's second check, after values are written in
         return Reply.error(400, f"Bad query: {exc}")
-    except ThaiplanError:  # a remote store that failed otherwise
-        log.exception("the remote store failed")
-        return Reply.error(502, "The graph store failed to answer (the server's log says why).")
+    except ThaiplanError as exc:  # a remote store that failed otherwise
+        log.warning("%s", exc)
+        return Reply.error(502, f"The graph store failed: {public_message(exc)} (the server's log says more)")
     except RuntimeError as exc:
         return _engine_error(exc)
     except OSError:
         log.exception("the store could not be read")
         return Reply.error(500, "The store could not be read (the server's log says why).")
+
+
+def unavailable(exc: ThaiplanError) -> str:
+    """The 503 text for a store that cannot answer: what happened, without paths, URLs or its answer."""
+    said = getattr(exc, "public", None) or "it could not be opened"
+    return f"The graph store is not available: {said} (the server's log says more). Try again later."
 
 
 def _engine_error(exc: RuntimeError) -> Reply:
