@@ -67,11 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = [measure(int(n), args.repeat) for n in args.rows.split(",")]
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    status = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True, text=True)
+    dirty = " (with uncommitted changes)" if status.stdout.strip() else ""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "# Query guard cost (issue 13)",
         "",
-        f"Commit `{commit.stdout.strip()}`, {stamp}, Python {sys.version.split()[0]}, pyoxigraph {ox.__version__}.",
+        f"Commit `{commit.stdout.strip()}`{dirty}, {stamp}, Python {sys.version.split()[0]}, "
+        f"pyoxigraph {ox.__version__}.",
         "Median of the runs; the guard reads the text into tokens and writes the canonical text; the engine",
         "time is pyoxigraph's parse (and lazy plan) of that canonical text, without evaluation.",
         "",

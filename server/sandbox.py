@@ -14,8 +14,10 @@ guard's canonical text (issue 13); pyoxigraph 0.5 has no option to refuse SERVIC
   (`sys.addaudithook`) refuses `socket.connect` to any address but the configured store's (its query,
   update and Graph Store URLs' hosts and ports), and name lookups of any other host.
 
-Hand-written because no well-kept Python library does this (python-prctl and pyseccomp need libseccomp
-bindings that are not on the test machines); it is a few system calls through ctypes.
+Hand-written, through ctypes: `os.unshare` arrives with Python 3.12 (the project runs 3.11), and the
+seccomp wrappers on PyPI are unmaintained (pyseccomp 0.1.2 and pyprctl 0.1.3, last released 2021). The
+filter is nine BPF instructions; measured here (root, Linux 2-CPU CI shape): all three methods work, and
+with each one pyoxigraph's SERVICE fails at once ("Network is unreachable" / "Operation not permitted").
 """
 
 from __future__ import annotations
