@@ -170,6 +170,8 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
 def unavailable(exc: ThaiplanError) -> str:
     """The 503 text for a store that cannot answer: what happened, without paths, URLs or its answer."""
     said = getattr(exc, "public", None) or "it could not be opened"
+    if "thaiplan build" in str(exc):  # graph/store.py's advice for a store never built or damaged
+        said = "it is not built or is damaged: run `thaiplan build` on the server"
     return f"The graph store is not available: {said} (the server's log says more). Try again later."
 
 
