@@ -10,7 +10,8 @@ so that any conformant parser, Oxigraph's rust-peg one included, reads the same 
 
 - no comments, one space between tokens (a language tag stays glued to its string);
 - every IRI absolute (relative ones resolved against BASE or the request's base by pyoxigraph's own IRI
-  code), every prefixed name expanded to `<…>`, PREFIX and BASE declarations left out: Oxigraph matches
+  code), every prefixed name expanded to `<…>`, PREFIX declarations left out, the base in force written
+  once, as the first declaration (IRI() and URI() of a string resolve against it): Oxigraph matches
   keywords without a word boundary, so `SERVICE:x`, read as a prefixed name here, could be read there as
   the keyword SERVICE and the IRI `:x`; an IRIREF starting with a scheme cannot be read as anything else;
 - keywords upper case (`a`, `true`, `false` as the grammar spells them); a bare word that is no keyword of
@@ -281,6 +282,10 @@ def canonicalize(text: str, base_iri: str | None = None) -> Canonical:
             raise syntax_error(text, starts[pending[0][0]], str(exc)) from None
         for (index, _), iri in zip(pending, absolute, strict=True):
             words[index] = f"<{iri}>"
+    if base is not None:
+        # Every IRI above is absolute already; the base is still needed by IRI() and URI() on a string.
+        words[:0], starts[:0] = ["BASE", f"<{base}>"], [0, 0]
+        glued = {i + 2 for i in glued}
     canonical = "".join(w if i in glued or not i else " " + w for i, w in enumerate(words))
     return Canonical(canonical, tuple(words), tuple(starts))
 
