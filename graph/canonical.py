@@ -123,7 +123,8 @@ class Canonical:
     """A query as the engine will read it, and the facts the checks need, all from one token stream."""
 
     text: str
-    # The canonical token texts, one per source token kept (PREFIX/BASE declarations are dropped).
+    # The canonical token texts: BASE and its IRI first when there is a base, then one per token of the
+    # query after its BASE and PREFIX declarations.
     words: tuple[str, ...]
     # Offsets into the user's text of each canonical token, for error positions.
     starts: tuple[int, ...]
@@ -248,6 +249,9 @@ def resolve(iris: list[str], base: str | None) -> list[str]:
 
 def canonicalize(text: str, base_iri: str | None = None) -> Canonical:
     """The query's canonical text and token stream; InputError (with line and column) for unreadable text."""
+    if base_iri is not None and (_IRI_FORBIDDEN.search(base_iri) or not _SCHEME.match(base_iri)):
+        # The request's base is written into the canonical text: it must be one absolute IRI, nothing more.
+        raise InputError(f"the base IRI {base_iri!r} is not an absolute IRI")
     stream = list(tokens(text))
     prefixes: dict[str, str] = {}
     first, base = _prologue(text, stream, prefixes, base_iri)

@@ -341,6 +341,13 @@ def test_valid_queries_pyoxigraph_runs_are_not_refused_issue19(app: Flask, query
     assert response.status_code == 200, response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("base", ["http://x/> } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #", "relative/"])
+def test_a_base_iri_that_is_not_one_absolute_iri_is_refused(base: str) -> None:
+    """The request's base IRI is written into the canonical text: it can add no token there."""
+    with pytest.raises(InputError, match="not an absolute IRI"):
+        safety.read_query("SELECT * WHERE { ?s ?p ?o }", base)
+
+
 def test_an_unknown_extension_function_is_a_400_issue19(app: Flask) -> None:
     query = "SELECT * WHERE { BIND(<http://example.org/f>(1) AS ?x) }"
     response = app.test_client().get("/sparql", query_string={"query": query})
