@@ -155,10 +155,10 @@ def query_form(sparql: str) -> str | None:
     return read_query(sparql).form
 
 
-def is_volatile(sparql: str) -> bool:
+def is_volatile(sparql: str, base_iri: str | None = None) -> bool:
     """True when the query calls NOW, RAND, UUID, STRUUID or BNODE (unreadable text: True, never cached)."""
     try:
-        return read_query(sparql).volatile
+        return read_query(sparql, base_iri).volatile
     except InputError:
         return True
 

@@ -316,6 +316,13 @@ def test_now_behind_a_comment_is_never_cached_issue13(app: Flask) -> None:
     assert second.json["results"]["bindings"] != first.json["results"]["bindings"]
 
 
+def test_a_query_with_a_relative_iri_is_still_cached(app: Flask) -> None:
+    """The cache check reads the query with the request's base, as the worker does."""
+    response = app.test_client().get("/sparql", query_string={"query": "ASK { ?s <relative-p> ?o }"})
+    assert response.status_code == 200
+    assert "ETag" in response.headers
+
+
 def nested(depth: int, inner: str, wrap: str) -> str:
     """`inner` wrapped `depth` times by `wrap` (a format string with one `{}`)."""
     for _ in range(depth):
