@@ -14,6 +14,7 @@ answer is never cached). Syntax beyond the tokens is pyoxigraph's own parse of t
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import sys
@@ -37,6 +38,7 @@ _cache: LRUCache[tuple[str, str | None], CheckedText] = LRUCache(
 _cache_lock = threading.Lock()
 # Oxigraph's syntax errors: "error at LINE:COLUMN: expected …".
 _OXIGRAPH_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_CHARACTER_CLASSES = re.compile(r"(?:, )?(?:\[_\]|\['[^\]]*\])")
 # Texts above this size get Oxigraph's error position only (rdflib's parser takes seconds on them).
 RDFLIB_MESSAGE_LIMIT = 64 * 1024
 
@@ -184,7 +186,9 @@ def syntax_error(exc: SyntaxError, sparql: str, base_iri: str | None = None) -> 
     hint = _rdflib_position(sparql)
     if hint is not None:
         return InputError(f"SPARQL syntax error at line {hint[0]}, column {hint[1]}: {hint[2]}")
-    column, expected = int(found.group(2)), " ".join(found.group(3).split())[:300]
+    column = int(found.group(2))
+    # Oxigraph lists character classes and its whitespace rule among what it expected: noise to a reader.
+    expected = _CHARACTER_CLASSES.sub("", " ".join(found.group(3).split())).rstrip(", ")[:300]
     canonical = canonicalize(sparql, base_iri)
     offsets = _offsets(canonical)
     index = max(0, min(len(offsets) - 1, _last_at_or_before(offsets, column - 1)))
@@ -207,8 +211,6 @@ def _offsets(canonical: Canonical) -> list[int]:
 
 def _last_at_or_before(offsets: list[int], position: int) -> int:
     """The index of the last token starting at or before `position`."""
-    import bisect
-
     return bisect.bisect_right(offsets, position) - 1
 
 
