@@ -25,10 +25,13 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from thaiplan.graph import safety
+from thaiplan.graph.backend import open_store
 from thaiplan.server import negotiation
 from thaiplan.server.execution import QueryJob, SnapshotStore, run_job
 from thaiplan.server.sandbox import network_namespace_of
 
+from tests.test_remote import app_for
+from tests.test_remote_support import Server
 from tests.test_sparql_security import Listener
 from tests.test_sparql_support import NUMBERS_GRAPH, make_store, running_app
 from thaiplan.errors import InputError
@@ -393,6 +396,7 @@ def test_a_large_values_query_is_read_in_linear_time_and_cached_by_size_issue13(
 UNGUARDED_WORKER = """
 import sys
 from thaiplan.graph import safety
+from thaiplan.graph.backend import open_store
 from thaiplan.server import sandbox, workers
 
 def unchecked(sparql, allowed, base_iri=None, parse=True):
@@ -598,3 +602,39 @@ def test_from_a_store_graph_still_selects_it_after_canonicalization(app: Flask) 
     response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.json["results"]["bindings"][0]["n"]["value"] == "60"
+
+
+# --- the remote backend: what is sent is checked again, after the values are written in ---------------
+
+REMOTE_CORPUS = [
+    "SELECT * WHERE {{ #\r SERVICE <{target}> {{ ?s ?p ?o }} \n }}",
+    "PREFIX : <http://127.0.0.1:{port}/>\nSELECT * {{ SERVICE:sparql {{ ?s ?p ?o }} }}",
+    "BASE <http://127.0.0.1:{port}/>\nSELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
+    "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ #\r SERVICE <{target}> {{ ?s ?p ?o }} \n }}",
+]
+
+
+@pytest.mark.remote
+def test_the_remote_store_is_never_sent_a_service_issue13(remote: Server, listener: Listener) -> None:
+    """Through the guard (/sparql) and straight to the backend (bypassing it): the store gets no SERVICE.
+
+    The store server runs SERVICE itself, outside thaiplan's confinement; the backend's own check, on
+    the text after the rewrite, is what keeps it from the network.
+    """
+    target = TARGET.format(port=listener.port)
+    with app_for(remote.config) as app:
+        for template in REMOTE_CORPUS:
+            response = app.test_client().post(
+                "/sparql", data={"query": template.format(target=target, port=listener.port)}
+            )
+            assert response.status_code in (200, 400), response.get_data(as_text=True)
+        search = app.test_client().get(
+            "/api/queries/search", query_string={"q": f'"}} SERVICE <{target}> {{ #'}
+        )
+        assert search.status_code < 500
+    store = open_store(remote.config)
+    for template in REMOTE_CORPUS[:3]:
+        with pytest.raises(InputError):
+            store.query(template.format(target=target, port=listener.port))
+    assert_never_contacted(listener, wait=0.3)
