@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from cachetools import LRUCache
-from thaiplan.graph.canonical import QUERY_FORMS, UPDATE_WORDS, Canonical, Position, canonicalize
+from thaiplan.graph.canonical import QUERY_FORMS, UPDATE_WORDS, Canonical, Position, canonicalize, tokens
 
 from thaiplan.errors import InputError
 
@@ -157,10 +157,14 @@ def query_form(sparql: str) -> str | None:
     return read_query(sparql).form
 
 
-def is_volatile(sparql: str, base_iri: str | None = None) -> bool:
-    """True when the query calls NOW, RAND, UUID, STRUUID or BNODE (unreadable text: True, never cached)."""
+def is_volatile(sparql: str) -> bool:
+    """True when the query calls NOW, RAND, UUID, STRUUID or BNODE (unreadable text: True, never cached).
+
+    Read from the same tokens as the canonical text (whose words are these tokens' words), without
+    writing it: the web process asks this of every /sparql query, outside the worker's time limit.
+    """
     try:
-        return read_query(sparql, base_iri).volatile
+        return any(t.kind == "word" and t.text.upper() in VOLATILE for t in tokens(sparql))
     except InputError:
         return True
 

@@ -71,7 +71,7 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
     }
     # A query calling NOW(), RAND(), UUID(), STRUUID() or BNODE() answers anew on every run: never cached.
     # Read from the guard's tokens (issue 13: a regular expression missed `NOW#x\n()`); linear in the text.
-    cacheable = not safety.is_volatile(job.query, job.base_iri or None)
+    cacheable = not safety.is_volatile(job.query)
     try:
         response = answers.serve("sparql", key, formats, lambda: pool().run(job), cacheable)
     except WorkerUnavailable as exc:

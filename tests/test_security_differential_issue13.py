@@ -319,6 +319,17 @@ def test_now_behind_a_comment_is_never_cached_issue13(app: Flask) -> None:
     assert second.json["results"]["bindings"] != first.json["results"]["bindings"]
 
 
+def test_volatility_is_read_from_the_tokens_issue13(app: Flask) -> None:
+    """NOW in a string, an IRI or a comment is no call: that answer is cached; rand() in lower case is one."""
+    client = app.test_client()
+    named = client.get(
+        "/sparql", query_string={"query": 'ASK { ?s <http://x.example/NOW()> "RAND()" } # UUID()'}
+    )
+    assert named.status_code == 200 and "ETag" in named.headers
+    called = client.get("/sparql", query_string={"query": "SELECT (rand() AS ?r) {}"})
+    assert called.status_code == 200 and "ETag" not in called.headers
+
+
 def test_a_query_with_a_relative_iri_is_still_cached(app: Flask) -> None:
     """The cache check reads the query with the request's base, as the worker does."""
     response = app.test_client().get("/sparql", query_string={"query": "ASK { ?s <relative-p> ?o }"})
