@@ -17,6 +17,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.external import unknown_external_iris
+from thaiplan.shapes.input_guard import check_file
 
 from thaiplan.errors import InputError, ThaiplanError
 
@@ -80,6 +81,7 @@ def parse_file(graph: rdflib.Graph, path: Path) -> None:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = guess_format(str(path)) or "turtle"
+    check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context, as `validate` (issue 13)
     try:
         graph.parse(path, format=fmt)
     except BadSyntax as exc:

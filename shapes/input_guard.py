@@ -79,25 +79,44 @@ def check_json_ld(path: Path) -> None:
 
 
 def _context_references(node: Any) -> Iterator[str]:
-    """Every string value of `@context` (or of `@import` inside a context) anywhere in a JSON value."""
+    """Every reference a JSON value would make its parser load: contexts by IRI and `@import`s, any depth."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("@context", "@import"):
-                yield from _strings(value)
-            yield from _context_references(value)
+            if key == "@context":
+                yield from _context_sources(value)
+            elif key == "@import":
+                yield from _imports(value)
+            else:
+                yield from _context_references(value)
     elif isinstance(node, list):
         for item in node:
             yield from _context_references(item)
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """The strings in a context value (a string, or a list mixing strings and inline contexts)."""
+def _context_sources(value: Any) -> Iterator[str]:
+    """The references in a context value: strings in lists nested to any depth, and inside context objects.
+
+    rdflib flattens nested lists and unwraps `{"@context": …}` inside a context, fetching every string it
+    meets on the way (`[["http://…"]]` was fetched, issue 13), so every string here is a reference.
+    """
     if isinstance(value, str):
         yield value
     elif isinstance(value, list):
         for item in value:
-            if isinstance(item, str):
-                yield item
+            yield from _context_sources(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                yield from _context_sources(item)
+            elif key == "@import":
+                yield from _imports(item)
+            else:  # a term definition may carry a scoped `@context` (or hide one deeper)
+                yield from _context_references(item)
+
+
+def _imports(value: Any) -> Iterator[str]:
+    """An `@import` value as a reference (whatever its type: rdflib would load a string, refuse the rest)."""
+    yield value if isinstance(value, str) else json.dumps(value)[:80]
 
 
 def check_iris(path: Path, statements: Iterable[tuple[Any, ...]]) -> None:
