@@ -15,6 +15,7 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
+from thaiplan.graph.inputs import check_regular_file
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.external import unknown_external_iris
 from thaiplan.shapes.input_guard import check_file
@@ -78,8 +79,7 @@ def upstream_axioms_path() -> Path:
 
 def parse_file(graph: rdflib.Graph, path: Path) -> None:
     """Parse one RDF file into `graph`, turning any syntax error into an InputError with file and line."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    check_regular_file(path)  # a directory, FIFO, device or broken link, by name (issue 13)
     fmt = guess_format(str(path)) or "turtle"
     check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context, as `validate` (issue 13)
     try:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from thaiplan.errors import InputError
 
@@ -120,10 +120,15 @@ def _imports(value: Any) -> Iterator[str]:
 
 
 def check_iris(path: Path, statements: Iterable[tuple[Any, ...]]) -> None:
-    """Refuse parsed data holding an IRI that no RDF tool can write back (spaces, quotes, controls)."""
+    """Refuse parsed data holding what RDF cannot: an IRI no tool can write back, or an N3 formula."""
     for statement in statements:
         for term in statement[:3]:
             if isinstance(term, URIRef) and BAD_IRI.search(term):
                 raise InputError(
                     f"{path}: {str(term)[:200]!r} is not a valid IRI (spaces or reserved characters)"
+                )
+            if isinstance(term, Graph):  # rdflib's QuotedGraph: `{ … }` in N3 (issue 13: it was exit 1)
+                raise InputError(
+                    f"{path}: N3 formulas ({{ … }}) and rules are not RDF and cannot be validated; give the "
+                    "data as Turtle, N-Triples or another RDF syntax"
                 )
