@@ -81,9 +81,9 @@ def parse_file(graph: rdflib.Graph, path: Path) -> None:
     """Parse one RDF file into `graph`, turning any syntax error into an InputError with file and line."""
     check_regular_file(path)  # a directory, FIFO, device or broken link, by name (issue 13)
     fmt = guess_format(str(path)) or "turtle"
-    check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context, as `validate` (issue 13)
+    source = check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context, as validate (#13)
     try:
-        graph.parse(path, format=fmt)
+        graph.parse(format=fmt, **source)
     except BadSyntax as exc:
         # BadSyntax.lines counts the newlines before the error, so the line number is one more.
         raise InputError(f"{path}:{exc.lines + 1}: RDF syntax error: {exc._why}") from exc

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
+from thaiplan.graph.inputs import base_iri
 
 from thaiplan.errors import InputError
 
@@ -26,12 +27,17 @@ BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 JSON_FORMATS = {"json-ld"}
 
 
-def check_file(path: Path, fmt: str) -> None:
-    """Raise InputError when the file would make its parser expand entities or fetch a context."""
+def check_file(path: Path, fmt: str) -> dict[str, Any]:
+    """Raise InputError when the file would make its parser expand entities or fetch a context.
+
+    Returns the arguments for rdflib's `Graph.parse`: for JSON-LD the checked document itself, so that the
+    parser reads exactly what was checked (no second reading of the file, no second JSON parser).
+    """
     if fmt in XML_FORMATS:
         check_xml(path)
     elif fmt in JSON_FORMATS:
-        check_json_ld(path)
+        return {"data": check_json_ld(path), "publicID": base_iri(path)}
+    return {"source": str(path)}
 
 
 def check_xml(path: Path) -> None:
@@ -59,12 +65,20 @@ def check_xml(path: Path) -> None:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
-def check_json_ld(path: Path) -> None:
-    """Refuse JSON-LD whose `@context` is (or imports) a document by reference: only inline contexts."""
+def check_json_ld(path: Path) -> Any:
+    """The JSON of a JSON-LD file whose contexts are all inline; InputError for a reference or bad JSON.
+
+    JSON this check cannot read is refused here rather than left to the parser (issue 13): a document
+    one JSON reader refuses and another accepts must not go unchecked.
+    """
     try:
         data = json.loads(Path(path).read_bytes())
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: bad json-ld: {exc.msg} (column {exc.colno})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: bad json-ld: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except (ValueError, RecursionError):
-        return  # not JSON (or absurdly deep): the parser reports it
+        raise InputError(f"{path}: bad json-ld: not JSON, or nested too deeply") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     try:
@@ -76,6 +90,7 @@ def check_json_ld(path: Path) -> None:
             f"{path}: JSON-LD contexts by reference ({references[0]!r}) are not fetched: put the context "
             'inline in the document ("@context": {…}).'
         )
+    return data
 
 
 def _context_references(node: Any) -> Iterator[str]:

@@ -89,7 +89,7 @@ def _parse_one(path: Path) -> Graph | RdflibDataset:
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format (extension {path.suffix!r})")
     check_regular_file(path)  # a directory, FIFO, device or broken link, by name (issue 13)
-    input_guard.check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context (issue 8)
+    source = input_guard.check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context (8, 13)
     fast = _parse_fast(path, fmt)
     if fast is not None:
         return fast
@@ -98,7 +98,7 @@ def _parse_one(path: Path) -> Graph | RdflibDataset:
         with warnings.catch_warnings():
             # rdflib's own Dataset.parse calls its deprecated default_context: not ours to fix.
             warnings.simplefilter("ignore", DeprecationWarning)
-            target.parse(str(path), format=fmt)
+            target.parse(format=fmt, **source)  # JSON-LD: the very document checked
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except Exception as exc:  # any parser failure on untrusted input is a message, never a traceback
