@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +30,8 @@ def build(
     """Build a new snapshot in `config.store_dir` from the ontology and the curated data, then switch."""
     started = time.perf_counter()
     if data_dir is not None and not Path(data_dir).is_dir():
-        raise InputError(f"data folder {data_dir} does not exist")
+        why = "is not a folder" if os.path.lexists(data_dir) else "does not exist"
+        raise InputError(f"data folder {data_dir} {why}")
     inputs = build_inputs(data_dir)
     if config.store:  # a remote store: build in a local scratch store, then publish it there (issue 7)
         from thaiplan.graph.publish import build_remote

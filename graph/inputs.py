@@ -73,7 +73,10 @@ def build_inputs(data_dir: Path | None = None) -> list[Input]:
     data_dir = Path(data_dir)
     for path in _data_files(data_dir):
         inputs.append(Input(path, None if path.suffix == ".nq" else GRAPH_BASE + path.stem))
-    for path in _data_files(data_dir / "agencies"):
+    agencies = data_dir / "agencies"
+    if os.path.lexists(agencies) and not agencies.is_dir():  # a broken link or a file: the register is gone
+        raise InputError(f"{agencies}: not a folder (the agency register is read from it); nothing was built")
+    for path in _data_files(agencies):
         inputs.append(Input(path, AGENCIES_GRAPH))
     return inputs
 

@@ -218,3 +218,13 @@ def test_build_gives_each_file_its_own_base_iri_issue19(tmp_path: Path) -> None:
         (GRAPH_BASE + "y", y, y + "#p", y + "#o"),
     ]
     assert x.startswith(folder)
+
+
+def test_build_refuses_a_broken_agencies_folder_issue13(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "good.ttl").write_text(TRIPLE)
+    (data / "agencies").symlink_to(tmp_path / "gone")  # the register would silently be left out
+    result = thaiplan("build", "--store", str(tmp_path / "store"), "--data", str(data))
+    assert_clean_failure(result, str(data / "agencies"), "not a folder")
+    assert not (tmp_path / "store" / POINTER).exists()
