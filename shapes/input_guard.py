@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from thaiplan.graph.inputs import base_iri
 
 from thaiplan.errors import InputError
@@ -135,15 +135,32 @@ def _imports(value: Any) -> Iterator[str]:
 
 
 def check_iris(path: Path, statements: Iterable[tuple[Any, ...]]) -> None:
-    """Refuse parsed data holding what RDF cannot: an IRI no tool can write back, or an N3 formula."""
+    """Refuse parsed data holding what RDF cannot: an IRI no tool can write back, or a term out of place.
+
+    rdflib's N3 parser gives formulas, variables and literal subjects (issue 13: they went on to a
+    traceback or exit 1); RDF has none of them, so they are unreadable input, exit 2.
+    """
     for statement in statements:
-        for term in statement[:3]:
-            if isinstance(term, URIRef) and BAD_IRI.search(term):
-                raise InputError(
-                    f"{path}: {str(term)[:200]!r} is not a valid IRI (spaces or reserved characters)"
-                )
-            if isinstance(term, Graph):  # rdflib's QuotedGraph: `{ … }` in N3 (issue 13: it was exit 1)
-                raise InputError(
-                    f"{path}: N3 formulas ({{ … }}) and rules are not RDF and cannot be validated; give the "
-                    "data as Turtle, N-Triples or another RDF syntax"
-                )
+        for position, term in zip(POSITIONS, statement[:3], strict=False):
+            if isinstance(term, URIRef):
+                if BAD_IRI.search(term):
+                    raise InputError(
+                        f"{path}: {str(term)[:200]!r} is not a valid IRI (spaces or reserved characters)"
+                    )
+            elif not isinstance(term, ALLOWED[position]):
+                raise InputError(f"{path}: {_not_rdf(term, position)}; give the data in an RDF syntax")
+
+
+POSITIONS = ("subject", "predicate", "object")
+# What RDF 1.1 allows where (IRIs are checked above): blank-node subjects and objects, literal objects.
+ALLOWED: dict[str, tuple[type, ...]] = {"subject": (BNode,), "predicate": (), "object": (BNode, Literal)}
+
+
+def _not_rdf(term: Any, position: str) -> str:
+    """Say what the parser gave that RDF does not allow, and where."""
+    if isinstance(term, Graph):  # rdflib's QuotedGraph: `{ … }` in N3
+        return "N3 formulas ({ … }) and rules are not RDF and cannot be validated"
+    if isinstance(term, Variable):
+        return "N3 variables (?x, @forAll, @forSome) are not RDF and cannot be validated"
+    kind = {Literal: "a literal", BNode: "a blank node"}.get(type(term), type(term).__name__)
+    return f"{kind} cannot be the {position} of an RDF triple ({str(term)[:80]!r})"

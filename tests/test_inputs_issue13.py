@@ -149,10 +149,22 @@ def test_query_larger_than_the_cap_is_refused_issue13(
 # --- thaiplan validate --------------------------------------------------------------------------------
 
 
-def test_validate_of_n3_formulas_is_unreadable_input_issue13(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("{ ?x a :A } => { ?x a :B } .\n:s a :A .\n", "N3 formulas"),
+        (":s :p ( :a { :b :c :d } ) .\n", "N3 formulas"),
+        ("?x :p :o .\n", "N3 variables"),
+        ("@forAll :x .\n:x :p :o .\n", "N3 variables"),
+        ('"text" :p :o .\n', "a literal cannot be the subject"),
+    ],
+)
+def test_validate_of_n3_beyond_rdf_is_unreadable_input_issue13(
+    tmp_path: Path, text: str, needle: str
+) -> None:
     path = tmp_path / "rules.n3"
-    path.write_text("@prefix : <https://example.org/> .\n{ ?x a :A } => { ?x a :B } .\n:s a :A .\n")
-    assert_clean_failure(thaiplan("validate", str(path)), str(path), "N3 formulas")
+    path.write_text("@prefix : <https://example.org/> .\n" + text)
+    assert_clean_failure(thaiplan("validate", str(path)), str(path), needle)
 
 
 def test_validate_of_a_directory_says_so_issue13(tmp_path: Path) -> None:
