@@ -280,10 +280,7 @@ def open_read_only(store_dir: Path, sid: str | None = None) -> ox.Store:
         )
     path = snapshots_dir(store_dir) / sid
     if not path.is_dir():
-        raise ThaiplanError(
-            f"the graph store in {store_dir} is damaged: its pointer {POINTER} names snapshot {sid}, "
-            f"which is missing; {rebuild_advice(store_dir)}"
-        )
+        raise damaged_pointer(store_dir, f"it names snapshot {sid}, which is missing")
     try:
         return ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
