@@ -239,14 +239,14 @@ def _previous_snapshot(store_dir: Path) -> str | None:
 def _kept_by_build(store_dir: Path) -> set[str]:
     """The snapshots a build must not prune: the current one, or every one when the pointer is damaged.
 
-    With a damaged (or dangling) pointer the build cannot tell which snapshot was being served, so it keeps
-    them all (issue 13); once the new one is current, the next build prunes as usual.
+    With a damaged, dangling or missing pointer the build cannot tell which snapshot was being served, so
+    it keeps them all (issue 13); once the new one is current, the next build prunes as usual.
     """
     previous = _previous_snapshot(store_dir)
     if previous is not None and (snapshots_dir(store_dir) / previous).is_dir():
         return {previous}
-    if previous is None and not (Path(store_dir) / POINTER).exists():
-        return set()  # never built, or every build was killed: the directories are leftovers
+    # A missing pointer beside snapshots may be a deleted one as well as a killed first build: keep them
+    # for now; the build after this one (with a pointer again) prunes them.
     return set(found_snapshots(store_dir))
 
 
