@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 from thaiplan.graph import indexes, quotes, report
-from thaiplan.graph.inputs import Input, build_inputs, files_by_graph
+from thaiplan.graph.inputs import Input, build_inputs, files_by_graph, rdf_source
 from thaiplan.graph.report import BuildReport
 from thaiplan.graph.store import build_lock, new_snapshot
 
@@ -29,7 +30,8 @@ def build(
     """Build a new snapshot in `config.store_dir` from the ontology and the curated data, then switch."""
     started = time.perf_counter()
     if data_dir is not None and not Path(data_dir).is_dir():
-        raise InputError(f"data folder {data_dir} does not exist")
+        why = "is not a folder" if os.path.lexists(data_dir) else "does not exist"
+        raise InputError(f"data folder {data_dir} {why}")
     inputs = build_inputs(data_dir)
     if config.store:  # a remote store: build in a local scratch store, then publish it there (issue 7)
         from thaiplan.graph.publish import build_remote
@@ -110,11 +112,15 @@ def ox_format(item: Input) -> ox.RdfFormat:
 
 
 def load_file(store: ox.Store, item: Input) -> None:
-    """Bulk-load one data file into its named graph; a syntax error names the file, line and column."""
+    """Bulk-load one data file into its named graph; a syntax error names the file, line and column.
+
+    Relative IRIs resolve against the file's own `file:` IRI and a UTF-8 BOM is skipped (issues 19, 13).
+    """
     fmt = ox_format(item)
     graph = ox.NamedNode(item.graph) if item.graph is not None else None  # N-Quads name their graphs
     try:
-        store.bulk_load(path=str(item.path), format=fmt, to_graph=graph)
+        with rdf_source(item.path) as source:
+            store.bulk_load(format=fmt, to_graph=graph, **source)
     except SyntaxError as exc:
         raise InputError(f"{item.path}:{exc.lineno}:{exc.offset}: bad {fmt.name}: {exc.msg}") from exc
     except FileNotFoundError as exc:

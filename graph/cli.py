@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from thaiplan.graph.backend import add_store_argument
+from thaiplan.graph.inputs import open_regular
 from thaiplan.graph.results import FORMATS, render
 from thaiplan.graph.safety import check_query, syntax_error
 
@@ -61,8 +62,9 @@ def run_query_command(args: argparse.Namespace) -> int:
     """`thaiplan query`: run one query on the current snapshot and print its results."""
     from thaiplan.graph.backend import open_store, with_location
 
-    sparql = read_query(args.file)
-    store = open_store(with_location(Config.from_env(), args.store))
+    config = with_location(Config.from_env(), args.store)
+    sparql = read_query(args.file, config.max_body_bytes)
+    store = open_store(config)
     # The store runs the guard's canonical text, not the file's (issue 13).
     checked = check_query(sparql, set(store.named_graphs()))
     try:
@@ -76,15 +78,29 @@ def run_query_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_query(name: str) -> str:
-    """The query text from a file, or from standard input for `-`."""
+def read_query(name: str, limit: int) -> str:
+    """The query text from a regular file, or from standard input for `-`, of at most `limit` bytes.
+
+    The cap is the server's request-body cap (THAIPLAN_MAX_BODY_BYTES): `/dev/zero` grew the process to
+    23 GB and a FIFO hung it (issue 13); an empty text is said to be empty, not "an update".
+    """
+    if name == "-":
+        binary = getattr(sys.stdin, "buffer", None)  # a text stream without one (a test's StringIO)
+        data = binary.read(limit + 1) if binary is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    else:
+        try:
+            with open_regular(Path(name), "query file") as stream:
+                data = stream.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+    if len(data) > limit:
+        raise InputError(
+            f"{name}: the query is larger than {limit:,} bytes (the limit of THAIPLAN_MAX_BODY_BYTES)"
+        )
     try:
-        if name == "-":
-            return sys.stdin.read()
-        return Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{name}: no such query file") from exc
+        text = data.decode("utf-8-sig")  # a BOM, as editors on Windows write it, is not part of the query
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read: {exc.strerror}") from exc
+    if not text.strip():
+        raise InputError(f"{name}: the query is empty")
+    return text

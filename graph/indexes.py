@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from thaiplan.graph import closure
+from thaiplan.graph.inputs import rdf_source
 from thaiplan.queries import search_index, trace_index
 
 # Above this many bytes of input, the derived graphs are computed in a worker beside the load.
@@ -97,7 +98,7 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
     subclass_of = trace_index.RDFS_SUBCLASS_OF  # a local: compared with every quad's predicate
     chains = ClosureEdges()
     for path, media in files:
-        for quad in ox.parse(path=path, format=ox.RdfFormat.from_media_type(media)):
+        for quad in _parse(Path(path), ox.RdfFormat.from_media_type(media)):
             prop = quad.predicate.value
             if prop in search_index.FIELD_OF:
                 row = search_index.row_of(quad)
@@ -117,6 +118,12 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
     inferred = [q for prop, edges in chains.edges.items() for q in closure.closure_quads(prop, edges)]
     data = ox.serialize((inferred if chains.closed else []) + trace, format=ox.RdfFormat.N_QUADS)
     return data + search.encode(), {"search-index": searched, "trace-index": len(trace)}, chains.closed
+
+
+def _parse(path: Path, fmt: ox.RdfFormat | None) -> Iterator[ox.Quad]:
+    """The quads of one input file, read as the build loads it (its own base IRI, a BOM skipped)."""
+    with rdf_source(path) as source:
+        yield from ox.parse(format=fmt, **source)
 
 
 class ClosureEdges:

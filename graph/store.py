@@ -24,6 +24,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 import time
 import traceback
@@ -148,11 +149,55 @@ def rebuild_advice(store_dir: Path) -> str:
     return f"run `thaiplan build` to rebuild it (with --store {store_dir})"
 
 
+def found_snapshots(store_dir: Path) -> list[str]:
+    """The names of the snapshot directories in `store_dir`, oldest first (ids sort by time)."""
+    folder = snapshots_dir(store_dir)
+    try:
+        return sorted(c.name for c in folder.iterdir() if c.is_dir() and not c.is_symlink())
+    except OSError:
+        return []
+
+
+def damaged_pointer(store_dir: Path, what: str) -> ThaiplanError:
+    """The error for a pointer that names no snapshot: the file, the snapshots found, the user's choices.
+
+    Nothing is deleted or rebuilt on the user's behalf (issue 13: an empty CURRENT made `serve` rebuild and
+    prune an intact snapshot): they may point CURRENT at a snapshot they trust, or rebuild.
+    """
+    pointer = Path(store_dir) / POINTER
+    found = found_snapshots(store_dir)
+    if found:
+        choices = (
+            f"snapshots found in {snapshots_dir(store_dir)}: {', '.join(found)}; none was deleted. Write the "
+            f"id of one you trust into {pointer}, or "
+        )
+    else:
+        choices = f"no snapshot was found in {snapshots_dir(store_dir)}; "
+    return ThaiplanError(
+        f"the store pointer {pointer} is damaged ({what}); {choices}{rebuild_advice(store_dir)}"
+    )
+
+
+# A pointer holds one snapshot id and a newline: anything longer is damage, and is never read whole.
+_POINTER_BYTES = 256
+
+
+def read_pointer(pointer: Path) -> bytes:
+    """The first bytes of the pointer: a regular file only (a FIFO would hang a read, /dev/zero never end)."""
+    fd = os.open(pointer, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise damaged_pointer(pointer.parent, "not a regular file")
+        return os.read(fd, _POINTER_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def snapshot_id(store_dir: Path) -> str | None:
     """The id of the current snapshot (the name of its directory), or None when there is none.
 
-    A pointer that cannot be read or does not hold a snapshot name (garbage, a path) is a damaged store:
-    ThaiplanError naming the directory and the command that rebuilds it (issue 8).
+    A pointer that cannot be read or does not hold a snapshot name (empty, garbage, a path, not a regular
+    file) is a damaged store: ThaiplanError naming the pointer and the snapshots found (issues 8, 13).
     """
     if _is_remote(store_dir):  # the URL of a remote store: the id its manifest names (issue 7)
         from thaiplan.graph.backend import remote_snapshot_id
@@ -160,7 +205,8 @@ def snapshot_id(store_dir: Path) -> str | None:
         return remote_snapshot_id(store_dir)
     pointer = Path(store_dir) / POINTER
     try:
-        text = pointer.read_bytes().decode("utf-8").strip()
+        raw = read_pointer(pointer)
+        text = raw.decode("utf-8").strip()
     except FileNotFoundError:
         return None
     except NotADirectoryError:
@@ -169,20 +215,17 @@ def snapshot_id(store_dir: Path) -> str | None:
             f"then run `thaiplan build` (with --store {store_dir})"
         ) from None
     except UnicodeDecodeError:
-        raise ThaiplanError(
-            f"the store pointer {pointer} is damaged (not text); {rebuild_advice(store_dir)}"
-        ) from None
+        raise damaged_pointer(store_dir, "not text") from None
     except OSError as exc:
         raise ThaiplanError(
             f"cannot read the store pointer {pointer}: {exc.strerror or exc}; check the permissions of "
             f"{store_dir}, or {rebuild_advice(store_dir)}"
         ) from exc
-    if text and not SNAPSHOT_NAME.fullmatch(text):
-        raise ThaiplanError(
-            f"the store pointer {pointer} is damaged (it holds {text[:60]!r}, not a snapshot name); "
-            f"{rebuild_advice(store_dir)}"
-        )
-    return text or None
+    if not text:
+        raise damaged_pointer(store_dir, "it is empty")
+    if len(raw) > _POINTER_BYTES or not SNAPSHOT_NAME.fullmatch(text):
+        raise damaged_pointer(store_dir, f"it holds {text[:60]!r}, not a snapshot name")
+    return text
 
 
 def _previous_snapshot(store_dir: Path) -> str | None:
@@ -191,6 +234,20 @@ def _previous_snapshot(store_dir: Path) -> str | None:
         return snapshot_id(store_dir)
     except ThaiplanError:
         return None  # a damaged pointer is what a rebuild repairs
+
+
+def _kept_by_build(store_dir: Path) -> set[str]:
+    """The snapshots a build must not prune: the current one, or every one when the pointer is damaged.
+
+    With a damaged, dangling or missing pointer the build cannot tell which snapshot was being served, so
+    it keeps them all (issue 13); once the new one is current, the next build prunes as usual.
+    """
+    previous = _previous_snapshot(store_dir)
+    if previous is not None and (snapshots_dir(store_dir) / previous).is_dir():
+        return {previous}
+    # A missing pointer beside snapshots may be a deleted one as well as a killed first build: keep them
+    # for now; the build after this one (with a pointer again) prunes them.
+    return set(found_snapshots(store_dir))
 
 
 def _is_remote(location: Path | str) -> bool:
@@ -223,10 +280,7 @@ def open_read_only(store_dir: Path, sid: str | None = None) -> ox.Store:
         )
     path = snapshots_dir(store_dir) / sid
     if not path.is_dir():
-        raise ThaiplanError(
-            f"the graph store in {store_dir} is damaged: its pointer {POINTER} names snapshot {sid}, "
-            f"which is missing; {rebuild_advice(store_dir)}"
-        )
+        raise damaged_pointer(store_dir, f"it names snapshot {sid}, which is missing")
     try:
         return ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
@@ -309,9 +363,9 @@ def new_snapshot(store_dir: Path) -> Iterator[tuple[str, Path]]:
     directory before the block ends, so that readers never open a directory still being written.
     """
     store_dir = Path(store_dir)
-    previous = _previous_snapshot(store_dir)
+    kept = _kept_by_build(store_dir)
     # Leftovers of killed builds go first, so that disk use stays bounded.
-    prune(store_dir, {previous} if previous else set())
+    prune(store_dir, kept)
     sid = new_snapshot_id()
     path = snapshots_dir(store_dir) / sid
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -324,4 +378,4 @@ def new_snapshot(store_dir: Path) -> Iterator[tuple[str, Path]]:
         shutil.rmtree(path, ignore_errors=True)
         raise
     switch_current(store_dir, sid)
-    prune(store_dir, {sid} | ({previous} if previous else set()))
+    prune(store_dir, {sid} | kept)

@@ -15,8 +15,10 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
+from thaiplan.graph.inputs import check_regular_file
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.external import unknown_external_iris
+from thaiplan.shapes.input_guard import check_file
 
 from thaiplan.errors import InputError, ThaiplanError
 
@@ -77,11 +79,11 @@ def upstream_axioms_path() -> Path:
 
 def parse_file(graph: rdflib.Graph, path: Path) -> None:
     """Parse one RDF file into `graph`, turning any syntax error into an InputError with file and line."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    check_regular_file(path)  # a directory, FIFO, device or broken link, by name (issue 13)
     fmt = guess_format(str(path)) or "turtle"
+    source = check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context, as validate (#13)
     try:
-        graph.parse(path, format=fmt)
+        graph.parse(format=fmt, **source)
     except BadSyntax as exc:
         # BadSyntax.lines counts the newlines before the error, so the line number is one more.
         raise InputError(f"{path}:{exc.lines + 1}: RDF syntax error: {exc._why}") from exc

@@ -10,12 +10,13 @@ SPARQL XML, CSV, TSV). Errors are JSON: 404 for an unknown name or a parameter t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.openapi import openapi_spec
-from thaiplan.server import answers, negotiation
+from thaiplan.server import answers, negotiation, urls
 from thaiplan.server.named import QueryFailed, named_reply
 
 bp = Blueprint("api", __name__, url_prefix="/api/queries")
@@ -40,12 +41,6 @@ def error(status: int, message: str, **extra: Any) -> Response:
     return response
 
 
-def public_base() -> str:
-    """The server's public base URL (configured, else as the client reached it)."""
-    configured = current_app.config["THAIPLAN"].public_url
-    return configured.rstrip("/") if configured else request.host_url.rstrip("/")
-
-
 def describe(q: registry.NamedQuery) -> dict[str, Any]:
     """One named query as the listing shows it."""
     return {
@@ -53,7 +48,7 @@ def describe(q: registry.NamedQuery) -> dict[str, Any]:
         "summary": q.summary,
         "description": q.description,
         "tags": list(q.tags),
-        "url": public_base() + url_for("api.run", name=q.name),
+        "url": urls.link(url_for("api.run", name=q.name)),
         "parameters": [
             {
                 "name": p.name,
@@ -74,7 +69,7 @@ def index() -> Response:
     """The list of named queries with their parameters, and where the OpenAPI description is."""
     return jsonify(
         {
-            "openapi": public_base() + url_for("api.openapi"),
+            "openapi": urls.link(url_for("api.openapi")),
             "queries": [describe(q) for q in registry.list_queries()],
         }
     )
@@ -83,7 +78,20 @@ def index() -> Response:
 @bp.route("/openapi.json", methods=["GET"])
 def openapi() -> Response:
     """The OpenAPI 3 description of the named queries."""
-    return jsonify(openapi_spec(public_base()))
+    return jsonify(openapi_spec(urls.public_base()))  # servers: the public URL, else "/" (relative)
+
+
+def not_utf8(raw: bytes) -> str | None:
+    """Why a query string is not UTF-8 once percent-decoded, or None when it is (raw UTF-8 is accepted).
+
+    Werkzeug would turn such bytes into U+FFFD and the query would run on that: /sparql answers 400, and so
+    does the API (issue 13).
+    """
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{exc.reason} at byte {exc.start}"
+    return None
 
 
 def query_params() -> dict[str, str | list[str]]:
@@ -103,6 +111,9 @@ def run(name: str) -> Response:
     """Run the named query `name` with the query-string parameters; the result in the negotiated format."""
     if request.method == "OPTIONS":
         return Response(status=204)
+    bad = not_utf8(request.query_string)
+    if bad is not None:
+        return error(400, f"the query string is not valid UTF-8 ({bad}): percent-encode parameters as UTF-8")
     try:
         query = registry.get(name)
     except UnknownQuery as exc:

@@ -19,6 +19,9 @@ def create_app(config: Config | None = None) -> Flask:
     """A new app serving the store in `config.store_dir`; query workers start with the first query."""
     config = config or Config.from_env()
     app = Flask("thaiplan.server", static_folder="static", template_folder="templates")
+    # Werkzeug answers `//` in a path with a redirect to an absolute URL built from the `Host` header
+    # (issue 13): no merging, so `/static//x` is simply not found.
+    app.url_map.merge_slashes = False
     app.config["THAIPLAN"] = config
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Thai text as it is in JSON answers
     security.init_app(app, config.max_body_bytes)

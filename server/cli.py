@@ -118,13 +118,16 @@ def serve_config(args: argparse.Namespace) -> Config:
 
 def ensure_store(config: Config) -> None:
     """Build the store when it has no snapshot yet, and check that the current one opens."""
-    from thaiplan.graph.store import open_read_only, snapshot_id
+    from thaiplan.graph.store import damaged_pointer, found_snapshots, open_read_only, snapshot_id
 
     if config.store:
         ensure_remote_store(config)
         return
-    # Only a store that was never built is built here; a damaged one is reported (issue 8), not replaced.
+    # Only a store that was never built is built here; a damaged one is reported (issues 8, 13), not
+    # replaced: snapshots without a pointer are the user's to point at or to rebuild over.
     if snapshot_id(config.store_dir) is None:
+        if found_snapshots(config.store_dir):
+            raise damaged_pointer(config.store_dir, "it is missing")
         from thaiplan.graph.build import build
 
         print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)

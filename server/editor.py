@@ -117,7 +117,11 @@ def default_query(prefixes: dict[str, str]) -> str:
 
 
 def render_editor(endpoint: str) -> str:
-    """The HTML of the editor page for the endpoint at `endpoint` (an absolute URL)."""
+    """The HTML of the editor page for the endpoint at `endpoint` (under the public URL, else a path).
+
+    A path keeps the editor working whatever name the browser reached the server by, and never takes the
+    client's `Host` into a page that is cached for everyone (issue 13).
+    """
     config = current_app.config["THAIPLAN"]
     prefixes = editor_prefixes(config.base_iri)
     examples = load_examples()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 from thaiplan.graph import safety
-from thaiplan.server import answers, negotiation, results, service_description
+from thaiplan.server import answers, negotiation, results, service_description, urls
 from thaiplan.server.editor import editor_prefixes, render_editor
 from thaiplan.server.execution import QueryJob
 from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
@@ -24,11 +24,8 @@ def text_response(status: int, message: str, headers: dict[str, str] | None = No
 
 
 def endpoint_url() -> str:
-    """The endpoint's absolute URL as the client reached it (also the base IRI of queries)."""
-    public = current_app.config["THAIPLAN"].public_url
-    if public:
-        return public.rstrip("/") + request.path
-    return request.base_url
+    """The endpoint's absolute URL (also the base IRI of queries): configured, never from `Host` (#13)."""
+    return urls.absolute(request.path)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -94,7 +91,7 @@ def describe_service(operation: QueryRequest) -> Response:
         # A browser names text/html explicitly; a tool sending only */* gets RDF (preferred on ties).
         wants_html = html_q > rdf_q or (html_q == rdf_q and html_q > 0 and _names_html(ranges))
     if wants_html:
-        return Response(render_editor(endpoint_url()), mimetype="text/html")
+        return Response(render_editor(urls.link(request.path)), mimetype="text/html")
     if rdf is None:
         return text_response(
             406,

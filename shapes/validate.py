@@ -33,6 +33,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 from rdflib.util import guess_format
+from thaiplan.graph.inputs import check_regular_file, rdf_source
 from thaiplan.ontology import ontology_path
 from thaiplan.shapes import input_guard
 from thaiplan.shapes.core_sparql import compile_shapes, focus_sets_of, run_check, sparql_targets
@@ -87,9 +88,8 @@ def _parse_one(path: Path) -> Graph | RdflibDataset:
     fmt = guess_format(str(path)) or ("turtle" if path.suffix == "" else None)
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format (extension {path.suffix!r})")
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    input_guard.check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context (issue 8)
+    check_regular_file(path)  # a directory, FIFO, device or broken link, by name (issue 13)
+    source = input_guard.check_file(path, fmt)  # no entity expansion, no fetched JSON-LD context (8, 13)
     fast = _parse_fast(path, fmt)
     if fast is not None:
         return fast
@@ -98,7 +98,7 @@ def _parse_one(path: Path) -> Graph | RdflibDataset:
         with warnings.catch_warnings():
             # rdflib's own Dataset.parse calls its deprecated default_context: not ours to fix.
             warnings.simplefilter("ignore", DeprecationWarning)
-            target.parse(str(path), format=fmt)
+            target.parse(format=fmt, **source)  # JSON-LD: the very document checked
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except Exception as exc:  # any parser failure on untrusted input is a message, never a traceback
@@ -125,8 +125,11 @@ def _parse_fast(path: Path, fmt: str) -> Graph | None:
         return None
     graph = Graph()
     try:
-        quads = ox.parse(path=str(path), format=getattr(ox.RdfFormat, name), base_iri=path.resolve().as_uri())
-        graph.addN((_to_rdflib(q.subject), _to_rdflib(q.predicate), _parsed(q.object), graph) for q in quads)
+        with rdf_source(path) as source:  # a BOM skipped, the file's own base IRI, as the build (issue 13)
+            quads = ox.parse(format=getattr(ox.RdfFormat, name), **source)
+            graph.addN(
+                (_to_rdflib(q.subject), _to_rdflib(q.predicate), _parsed(q.object), graph) for q in quads
+            )
     except (SyntaxError, ValueError, OSError, MemoryError, ThaiplanError):
         return None  # rdflib parses it again and says where and why it fails
     return graph
@@ -203,10 +206,8 @@ def load_files(dataset: Dataset, paths: Iterable[Path]) -> None:
 def _load_fast(dataset: Dataset, path: Path, fmt: str) -> None:
     """Stream an N-Triples / N-Quads file into the data graph (graph names merged), or say where it is bad."""
     try:
-        quads = ox.parse(
-            path=str(path), format=getattr(ox.RdfFormat, _FAST_FORMATS[fmt]), base_iri=path.resolve().as_uri()
-        )
-        dataset.add_quads(quads, DATA)
+        with rdf_source(path) as source:  # a BOM skipped, the file's own base IRI, as the build (issue 13)
+            dataset.add_quads(ox.parse(format=getattr(ox.RdfFormat, _FAST_FORMATS[fmt]), **source), DATA)
     except MemoryError as exc:  # pyoxigraph caps one term at 16 MiB and says so as a MemoryError
         raise InputError(f"{path}: too large to check: {exc} (a literal or IRI over 16 MiB?)") from exc
     except OSError as exc:

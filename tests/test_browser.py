@@ -189,6 +189,8 @@ def test_query_editor_runs_a_query_and_shows_thai_results_in_chromium_issue5(ser
     driver = browser
     driver.get(server + "/sparql")
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return !!document.querySelector('.yasqe')"))
+    # The page names the endpoint as the browser reached it; the server sent only a path (issue 13).
+    assert driver.find_element("id", "endpoint-url").text == server + "/sparql"
     # Set a query through YASGUI's own API (CodeMirror owns the text box) and run it as a user would.
     driver.execute_script(
         "document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(arguments[0]);",

@@ -17,6 +17,8 @@ from thaiplan.server import editor
 from tests.test_sparql_support import NUMBERS_GRAPH, THAI_GRAPH, W3C_GRAPH, make_store, running_app
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+# The service description's endpoint without a public URL: the default address `serve` listens on.
+LISTENING = "http://127.0.0.1:5000/sparql"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -56,7 +58,7 @@ def test_service_description_by_negotiation_issue5(
     graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
     service = graph.value(predicate=rdflib.RDF.type, object=SD.Service)
     assert service is not None
-    assert graph.value(service, SD.endpoint) == rdflib.URIRef("http://localhost/sparql")
+    assert graph.value(service, SD.endpoint) == rdflib.URIRef(LISTENING)
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     formats = {str(f) for f in graph.objects(service, SD.resultFormat)}
@@ -67,9 +69,10 @@ def test_service_description_by_negotiation_issue5(
     assert names == {W3C_GRAPH.format(1), W3C_GRAPH.format(2), W3C_GRAPH.format(3), THAI_GRAPH, NUMBERS_GRAPH}
 
 
-def test_service_description_endpoint_is_the_request_url_issue5(client: FlaskClient) -> None:
+def test_service_description_endpoint_is_not_the_request_host_issue13(client: FlaskClient) -> None:
+    """Without THAIPLAN_PUBLIC_URL the endpoint is the address served on, not what `Host` claims."""
     response = client.get("/sparql", base_url="https://data.example.org", headers={"Accept": "text/turtle"})
-    assert b"<https://data.example.org/sparql>" in response.data
+    assert f"<{LISTENING}>".encode() in response.data and b"data.example.org" not in response.data
 
 
 def test_service_description_not_acceptable_issue5(client: FlaskClient) -> None:
@@ -84,7 +87,7 @@ def test_browser_gets_the_editor_issue5(client: FlaskClient) -> None:
     assert 'id="yasgui"' in html
     assert "/static/vendor/yasgui.min.js" in html and "/static/sparql-editor.js" in html
     settings = json.loads(re.search(r'id="editor-settings">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
-    assert settings["endpoint"] == "http://localhost/sparql"
+    assert settings["endpoint"] == "/sparql"  # relative: whatever name the browser used (issue 13)
     assert settings["prefixes"]["tp"] == "https://w3id.org/thaiplan/ontology#"
     assert settings["prefixes"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
     assert "PREFIX tp: <https://w3id.org/thaiplan/ontology#>" in settings["defaultQuery"]

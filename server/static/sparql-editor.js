@@ -3,6 +3,13 @@
 (function () {
   "use strict";
   var settings = JSON.parse(document.getElementById("editor-settings").textContent);
+  // The server sends a path (it never trusts the Host header, issue 13): the editor uses and shows the
+  // absolute URL of that path as this browser reached the server.
+  settings.endpoint = new URL(settings.endpoint, window.location.href).href;
+  var shown = document.getElementById("endpoint-url");
+  if (shown) {
+    shown.textContent = settings.endpoint;
+  }
   var element = document.getElementById("yasgui");
   if (!element || typeof window.Yasgui !== "function") {
     return;
