@@ -31,6 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output", "-o", type=Path, metavar="PATH", help="write the report here (default: stdout)"
     )
+    parser.add_argument(
+        "--shapes",
+        type=Path,
+        metavar="SHAPES",
+        help="validate against this SHACL shapes graph instead of the project's (no ontology, no inference)",
+    )
     parser.add_argument("--lang", choices=("en", "th"), default="en", help="language of messages and names")
     add_store_argument(
         parser, help="validate the current build of a store: its directory, or a remote SPARQL query endpoint"
@@ -50,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.files and args.store is not None:
         raise InputError("give either FILEs or --store, not both")
-    report = validate_files(args.files, store_dir=args.store)
+    report = validate_files(args.files, store_dir=args.store, shapes_path=args.shapes)
     text = render(report, args.format, lang=args.lang, link_base=args.link_base)
     if args.output is None:
         sys.stdout.write(text)

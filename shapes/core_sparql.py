@@ -21,13 +21,13 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 from thaiplan.shapes.dataset import CORE_GRAPHS, FOCUS, TYPES, Dataset, fill, select
 from thaiplan.shapes.report import Result
@@ -36,6 +36,8 @@ from thaiplan.errors import ThaiplanError
 
 FUNCTIONS = "urn:thaiplan:shacl:"
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
+CLASS_TYPES = (RDFS.Class, OWL.Class)
 # Shape parameters that are not constraints (or that another parameter's constraint reads).
 NOT_CONSTRAINTS = {
     SH.path,
@@ -83,6 +85,40 @@ class CoreCheck:
     query: str  # with {{focusSet}} still to fill: run_core names the focus set of `targets`
     kind: str  # "value": rows (this, value); "focus": rows (this), no value; "node": value is the focus
     targets: str
+    root: Node | None = None  # the targeted shape this check belongs to (a property shape's parent)
+
+
+class Unsupported(ThaiplanError):
+    """A shape feature this compiler does not run: the shape goes to the reference engine instead."""
+
+
+def implicit_class_targets(shapes: Graph) -> set[Node]:
+    """Shapes that are also classes: each targets its own instances (SHACL 2.1.3.3)."""
+    return {
+        shape
+        for kind in CLASS_TYPES
+        for shape in shapes.subjects(RDF.type, kind)
+        if any((shape, RDF.type, t) in shapes for t in SHAPE_TYPES)
+    }
+
+
+def targeted_shapes(shapes: Graph) -> list[Node]:
+    """Every shape with a target, explicit or implicit, in a stable order."""
+    targeted = {s for t in TARGETS for s in shapes.subjects(t, None)} | implicit_class_targets(shapes)
+    return sorted(targeted, key=str)
+
+
+def custom_parameters(shapes: Graph) -> set[Node]:
+    """The parameters of the constraint components the shapes graph declares (SHACL 6).
+
+    Any node with `sh:parameter` is read as a component, whatever its type (a sub-class of
+    sh:ConstraintComponent is one too).
+    """
+    return {
+        path
+        for parameter in shapes.objects(None, SH.parameter)
+        for path in shapes.objects(parameter, SH.path)
+    }
 
 
 # --- compiling ------------------------------------------------------------------------------------------
@@ -97,18 +133,29 @@ class Compiler:
         self._names = itertools.count()
         self.predicates: set[URIRef] = set()
         self.classes: set[URIRef] = set()
+        self.implicit = implicit_class_targets(shapes)
+        self.custom = custom_parameters(shapes)
+        self.unsupported: dict[Node, str] = {}  # targeted shape → why the compiler leaves it to pySHACL
 
     # --- shapes and checks --------------------------------------------------------------------------
 
     def checks(self) -> list[CoreCheck]:
-        """Every check of every active shape that has targets, in a stable order."""
+        """Every check of every active targeted shape the compiler runs, in a stable order.
+
+        A shape with a feature it does not run is noted in `self.unsupported` (with the reason) and
+        compiles to no check: the caller must hand it to the reference engine, never pass it.
+        """
         found: list[CoreCheck] = []
-        targeted = {s for t in TARGETS for s in self.shapes.subjects(t, None)}
-        for shape in sorted(targeted, key=str):
+        for shape in targeted_shapes(self.shapes):
             if self._deactivated(shape):
                 continue
-            targets = self._targets(shape)
-            found.extend(self._shape_checks(shape, targets))
+            try:
+                targets = self._targets(shape)
+                checks = self._shape_checks(shape, targets)
+            except Unsupported as exc:
+                self.unsupported[shape] = str(exc)
+                continue
+            found.extend(replace(check, root=shape) for check in checks)
         return found
 
     def _shape_checks(self, shape: Node, targets: str) -> list[CoreCheck]:
@@ -120,7 +167,7 @@ class Compiler:
             found.extend(self._node_checks(shape, targets))
             for child in sorted(self.shapes.objects(shape, SH.property), key=str):
                 if not self._deactivated(child):
-                    found.extend(self._property_checks(child, targets))
+                    found.extend(self._property_checks(child, targets, child=True))
         return found
 
     def _node_checks(self, shape: Node, targets: str) -> list[CoreCheck]:
@@ -134,15 +181,16 @@ class Compiler:
             condition = self._value_condition(shape, param, value, "?this")
             component = VALUE_PARAMETERS.get(param, SH.HasValueConstraintComponent)
             query = _template("node.rq", condition=condition)
-            found.append(self._check(shape, component, None, query, "node", targets))
+            kind = "focus" if param == SH.hasValue else "node"  # sh:hasValue results have no sh:value
+            found.append(self._check(shape, component, None, query, kind, targets))
         return found
 
-    def _property_checks(self, shape: Node, targets: str) -> list[CoreCheck]:
+    def _property_checks(self, shape: Node, targets: str, child: bool = False) -> list[CoreCheck]:
         """One check per constraint of a property shape on the value nodes of its path."""
         path_node = self.shapes.value(shape, SH.path)
         path = self.path(path_node)
         found = []
-        for param, value in self._constraints(shape, nested=False):
+        for param, value in self._constraints(shape, nested=child):
             fill: dict[str, str] = {"path": path}
             if param in (SH.minCount, SH.maxCount):
                 count = _count(shape, param, value)
@@ -161,7 +209,7 @@ class Compiler:
                 found.extend(self._qualified_checks(shape, value, fill, targets))
                 continue
             elif param == SH.uniqueLang:
-                if not (isinstance(value, Literal) and value.toPython() is True):
+                if not is_true(value):
                     continue
                 name, kind, component = "unique-lang.rq", "focus", SH.UniqueLangConstraintComponent
             elif param == SH.lessThanOrEquals:
@@ -182,6 +230,7 @@ class Compiler:
         self, shape: Node, qualified: Node, fill: dict[str, str], targets: str
     ) -> list[CoreCheck]:
         """sh:qualifiedMinCount / sh:qualifiedMaxCount: how many value nodes meet the qualified shape."""
+        self._no_disjoint(shape)
         found = []
         condition = self.conforms(qualified, "?value")
         bounds = (
@@ -203,15 +252,21 @@ class Compiler:
     ) -> CoreCheck:
         """A check with the shape's severity and its messages (sorted, as reports read back sort them)."""
         messages = tuple(sorted(self.shapes.objects(shape, SH.message), key=str))
-        if not messages:
-            raise ThaiplanError(f"shape {shape} has no sh:message: every checked shape must explain itself")
         severity = self.shapes.value(shape, SH.severity) or SH.Violation
         return CoreCheck(shape, component, path, severity, messages, query, kind, targets)  # type: ignore[arg-type]
 
     def _constraints(self, shape: Node, nested: bool) -> Iterator[tuple[URIRef, Node]]:
-        """The shape's constraint parameters and values (SHACL ones only), sorted for stable queries."""
+        """The shape's constraint parameters and values (SHACL ones only), sorted for stable queries.
+
+        A `sh:sparql` constraint is run by shapes/validate.py on a targeted shape's own focus nodes only:
+        on a nested shape (sh:property, sh:node, sh:or, …) it is left to the reference engine.
+        """
         pairs = sorted(self.shapes.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1])))
         for param, value in pairs:
+            if nested and param == SH.sparql:
+                raise Unsupported(f"shape {shape}: sh:sparql on a nested shape")
+            if param in self.custom:
+                raise Unsupported(f"shape {shape}: {param} is a parameter of a custom constraint component")
             if not str(param).startswith(str(SH)) or param in NOT_CONSTRAINTS:
                 continue
             yield param, value  # type: ignore[misc]
@@ -222,9 +277,15 @@ class Compiler:
             o.toPython() is True for o in self.shapes.objects(node, SH.deactivated) if isinstance(o, Literal)
         )
 
-    def _unsupported(self, shape: Node, param: Node) -> ThaiplanError:
+    def _no_disjoint(self, shape: Node) -> None:
+        """Refuse sh:qualifiedValueShapesDisjoint true, which the compiled counts do not read."""
+        for flag in self.shapes.objects(shape, SH.qualifiedValueShapesDisjoint):
+            if isinstance(flag, Literal) and flag.toPython() is True:
+                raise self._unsupported(shape, SH.qualifiedValueShapesDisjoint)
+
+    def _unsupported(self, shape: Node, param: Node) -> Unsupported:
         """The error for a constraint this compiler cannot run."""
-        return ThaiplanError(
+        return Unsupported(
             f"shape {shape}: constraint {param} is not supported by thaiplan's SPARQL validator "
             "(shapes/core_sparql.py)"
         )
@@ -234,7 +295,7 @@ class Compiler:
     def _targets(self, shape: Node) -> str:
         """The union of a shape's target patterns binding ?this, on the core graphs."""
         parts = []
-        for cls in sorted(self.shapes.objects(shape, SH.targetClass), key=str):
+        for cls in _target_classes(self.shapes, shape, self.implicit):
             self.classes.add(_need_iri(shape, cls))
             parts.append(f"{{ GRAPH {TYPES} {{ ?this {_iri(RDF.type)} {_iri(cls)} }} }}")
         parts.extend(_plain_targets(self.shapes, shape, self.predicates))
@@ -280,7 +341,7 @@ class Compiler:
         if param in VALUE_PARAMETERS:
             inner = self._value_condition(shape, param, value, a)
             return f"NOT EXISTS {{ {var} {path} {a} . FILTER (!({inner})) }}"
-        if param == SH.uniqueLang and isinstance(value, Literal) and value.toPython() is True:
+        if param == SH.uniqueLang and is_true(value):
             same = f'LANG({a}) != "" && LCASE(LANG({a})) = LCASE(LANG({b})) && !sameTerm({a}, {b})'
             return (
                 f"NOT EXISTS {{ {var} {path} {a} . {var} {path} {b} . "
@@ -290,6 +351,7 @@ class Compiler:
 
     def _qualified_condition(self, shape: Node, path: str, qualified: Node, var: str) -> str:
         """sh:qualifiedMinCount 0/1 and sh:qualifiedMaxCount 0 of a nested property shape."""
+        self._no_disjoint(shape)
         a = self._fresh()
         inner = self.conforms(qualified, a)
         parts = []
@@ -348,6 +410,9 @@ class Compiler:
             self.predicates.add(node)
             return _iri(node)
         shapes = self.shapes
+        kinds = [p for p in PATH_KINDS if (node, p, None) in shapes]
+        if len(kinds) + ((node, RDF.first, None) in shapes) != 1:
+            raise Unsupported(f"{node} is not one well-formed SHACL property path")
         for prop, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
             inner = shapes.value(node, prop)
             if inner is not None:
@@ -375,11 +440,25 @@ class Compiler:
         return f"?v{next(self._names)}"
 
 
+PATH_KINDS = (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath, SH.inversePath, SH.alternativePath)
+
+
+def _target_classes(shapes: Graph, shape: Node, implicit: set[Node]) -> list[Node]:
+    """A shape's sh:targetClass values, and the shape itself when it is also a class."""
+    classes = set(shapes.objects(shape, SH.targetClass))
+    if shape in implicit:
+        classes.add(shape)
+    return sorted(classes, key=str)
+
+
 def _plain_targets(shapes: Graph, shape: Node, predicates: set[URIRef]) -> list[str]:
-    """The sh:targetNode, sh:targetSubjectsOf and sh:targetObjectsOf patterns of a shape."""
+    """The sh:targetNode, sh:targetSubjectsOf and sh:targetObjectsOf patterns of a shape.
+
+    A target node binds ?given: it is a focus node whether or not the data mentions it (SHACL 2.1.3.1).
+    """
     parts = []
     for node in sorted(shapes.objects(shape, SH.targetNode), key=str):
-        parts.append(f"{{ BIND ({_term(node)} AS ?this) }}")
+        parts.append(f"{{ BIND ({_term(node)} AS ?this) BIND (true AS ?given) }}")
     for prop in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
         predicates.add(_need_iri(shape, prop))
         parts.append(f"{{ ?this {_iri(prop)} ?anyTargetValue }}")
@@ -392,7 +471,7 @@ def _plain_targets(shapes: Graph, shape: Node, predicates: set[URIRef]) -> list[
 def sparql_targets(shapes: Graph, shape: Node) -> str:
     """A shape's targets as SHACL-SPARQL reads them here: asserted types, up rdfs:subClassOf*."""
     parts = []
-    for cls in sorted(shapes.objects(shape, SH.targetClass), key=str):
+    for cls in _target_classes(shapes, shape, implicit_class_targets(shapes)):
         sub = f"{_iri(RDFS.subClassOf)}*"
         parts.append(f"{{ ?this {_iri(RDF.type)} ?anyType . ?anyType {sub} {_iri(_need_iri(shape, cls))} }}")
     parts.extend(_plain_targets(shapes, shape, set()))
@@ -407,6 +486,11 @@ def _language_in(var: str, tags: list[str]) -> str:
     lang = f"LCASE(LANG({var}))"
     first = f'LCASE(IF(CONTAINS(LANG({var}), "-"), STRBEFORE(LANG({var}), "-"), LANG({var})))'
     return f'(isLiteral({var}) && LANG({var}) != "" && ({lang} IN ({listed}) || {first} IN ({listed})))'
+
+
+def is_true(node: Node) -> bool:
+    """True only for the literal `true` (SHACL names `true`; `"1"^^xsd:boolean` leaves a flag off)."""
+    return isinstance(node, Literal) and node.datatype == XSD.boolean and str(node) == "true"
 
 
 def _count(shape: Node, param: Node, value: Node) -> int:
@@ -438,7 +522,7 @@ def _term(node: Node) -> str:
         return _iri(node)
     if isinstance(node, Literal):
         return str(Dataset().to_ox(node))
-    raise ThaiplanError(f"blank node {node} cannot be compared in a compiled constraint")
+    raise Unsupported(f"blank node {node} cannot be compared in a compiled constraint")
 
 
 def _template(name: str, **fragments: str) -> str:
@@ -446,11 +530,21 @@ def _template(name: str, **fragments: str) -> str:
     return fill(name, focusSet="{{focusSet}}", **fragments)
 
 
-def compile_shapes(shapes: Graph) -> tuple[list[CoreCheck], frozenset[URIRef], frozenset[URIRef]]:
+@dataclass(frozen=True)
+class Compiled:
+    """The checks of a shapes graph, the terms whose entailments they observe, and what they leave out."""
+
+    checks: list[CoreCheck]
+    predicates: frozenset[URIRef]
+    classes: frozenset[URIRef]
+    unsupported: dict[Node, str]  # targeted shape → why the compiler does not run it
+
+
+def compile_shapes(shapes: Graph) -> Compiled:
     """The checks of a shapes graph, with the predicates and classes whose entailments they observe."""
     compiler = Compiler(shapes)
     checks = compiler.checks()
-    return checks, frozenset(compiler.predicates), frozenset(compiler.classes)
+    return Compiled(checks, frozenset(compiler.predicates), frozenset(compiler.classes), compiler.unsupported)
 
 
 # --- running --------------------------------------------------------------------------------------------

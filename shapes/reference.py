@@ -31,11 +31,12 @@ def validate_reference(data: Graph, shapes: Graph | None = None, ontology: Graph
     """Validate `data` with pySHACL (core) and an rdflib-fed pyoxigraph store (SPARQL), as before issue 7."""
     shapes = load_shapes() if shapes is None else shapes
     ontology = load_ontology() if ontology is None else ontology
-    subjects = set(data.subjects())
+    mentioned = set(data.subjects()) | set(data.objects())
     core = run_pyshacl(data, core_shapes(shapes), ontology)
     sparql = _run_sparql_checks(data, shapes, ontology)
-    # The ontology is mixed into the data graph for inference; its own terms are not what we validate.
-    results = [r for r in core.results + sparql if r.focus in subjects]
+    # The ontology is mixed into the data graph for inference; its own terms are not what we validate —
+    # but a node the data only names as an object is (typed through rdfs:range, say; issue 19).
+    results = [r for r in core.results + sparql if r.focus in mentioned]
     return Report(results=results, paths=core.paths, data=data, shapes=shapes)
 
 

@@ -90,6 +90,7 @@ class Report:
     paths: Graph = field(default_factory=Graph)  # blank-node property paths the results refer to
     data: Graph = field(default_factory=Graph)
     shapes: Graph = field(default_factory=Graph)
+    handed: dict[Node, str] = field(default_factory=dict)  # shapes run by pySHACL, and why (issue 19)
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -235,6 +236,8 @@ class Report:
             graph.add((node, SH.focusNode, result.focus))
             graph.add((node, SH.resultSeverity, result.severity))
             graph.add((node, SH.sourceShape, result.shape))
+            if isinstance(result.shape, BNode):  # a blank shape is known by its description (issue 19)
+                _copy_cbd(self.shapes, result.shape, graph)
             graph.add((node, SH.sourceConstraintComponent, result.component))
             if result.path is not None:
                 graph.add((node, SH.resultPath, result.path))
