@@ -43,9 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--link-base",
-        default="",
+        default=None,
         metavar="URL",
-        help="server base URL for links in the HTML report (default: /id/…)",
+        help="server base URL for links in the HTML report (default: THAIPLAN_PUBLIC_URL, else each "
+        "resource's own https://w3id.org/thaiplan/id/… IRI, so that a report opened from disk links out)",
     )
     parser.set_defaults(func=run)
 
@@ -57,12 +58,21 @@ def run(args: argparse.Namespace) -> int:
     if args.files and args.store is not None:
         raise InputError("give either FILEs or --store, not both")
     report = validate_files(args.files, store_dir=args.store, shapes_path=args.shapes)
-    text = render(report, args.format, lang=args.lang, link_base=args.link_base)
+    text = render(report, args.format, lang=args.lang, link_base=_link_base(args.link_base))
     if args.output is None:
         sys.stdout.write(text)
     else:
         write_atomically(args.output, text)
     return 1 if report.violations else 0
+
+
+def _link_base(given: str | None) -> str | None:
+    """The HTML report's link base: as given, else the configured public URL, else None (the IRIs)."""
+    if given is not None:
+        return given
+    from thaiplan.config import Config
+
+    return Config.from_env().public_url or None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -55,13 +55,21 @@ from thaiplan.shapes.dataset import (
     select,
 )
 from thaiplan.shapes.handover import run_handed
+from thaiplan.shapes.locations import locate
 from thaiplan.shapes.report import Report, Result
 
 from thaiplan.errors import InputError, ThaiplanError
 
 SHAPES_DIR = Path(__file__).resolve().parent
 SPARQL_DIR = SHAPES_DIR / "sparql"
-SHAPE_FILES = ("common.ttl", "plans.ttl", "indicators.ttl", "agencies.ttl", "provenance.ttl")
+SHAPE_FILES = (
+    "common.ttl",
+    "plans.ttl",
+    "indicators.ttl",
+    "agencies.ttl",
+    "provenance.ttl",
+    "vocabulary.ttl",
+)
 LEVELS_FILE = SHAPES_DIR / "levels.ttl"
 TPSH = Namespace("https://w3id.org/thaiplan/shapes#")
 
@@ -624,11 +632,17 @@ def validate_files(
     """
     shapes = read_shapes(shapes_path) if shapes_path is not None else None
     dataset = Dataset()
+    files = list(paths) if paths else project_files()
     if store_dir is not None:
         load_store(dataset, store_dir)
     else:
-        load_files(dataset, paths if paths else project_files())
-    return validate_dataset(dataset, shapes, rdfs=shapes is None)
+        load_files(dataset, files)
+    report = validate_dataset(dataset, shapes, rdfs=shapes is None)
+    if store_dir is None and report.results:
+        # Where to fix each result: the file and line of its focus node (issue 20).
+        root = None if paths else SHAPES_DIR.parent
+        report.locations = locate({r.focus for r in report.results}, files, root)
+    return report
 
 
 def read_shapes(path: Path) -> Graph:
