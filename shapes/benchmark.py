@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from thaiplan.shapes.core_sparql import compile_shapes, run_core
+from thaiplan.shapes.compiled import compile_shapes, run_core
 from thaiplan.shapes.dataset import Dataset, add_schema, entail
 from thaiplan.shapes.validate import (
     _levels,

@@ -31,7 +31,7 @@ ONTOLOGY_MIXED = ox.NamedNode(_BASE + "ontology-mixed")
 LEVELS = ox.NamedNode(_BASE + "levels")
 SUPER_PROPERTIES = ox.NamedNode(_BASE + "super-properties")
 TYPES = ox.NamedNode(_BASE + "types")
-FOCUS = ox.NamedNode(_BASE + "focus")  # each focus set as `?node MEMBER <set>` (shapes/core_sparql.py)
+FOCUS = ox.NamedNode(_BASE + "focus")  # each focus set as `?node MEMBER <set>` (shapes/compiled/)
 MEMBER = ox.NamedNode(_BASE + "in")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -258,7 +258,7 @@ def entail(
 
 def fill(name: str, **terms: ox.NamedNode | list[ox.NamedNode] | str) -> str:
     """A core template with `{{name}}` replaced by IRIs (each checked by pyoxigraph, written `<…>`) or by
-    fragments compiled from them (shapes/core_sparql.py)."""
+    fragments compiled from them (shapes/compiled/)."""
     text = core_query(name)
     graphs = {
         "data": DATA,

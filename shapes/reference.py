@@ -1,6 +1,6 @@
 """The reference validator: pySHACL with RDFS inference on an rdflib graph, as thaiplan ran before issue 7.
 
-Kept as the oracle the compiled validator (shapes/core_sparql.py) is held to: tests/test_core_sparql.py
+Kept as the oracle the compiled validator (shapes/compiled/) is held to: tests/test_core_sparql.py
 validates every case and the shipped graph with both and compares the results field by field. It is
 slow on large graphs (owlrl's inference and rdflib dominate), which is why `thaiplan validate` does not
 use it; `.venv/bin/python -m thaiplan.shapes.benchmark --reference` times it beside the new one.

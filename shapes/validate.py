@@ -3,7 +3,7 @@
 The data is loaded once into an in-memory pyoxigraph store (shapes/dataset.py): N-Triples and N-Quads
 straight from pyoxigraph's parser, other syntaxes through rdflib's parsers and the hostile-input guards
 of shapes/input_guard.py. The core constraints (sh:minCount, sh:class, sh:or, …) are compiled to SPARQL
-and read the RDFS entailments the shapes can observe (shapes/core_sparql.py), giving the results pySHACL
+and read the RDFS entailments the shapes can observe (shapes/compiled/), giving the results pySHACL
 gives with `inference="rdfs"` — shapes/reference.py keeps that engine as the oracle the tests compare
 with. The `sh:sparql` constraints run on the data, the ontology and the level vocabulary as asserted, and
 their rows become `sh:ValidationResult`s of the same report, exactly as a SHACL-SPARQL engine would
@@ -37,7 +37,7 @@ from rdflib.term import Node
 from rdflib.util import guess_format
 from thaiplan.ontology import ontology_path
 from thaiplan.shapes import input_guard
-from thaiplan.shapes.core_sparql import (
+from thaiplan.shapes.compiled import (
     compile_shapes,
     focus_sets_of,
     run_check,
