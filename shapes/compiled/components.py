@@ -84,6 +84,40 @@ def _datatype(c: Context, shape: Node, value: Node, var: str) -> str:
     return f"<{FUNCTIONS}datatype>({var}, {iri(need_iri(shape, value))})"
 
 
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
+
+
+def _node_kind(c: Context, shape: Node, value: Node, var: str) -> str:
+    """sh:nodeKind: the node is of the kind named (one of SHACL's six)."""
+    test = _NODE_KINDS.get(value)  # type: ignore[call-overload]
+    if test is None:
+        raise ThaiplanError(f"shape {shape}: sh:nodeKind {value} is not one of SHACL's node kinds")
+    return test.format(v=var)
+
+
+# --- 4.3 value range ------------------------------------------------------------------------------------
+
+
+def _range(operator: str) -> ValueRule:
+    """A value-range rule: the node compares with the bound by SPARQL's operator; incomparable fails."""
+
+    def rule(c: Context, shape: Node, value: Node, var: str) -> str:
+        """The comparison, false (a result) when SPARQL cannot compare the two (SHACL 4.3)."""
+        if not isinstance(value, Literal):
+            raise c.unsupported(shape, value)
+        return f"COALESCE(isLiteral({var}) && {var} {operator} {term(value)}, false)"
+
+    rule.__doc__ = f"The value-range comparison `{operator}`, false when the two are incomparable."
+    return rule
+
+
 # --- 4.2 cardinality ------------------------------------------------------------------------------------
 
 
@@ -282,12 +316,17 @@ def _nested_has_value(c: Context, shape: Node, path: str, value: Node, var: str)
 COMPONENTS: dict[URIRef, Component] = {
     SH["class"]: Component("4.1.1", SH.ClassConstraintComponent, value=_class),
     SH.datatype: Component("4.1.2", SH.DatatypeConstraintComponent, value=_datatype),
+    SH.nodeKind: Component("4.1.3", SH.NodeKindConstraintComponent, value=_node_kind),
     SH.minCount: Component(
         "4.2.1", SH.MinCountConstraintComponent, focus=_min_count, nested=_nested_min_count
     ),
     SH.maxCount: Component(
         "4.2.2", SH.MaxCountConstraintComponent, focus=_max_count, nested=_nested_max_count
     ),
+    SH.minExclusive: Component("4.3.1", SH.MinExclusiveConstraintComponent, value=_range(">")),
+    SH.minInclusive: Component("4.3.2", SH.MinInclusiveConstraintComponent, value=_range(">=")),
+    SH.maxExclusive: Component("4.3.3", SH.MaxExclusiveConstraintComponent, value=_range("<")),
+    SH.maxInclusive: Component("4.3.4", SH.MaxInclusiveConstraintComponent, value=_range("<=")),
     SH.minLength: Component("4.4.1", SH.MinLengthConstraintComponent, value=_min_length),
     SH.maxLength: Component("4.4.2", SH.MaxLengthConstraintComponent, value=_max_length),
     SH.pattern: Component("4.4.3", SH.PatternConstraintComponent, value=_pattern),
@@ -315,5 +354,5 @@ COMPONENTS: dict[URIRef, Component] = {
         node_kind="focus",  # sh:hasValue results have no sh:value
     ),
 }
-# Not compiled (the reference engine runs them): 4.1.3 nodeKind, 4.3 value range, 4.5.1-3 equals,
-# disjoint, lessThan, 4.6.4 xone, 4.8.1 closed; and sh:property inside a property shape.
+# Not compiled (the reference engine runs them): 4.5.1-3 equals, disjoint, lessThan, 4.6.4 xone,
+# 4.8.1 closed, sh:hasValue on a property shape; and sh:property inside a property shape.
