@@ -26,7 +26,6 @@ from thaiplan.shapes.validate import (
     _mixed_ontology,
     _namespaced,
     _run_sparql,
-    core_shapes,
     load_files,
     load_ontology,
     load_shapes,
@@ -53,7 +52,7 @@ def _stages(paths: list[Path]) -> dict[str, float]:
     _timed("load data (pyoxigraph)", times, load_files, dataset, paths)
     shapes, ontology = _timed("load shapes + ontology", times, lambda: (load_shapes(), load_ontology()))
     _timed("add schema", times, add_schema, dataset, ontology, _mixed_ontology(ontology), _levels())
-    compiled = _timed("compile core shapes", times, compile_shapes, core_shapes(shapes))
+    compiled = _timed("compile core shapes", times, compile_shapes, shapes)
     iris = (
         {ox.NamedNode(str(p)) for p in compiled.predicates},
         {ox.NamedNode(str(c)) for c in compiled.classes},
