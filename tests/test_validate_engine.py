@@ -140,3 +140,20 @@ def test_shapes_option_with_a_bad_shapes_file_is_exit_2_issue19(capsys, tmp_path
     code = main(["validate", str(shapes), "--shapes", str(shapes)])
     assert code == 2
     assert f"{shapes}:1" in capsys.readouterr().err
+
+
+def test_a_misspelled_shacl_term_or_an_advanced_feature_is_refused_issue19(capsys, tmp_path: Path) -> None:
+    """SHACL ignores unknown properties: `sh:minCont 1` would pass every node, so it is an error."""
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + "ex:a a ex:C .\n", encoding="utf-8")
+    for body, said in (
+        (
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCont 1 ] .",
+            "minCont",
+        ),
+        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:rule [ a sh:TripleRule ] .", "Advanced Features"),
+    ):
+        shapes = _shapes_file(tmp_path, body + "\n")
+        code = main(["validate", str(data), "--shapes", str(shapes)])
+        err = capsys.readouterr().err
+        assert code == 2 and said in err and "Traceback" not in err

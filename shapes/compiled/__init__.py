@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 from thaiplan.shapes.compiled.base import CLASS_TYPES, TARGETS, Compiled, CoreCheck, Unsupported
-from thaiplan.shapes.compiled.compiler import Compiler
+from thaiplan.shapes.compiled.compiler import Compiler, check_vocabulary
 from thaiplan.shapes.compiled.run import focus_sets_of, run_check, run_core
 from thaiplan.shapes.compiled.targets import sparql_targets, targeted_shapes
 
@@ -40,6 +40,7 @@ __all__ = [
 
 def compile_shapes(shapes: Graph) -> Compiled:
     """The checks of a shapes graph, with the predicates and classes whose entailments they observe."""
+    check_vocabulary(shapes)
     compiler = Compiler(shapes)
     checks = compiler.checks()
     return Compiled(

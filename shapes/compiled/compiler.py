@@ -8,12 +8,18 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 from thaiplan.shapes.compiled.base import NOT_CONSTRAINTS, CoreCheck, Unsupported, template
 from thaiplan.shapes.compiled.components import COMPONENTS, Component
 from thaiplan.shapes.compiled.paths import sparql_path
 from thaiplan.shapes.compiled.targets import core_targets, implicit_class_targets, targeted_shapes
+
+from thaiplan.errors import InputError
+
+# SHACL Advanced Features neither engine runs (pySHACL only with its `advanced` mode): refused, not ignored.
+ADVANCED = {SH.target, SH.rule, SH.condition}
 
 
 def custom_parameters(shapes: Graph) -> set[Node]:
@@ -27,6 +33,40 @@ def custom_parameters(shapes: Graph) -> set[Node]:
         for parameter in shapes.objects(None, SH.parameter)
         for path in shapes.objects(parameter, SH.path)
     }
+
+
+def shape_nodes(shapes: Graph) -> set[Node]:
+    """Every node of the shapes graph that is a shape: typed one, targeted, a property shape, or named
+    by another shape's sh:property, sh:node, sh:not, sh:qualifiedValueShape, sh:and, sh:or or sh:xone."""
+    found: set[Node] = {
+        s for t in (SH.NodeShape, SH.PropertyShape, SH.Shape) for s in shapes.subjects(RDF.type, t)
+    }
+    found |= set(targeted_shapes(shapes)) | set(shapes.subjects(SH.path, None))
+    for prop in (SH.property, SH.node, SH["not"], SH.qualifiedValueShape):
+        found |= set(shapes.objects(None, prop))
+    for prop in (SH["and"], SH["or"], SH.xone):
+        for head in shapes.objects(None, prop):
+            found |= set(Collection(shapes, head))
+    return found
+
+
+def check_vocabulary(shapes: Graph) -> None:
+    """Refuse shapes that misspell a SHACL term or ask for SHACL Advanced Features.
+
+    SHACL ignores properties it does not know, so `sh:minCont 1` would pass every node: an error instead.
+    """
+    namespace = str(SH)
+    for subject in sorted(shape_nodes(shapes), key=str):
+        for predicate in sorted(set(shapes.predicates(subject, None)), key=str):
+            _check_term(subject, predicate, namespace)
+
+
+def _check_term(subject: Node, predicate: Node, namespace: str) -> None:
+    """Refuse one predicate of a shape when it is no SHACL term, or an advanced one."""
+    if str(predicate).startswith(namespace) and predicate not in SH:
+        raise InputError(f"{subject}: {predicate} is not a SHACL term (misspelled?)")
+    if predicate in ADVANCED:
+        raise InputError(f"{subject}: {predicate} is SHACL Advanced Features, which thaiplan does not run")
 
 
 class Compiler:
