@@ -21,8 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check the graph (or RDF files) against the SHACL shapes and write a report",
         description="Validate the project's curated graph (graph/data and the sources description, as the "
         "build reads them), a built store (--store), or the given RDF files, against the thaiplan SHACL "
-        "shapes with the ontology and RDFS inference. Exit 0: no violation; 1: violations; "
-        "2: input unreadable.",
+        "shapes with the ontology and RDFS inference, or against a shapes graph of your own (--shapes, "
+        "read as SHACL reads a data graph: no ontology, no inference). Exit 0: no violation (the report "
+        "may still hold warnings, and then does not conform, as SHACL defines); 1: violations; "
+        "2: input or shapes unusable.",
     )
     parser.add_argument(
         "files", nargs="*", type=Path, metavar="FILE", help="RDF files (format from extension)"

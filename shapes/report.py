@@ -194,8 +194,12 @@ class Report:
         return ", ".join(sorted(str(n) for n in self.data.objects(node, SKOS.notation)))
 
     def shape_name(self, shape: Node, lang: str) -> str:
-        """The shape's `sh:name` in `lang`, else its compact IRI."""
-        return _pick(tuple(self.shapes.objects(shape, SH.name)), lang) or self.compact(shape)
+        """The shape's `sh:name` in `lang`, else its compact IRI (a blank property shape: its path)."""
+        name = _pick(tuple(self.shapes.objects(shape, SH.name)), lang)
+        if name:
+            return name
+        path = self.shapes.value(shape, SH.path) if isinstance(shape, BNode) else None
+        return f"sh:path {self.path_text(path)}" if path is not None else self.compact(shape)
 
     def shape_description(self, shape: Node, lang: str) -> str:
         """The shape's `sh:description` in `lang` (may be empty)."""
