@@ -18,6 +18,7 @@ from rdflib.util import guess_format
 from thaiplan.graph.inputs import check_regular_file
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.external import unknown_external_iris
+from thaiplan.ontology.terms import TP_NS
 from thaiplan.shapes.input_guard import check_file
 
 from thaiplan.errors import InputError, ThaiplanError
@@ -47,11 +48,14 @@ class CheckResult:
     seconds: float
     dropped_imports: list[str] = field(default_factory=list)
     unknown_external: list[str] = field(default_factory=list)
+    unknown_own: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """True when consistent, every named class satisfiable and every external IRI known."""
-        return self.consistent and not self.unsatisfiable and not self.unknown_external
+        """True when consistent, every named class satisfiable and every external and tp: IRI known."""
+        return (
+            self.consistent and not self.unsatisfiable and not self.unknown_external and not self.unknown_own
+        )
 
     def report(self) -> str:
         """A short human-readable report, one fact per line."""
@@ -66,6 +70,8 @@ class CheckResult:
             lines += [f"  {iri}" for iri in self.unsatisfiable]
         for iri in self.unknown_external:
             lines.append(f"unknown external IRI (typo?): <{iri}>")
+        for iri in self.unknown_own:
+            lines.append(f"unknown thaiplan term, not in the ontology (typo?): <{iri}>")
         lines.append(f"note: {IGNORED_DATATYPES_NOTE}")
         lines.append(f"reasoner time: {self.seconds:.1f} s")
         lines.append("result: " + ("OK" if self.ok else "FAILED"))
@@ -152,6 +158,7 @@ def check(extra: Sequence[Path] = (), ontology: Path | None = None, upstream: bo
         paths.append(upstream_axioms_path())
     paths += list(extra)
     graph, imports = merge(paths)
+    extras, _ = merge(extra)
     started = time.perf_counter()
     consistent, unsatisfiable = run_hermit(graph)
     return CheckResult(
@@ -162,4 +169,22 @@ def check(extra: Sequence[Path] = (), ontology: Path | None = None, upstream: bo
         seconds=time.perf_counter() - started,
         dropped_imports=imports,
         unknown_external=unknown,
+        unknown_own=unknown_own_terms(own, extras),
     )
+
+
+def unknown_own_terms(ontology: rdflib.Graph, data: rdflib.Graph) -> list[str]:
+    """tp: IRIs the data uses that neither the ontology nor the data itself defines (issue 20).
+
+    A misspelled term (`tp:ReformActvity`) would otherwise pass: to the reasoner it is a new class or
+    property like any other. A term the data types (`tp:NewKind a owl:Class`) is an extension, not a typo.
+    """
+    known = {s for s in ontology.subjects() if isinstance(s, rdflib.URIRef)}
+    known |= {s for s in data.subjects(rdflib.RDF.type, None) if isinstance(s, rdflib.URIRef)}
+    used = {
+        term
+        for triple in data
+        for term in triple
+        if isinstance(term, rdflib.URIRef) and str(term).startswith(TP_NS)
+    }
+    return sorted(str(term) for term in used - known)

@@ -19,14 +19,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from thaiplan.shapes.core_sparql import compile_shapes, run_core
+from thaiplan.shapes.compiled import compile_shapes, run_core
 from thaiplan.shapes.dataset import Dataset, add_schema, entail
 from thaiplan.shapes.validate import (
     _levels,
     _mixed_ontology,
     _namespaced,
     _run_sparql,
-    core_shapes,
     load_files,
     load_ontology,
     load_shapes,
@@ -53,10 +52,13 @@ def _stages(paths: list[Path]) -> dict[str, float]:
     _timed("load data (pyoxigraph)", times, load_files, dataset, paths)
     shapes, ontology = _timed("load shapes + ontology", times, lambda: (load_shapes(), load_ontology()))
     _timed("add schema", times, add_schema, dataset, ontology, _mixed_ontology(ontology), _levels())
-    checks, predicates, classes = _timed("compile core shapes", times, compile_shapes, core_shapes(shapes))
-    iris = ({ox.NamedNode(str(p)) for p in predicates}, {ox.NamedNode(str(c)) for c in classes})
+    compiled = _timed("compile core shapes", times, compile_shapes, shapes)
+    iris = (
+        {ox.NamedNode(str(p)) for p in compiled.predicates},
+        {ox.NamedNode(str(c)) for c in compiled.classes},
+    )
     _timed("RDFS entailments", times, entail, dataset, *iris)
-    _timed("core SHACL (SPARQL)", times, run_core, dataset, checks)
+    _timed("core SHACL (SPARQL)", times, run_core, dataset, compiled.checks)
     _timed("SHACL-SPARQL", times, _run_sparql, dataset, shapes, _namespaced(Graph()))
     return times
 

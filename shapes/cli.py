@@ -21,8 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check the graph (or RDF files) against the SHACL shapes and write a report",
         description="Validate the project's curated graph (graph/data and the sources description, as the "
         "build reads them), a built store (--store), or the given RDF files, against the thaiplan SHACL "
-        "shapes with the ontology and RDFS inference. Exit 0: no violation; 1: violations; "
-        "2: input unreadable.",
+        "shapes with the ontology and RDFS inference, or against a shapes graph of your own (--shapes, "
+        "read as SHACL reads a data graph: no ontology, no inference). Exit 0: no violation (the report "
+        "may still hold warnings, and then does not conform, as SHACL defines); 1: violations; "
+        "2: input or shapes unusable.",
     )
     parser.add_argument(
         "files", nargs="*", type=Path, metavar="FILE", help="RDF files (format from extension)"
@@ -31,15 +33,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--output", "-o", type=Path, metavar="PATH", help="write the report here (default: stdout)"
     )
+    parser.add_argument(
+        "--shapes",
+        type=Path,
+        metavar="SHAPES",
+        help="validate against this SHACL shapes graph instead of the project's (no ontology, no inference)",
+    )
     parser.add_argument("--lang", choices=("en", "th"), default="en", help="language of messages and names")
     add_store_argument(
         parser, help="validate the current build of a store: its directory, or a remote SPARQL query endpoint"
     )
     parser.add_argument(
         "--link-base",
-        default="",
+        default=None,
         metavar="URL",
-        help="server base URL for links in the HTML report (default: /id/…)",
+        help="server base URL for links in the HTML report (default: THAIPLAN_PUBLIC_URL, else each "
+        "resource's own https://w3id.org/thaiplan/id/… IRI, so that a report opened from disk links out)",
     )
     parser.set_defaults(func=run)
 
@@ -50,13 +59,22 @@ def run(args: argparse.Namespace) -> int:
 
     if args.files and args.store is not None:
         raise InputError("give either FILEs or --store, not both")
-    report = validate_files(args.files, store_dir=args.store)
-    text = render(report, args.format, lang=args.lang, link_base=args.link_base)
+    report = validate_files(args.files, store_dir=args.store, shapes_path=args.shapes)
+    text = render(report, args.format, lang=args.lang, link_base=_link_base(args.link_base))
     if args.output is None:
         sys.stdout.write(text)
     else:
         write_atomically(args.output, text)
     return 1 if report.violations else 0
+
+
+def _link_base(given: str | None) -> str | None:
+    """The HTML report's link base: as given, else the configured public URL, else None (the IRIs)."""
+    if given is not None:
+        return given
+    from thaiplan.config import Config
+
+    return Config.from_env().public_url or None
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -31,7 +31,7 @@ ONTOLOGY_MIXED = ox.NamedNode(_BASE + "ontology-mixed")
 LEVELS = ox.NamedNode(_BASE + "levels")
 SUPER_PROPERTIES = ox.NamedNode(_BASE + "super-properties")
 TYPES = ox.NamedNode(_BASE + "types")
-FOCUS = ox.NamedNode(_BASE + "focus")  # each focus set as `?node MEMBER <set>` (shapes/core_sparql.py)
+FOCUS = ox.NamedNode(_BASE + "focus")  # each focus set as `?node MEMBER <set>` (shapes/compiled/)
 MEMBER = ox.NamedNode(_BASE + "in")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -228,24 +228,37 @@ def _column(store: ox.Store, name: str, variable: str, **bindings: ox.NamedNode)
     return [row[variable] for row in rows if isinstance(row[variable], ox.NamedNode)]
 
 
-def entail(dataset: Dataset, predicates: set[ox.NamedNode], classes: set[ox.NamedNode]) -> None:
-    """Materialize the super-property triples and class instances the core shapes can observe."""
+def entail(
+    dataset: Dataset, predicates: set[ox.NamedNode], classes: set[ox.NamedNode], rdfs: bool = True
+) -> None:
+    """Materialize the super-property triples and class instances the core shapes can observe.
+
+    Without `rdfs`, only SHACL's own reading of the data is kept: an instance of a class is typed with it
+    or with a sub-class (`rdf:type/rdfs:subClassOf*`, SHACL 1.5), never through a domain or a range.
+    """
     store = dataset.store
-    described = set(_column(store, "described-properties.rq", "property"))
-    for prop in sorted(predicates | described | {RDF_TYPE}, key=str):
-        subs = [p for p in _column(store, "subproperties.rq", "sub", property=prop) if p != prop]
-        if subs:
-            store.update(fill("super-property-triples.ru", super=prop, subs=subs))
+    if rdfs:
+        described = set(_column(store, "described-properties.rq", "property"))
+        for prop in sorted(predicates | described | {RDF_TYPE}, key=str):
+            subs = [p for p in _column(store, "subproperties.rq", "sub", property=prop) if p != prop]
+            if subs:
+                store.update(fill("super-property-triples.ru", super=prop, subs=subs))
     for cls in sorted(classes, key=str):
         subclasses = _column(store, "subclasses.rq", "sub", **{"class": cls})
-        domain = [p for c in subclasses for p in _column(store, "domain-of.rq", "property", **{"class": c})]
-        range_ = [p for c in subclasses for p in _column(store, "range-of.rq", "property", **{"class": c})]
+        domain = range_ = []
+        if rdfs:
+            domain = [
+                p for c in subclasses for p in _column(store, "domain-of.rq", "property", **{"class": c})
+            ]
+            range_ = [
+                p for c in subclasses for p in _column(store, "range-of.rq", "property", **{"class": c})
+            ]
         store.update(fill("class-instances.ru", cls=cls, subclasses=subclasses, domain=domain, range=range_))
 
 
 def fill(name: str, **terms: ox.NamedNode | list[ox.NamedNode] | str) -> str:
     """A core template with `{{name}}` replaced by IRIs (each checked by pyoxigraph, written `<…>`) or by
-    fragments compiled from them (shapes/core_sparql.py)."""
+    fragments compiled from them (shapes/compiled/)."""
     text = core_query(name)
     graphs = {
         "data": DATA,

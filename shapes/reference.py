@@ -1,6 +1,6 @@
 """The reference validator: pySHACL with RDFS inference on an rdflib graph, as thaiplan ran before issue 7.
 
-Kept as the oracle the compiled validator (shapes/core_sparql.py) is held to: tests/test_core_sparql.py
+Kept as the oracle the compiled validator (shapes/compiled/) is held to: tests/test_core_sparql.py
 validates every case and the shipped graph with both and compares the results field by field. It is
 slow on large graphs (owlrl's inference and rdflib dominate), which is why `thaiplan validate` does not
 use it; `.venv/bin/python -m thaiplan.shapes.benchmark --reference` times it beside the new one.
@@ -31,11 +31,12 @@ def validate_reference(data: Graph, shapes: Graph | None = None, ontology: Graph
     """Validate `data` with pySHACL (core) and an rdflib-fed pyoxigraph store (SPARQL), as before issue 7."""
     shapes = load_shapes() if shapes is None else shapes
     ontology = load_ontology() if ontology is None else ontology
-    subjects = set(data.subjects())
+    mentioned = set(data.subjects()) | set(data.objects())
     core = run_pyshacl(data, core_shapes(shapes), ontology)
     sparql = _run_sparql_checks(data, shapes, ontology)
-    # The ontology is mixed into the data graph for inference; its own terms are not what we validate.
-    results = [r for r in core.results + sparql if r.focus in subjects]
+    # The ontology is mixed into the data graph for inference; its own terms are not what we validate —
+    # but a node the data only names as an object is (typed through rdfs:range, say; issue 19).
+    results = [r for r in core.results + sparql if r.focus in mentioned]
     return Report(results=results, paths=core.paths, data=data, shapes=shapes)
 
 

@@ -32,11 +32,20 @@ FORMATS = ("text", "turtle", "json", "csv", "html")
 # Interface words of the rendered reports, in both languages.
 WORDS = {
     "title": {"en": "thaiplan validation report", "th": "รายงานการตรวจสอบข้อมูล thaiplan"},
-    "conforms": {"en": "The data conforms to the shapes.", "th": "ข้อมูลเป็นไปตามรูปร่างทั้งหมด"},
-    "no_violation": {
-        "en": "No violation: the graph keeps its promises.",
-        "th": "ไม่มีข้อผิดพลาด กราฟเป็นไปตามข้อกำหนด",
+    # One definition of conformance in every format: SHACL's (3.6.2.1), no result of any severity.
+    "conforms": {
+        "en": "Conforms: yes (no result of any severity)",
+        "th": "เป็นไปตามรูปร่าง: ใช่ (ไม่มีผลการตรวจในระดับใดเลย)",
     },
+    "not_conforms": {
+        "en": "Conforms: no (SHACL: a graph conforms only when there is no result, of any severity)",
+        "th": "เป็นไปตามรูปร่าง: ไม่ (ตาม SHACL กราฟเป็นไปตามรูปร่างเมื่อไม่มีผลการตรวจเลย ไม่ว่าระดับใด)",
+    },
+    "no_violation": {
+        "en": "No violation: only warnings and hints, which do not fail the check (exit code 0).",
+        "th": "ไม่มีข้อผิดพลาด มีเพียงคำเตือนและข้อแนะนำ ซึ่งไม่ทำให้การตรวจไม่ผ่าน (รหัสออก 0)",
+    },
+    "where": {"en": "Where", "th": "ตำแหน่ง"},
     "results": {"en": "results", "th": "รายการ"},
     "focus": {"en": "Focus node", "th": "สิ่งที่ตรวจ"},
     "code": {"en": "Code", "th": "รหัส"},
@@ -90,6 +99,8 @@ class Report:
     paths: Graph = field(default_factory=Graph)  # blank-node property paths the results refer to
     data: Graph = field(default_factory=Graph)
     shapes: Graph = field(default_factory=Graph)
+    handed: dict[Node, str] = field(default_factory=dict)  # shapes run by pySHACL, and why (issue 19)
+    locations: dict[Node, str] = field(default_factory=dict)  # focus node → `file:line` (issue 20)
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -183,8 +194,12 @@ class Report:
         return ", ".join(sorted(str(n) for n in self.data.objects(node, SKOS.notation)))
 
     def shape_name(self, shape: Node, lang: str) -> str:
-        """The shape's `sh:name` in `lang`, else its compact IRI."""
-        return _pick(tuple(self.shapes.objects(shape, SH.name)), lang) or self.compact(shape)
+        """The shape's `sh:name` in `lang`, else its compact IRI (a blank property shape: its path)."""
+        name = _pick(tuple(self.shapes.objects(shape, SH.name)), lang)
+        if name:
+            return name
+        path = self.shapes.value(shape, SH.path) if isinstance(shape, BNode) else None
+        return f"sh:path {self.path_text(path)}" if path is not None else self.compact(shape)
 
     def shape_description(self, shape: Node, lang: str) -> str:
         """The shape's `sh:description` in `lang` (may be empty)."""
@@ -235,6 +250,8 @@ class Report:
             graph.add((node, SH.focusNode, result.focus))
             graph.add((node, SH.resultSeverity, result.severity))
             graph.add((node, SH.sourceShape, result.shape))
+            if isinstance(result.shape, BNode):  # a blank shape is known by its description (issue 19)
+                _copy_cbd(self.shapes, result.shape, graph)
             graph.add((node, SH.sourceConstraintComponent, result.component))
             if result.path is not None:
                 graph.add((node, SH.resultPath, result.path))
@@ -325,7 +342,7 @@ def _path_text(graph: Graph, path: Node, compact) -> str:
 # --- renderings -----------------------------------------------------------------------------------------
 
 
-def render(report: Report, fmt: str, lang: str = "en", link_base: str = "") -> str:
+def render(report: Report, fmt: str, lang: str = "en", link_base: str | None = "") -> str:
     """Render a report in one of FORMATS."""
     renderers = {
         "text": lambda: render_text(report, lang),
@@ -344,8 +361,8 @@ def render_turtle(report: Report) -> str:
 
 def render_text(report: Report, lang: str = "en") -> str:
     """A terminal-readable report: counts, then each group with its focus nodes."""
-    lines = [word("title", lang), _counts_line(report, lang)]
-    if report.violations == 0:
+    lines = [word("title", lang), f"{conformance(report, lang)} · {_counts_line(report, lang)}"]
+    if report.results and report.violations == 0:
         lines.append(word("no_violation", lang))
     for group in report.groups(lang):
         severity = SEVERITY_NAMES.get(group.severity, {}).get(lang, report.compact(group.severity))
@@ -361,6 +378,11 @@ def render_text(report: Report, lang: str = "en") -> str:
         for result in group.results:
             lines.append("    " + _focus_text(report, result, lang))
     return "\n".join(lines) + "\n"
+
+
+def conformance(report: Report, lang: str) -> str:
+    """SHACL's sh:conforms, in words: the same verdict every format gives."""
+    return word("conforms" if report.conforms else "not_conforms", lang)
 
 
 def _counts_line(report: Report, lang: str) -> str:
@@ -379,6 +401,9 @@ def _focus_text(report: Report, result: Result, lang: str) -> str:
         parts.append(label)
     if result.value is not None and result.value != result.focus:
         parts.append(f"= {report.compact(result.value)}")
+    where = report.locations.get(result.focus)
+    if where:
+        parts.append(f"({where})")
     return " ".join(parts)
 
 
@@ -397,13 +422,14 @@ def _rows(report: Report, lang: str) -> Iterator[dict[str, str]]:
                 "label": report.label(result.focus, lang),
                 "value": "" if result.value is None else str(result.value),
                 "message": group.message,
+                "location": report.locations.get(result.focus, ""),
             }
 
 
 def render_json(report: Report, lang: str = "en") -> str:
     """The report as JSON: conformance, counts, groups and one record per result."""
     doc = {
-        "conforms": report.conforms,
+        "conforms": report.conforms,  # SHACL's: false when there is any result, of any severity
         "violations": report.violations,
         "counts": report.counts(),
         "lang": lang,
@@ -438,6 +464,7 @@ def render_csv(report: Report, lang: str = "en") -> str:
         "label",
         "value",
         "message",
+        "location",
     ]
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -446,9 +473,15 @@ def render_csv(report: Report, lang: str = "en") -> str:
     return out.getvalue()
 
 
-def link_for(node: Node, link_base: str = "", id_base: str = ID_BASE) -> str | None:
-    """The server page of an instance IRI (`…/id/X` → `<link_base>/id/X`), None for other nodes."""
+def link_for(node: Node, link_base: str | None = "", id_base: str = ID_BASE) -> str | None:
+    """The server page of an instance IRI (`…/id/X` → `<link_base>/id/X`), None for other nodes.
+
+    `link_base` None links to the IRI itself (its persistent w3id.org address): a report opened from
+    disk has no server beside it (issue 20).
+    """
     if isinstance(node, URIRef) and str(node).startswith(id_base):
+        if link_base is None:
+            return str(node)
         return f"{link_base.rstrip('/')}/id/{str(node)[len(id_base) :]}"
     return None
 
@@ -470,7 +503,7 @@ code{font-size:.9em}
 """
 
 
-def render_html(report: Report, lang: str = "en", link_base: str = "", id_base: str = ID_BASE) -> str:
+def render_html(report: Report, lang: str = "en", link_base: str | None = "", id_base: str = ID_BASE) -> str:
     """A self-contained HTML page for stewards: counts first, then collapsible groups of focus nodes."""
     e = html.escape
     parts = [
@@ -487,7 +520,8 @@ def render_html(report: Report, lang: str = "en", link_base: str = "", id_base: 
             f'<div class="count {name}">{e(SEVERITY_NAMES[severity][lang])}: {report.count(severity)}</div>'
         )
     parts.append("</div>")
-    if report.violations == 0:
+    parts.append(f'<p class="conforms">{e(conformance(report, lang))}</p>')
+    if report.results and report.violations == 0:
         parts.append(f"<p>{e(word('no_violation', lang))}</p>")
     for group in report.groups(lang):
         parts.append(_html_group(report, group, lang, link_base, id_base))
@@ -496,7 +530,7 @@ def render_html(report: Report, lang: str = "en", link_base: str = "", id_base: 
     return "\n".join(parts) + "\n"
 
 
-def _html_group(report: Report, group: Group, lang: str, link_base: str, id_base: str) -> str:
+def _html_group(report: Report, group: Group, lang: str, link_base: str | None, id_base: str) -> str:
     """One `<details>` block: the group's summary line and a table of its focus nodes."""
     e = html.escape
     sev = SEVERITY_NAMES.get(group.severity, {"en": "Other", lang: "Other"})
@@ -512,7 +546,12 @@ def _html_group(report: Report, group: Group, lang: str, link_base: str, id_base
             f"<td>{e(report.label(result.focus, lang))}</td>"
             f"<td>{value}</td>"
             f"<td>{e(report.message(result, lang))}</td>"
-            "</tr>"
+            + (
+                f"<td><code>{e(report.locations.get(result.focus, ''))}</code></td>"
+                if report.locations
+                else ""
+            )
+            + "</tr>"
         )
     path = report.path_text(group.path)
     return (
@@ -527,11 +566,14 @@ def _html_group(report: Report, group: Group, lang: str, link_base: str, id_base
         "<table><thead><tr>"
         f"<th>{e(word('focus', lang))}</th><th>{e(word('code', lang))}</th><th>{e(word('label', lang))}</th>"
         f"<th>{e(word('value', lang))}</th><th>{e(word('message', lang))}</th>"
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>"
+        + (f"<th>{e(word('where', lang))}</th>" if report.locations else "")
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></details>"
     )
 
 
-def _html_node(report: Report, node: Node, link_base: str, id_base: str) -> str:
+def _html_node(report: Report, node: Node, link_base: str | None, id_base: str) -> str:
     """A node as escaped text, linked to its server page when it is an instance IRI."""
     text = html.escape(report.compact(node))
     href = link_for(node, link_base, id_base)

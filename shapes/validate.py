@@ -3,7 +3,7 @@
 The data is loaded once into an in-memory pyoxigraph store (shapes/dataset.py): N-Triples and N-Quads
 straight from pyoxigraph's parser, other syntaxes through rdflib's parsers and the hostile-input guards
 of shapes/input_guard.py. The core constraints (sh:minCount, sh:class, sh:or, …) are compiled to SPARQL
-and read the RDFS entailments the shapes can observe (shapes/core_sparql.py), giving the results pySHACL
+and read the RDFS entailments the shapes can observe (shapes/compiled/), giving the results pySHACL
 gives with `inference="rdfs"` — shapes/reference.py keeps that engine as the oracle the tests compare
 with. The `sh:sparql` constraints run on the data, the ontology and the level vocabulary as asserted, and
 their rows become `sh:ValidationResult`s of the same report, exactly as a SHACL-SPARQL engine would
@@ -19,13 +19,15 @@ import os
 import re
 import warnings
 import xml.sax
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib import Dataset as RdflibDataset
@@ -36,7 +38,13 @@ from rdflib.util import guess_format
 from thaiplan.graph.inputs import check_regular_file, rdf_source
 from thaiplan.ontology import ontology_path
 from thaiplan.shapes import input_guard
-from thaiplan.shapes.core_sparql import compile_shapes, focus_sets_of, run_check, sparql_targets
+from thaiplan.shapes.compiled import (
+    compile_shapes,
+    focus_sets_of,
+    run_check,
+    sparql_targets,
+    targeted_shapes,
+)
 from thaiplan.shapes.dataset import (
     DATA,
     ONTOLOGY,
@@ -47,13 +55,22 @@ from thaiplan.shapes.dataset import (
     entail,
     select,
 )
+from thaiplan.shapes.handover import run_handed
+from thaiplan.shapes.locations import locate
 from thaiplan.shapes.report import Report, Result
 
 from thaiplan.errors import InputError, ThaiplanError
 
 SHAPES_DIR = Path(__file__).resolve().parent
 SPARQL_DIR = SHAPES_DIR / "sparql"
-SHAPE_FILES = ("common.ttl", "plans.ttl", "indicators.ttl", "agencies.ttl", "provenance.ttl")
+SHAPE_FILES = (
+    "common.ttl",
+    "plans.ttl",
+    "indicators.ttl",
+    "agencies.ttl",
+    "provenance.ttl",
+    "vocabulary.ttl",
+)
 LEVELS_FILE = SHAPES_DIR / "levels.ttl"
 TPSH = Namespace("https://w3id.org/thaiplan/shapes#")
 
@@ -98,7 +115,8 @@ def _parse_one(path: Path) -> Graph | RdflibDataset:
         with warnings.catch_warnings():
             # rdflib's own Dataset.parse calls its deprecated default_context: not ours to fix.
             warnings.simplefilter("ignore", DeprecationWarning)
-            target.parse(format=fmt, **source)  # JSON-LD: the very document checked
+            with _lexical_forms_kept():
+                target.parse(format=fmt, **source)  # JSON-LD: the very document checked
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except Exception as exc:  # any parser failure on untrusted input is a message, never a traceback
@@ -110,6 +128,21 @@ def _parse_one(path: Path) -> Graph | RdflibDataset:
             flat.add((s, p, o))
         return flat
     return target
+
+
+@contextmanager
+def _lexical_forms_kept() -> Iterator[None]:
+    """Parse with rdflib keeping each literal's lexical form as written (issue 19).
+
+    rdflib normalizes typed literals on parsing: `"yes"^^xsd:boolean` becomes `"false"` (flagged
+    ill-typed only on that Python object), so the copy into pyoxigraph lost the error pySHACL reports.
+    """
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
 
 
 # The line-based formats (what `thaiplan synth` writes) that pyoxigraph's parser reads several times
@@ -350,39 +383,90 @@ def _deactivated(shapes: Graph, node: Node) -> bool:
 # --- running --------------------------------------------------------------------------------------------
 
 
-def validate(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> Report:
+def validate(
+    data: Graph, shapes: Graph | None = None, ontology: Graph | None = None, rdfs: bool = True
+) -> Report:
     """Validate `data` (curated triples, no ontology) and return one report of both engines' results."""
     dataset = Dataset()
     dataset.add_graph(data, DATA)
-    return validate_dataset(dataset, shapes, ontology, data=data)
+    return validate_dataset(dataset, shapes, ontology, data=data, rdfs=rdfs)
 
 
 def validate_dataset(
-    dataset: Dataset, shapes: Graph | None = None, ontology: Graph | None = None, data: Graph | None = None
+    dataset: Dataset,
+    shapes: Graph | None = None,
+    ontology: Graph | None = None,
+    data: Graph | None = None,
+    rdfs: bool = True,
 ) -> Report:
     """Validate the data graph of a dataset: core constraints compiled to SPARQL, then SHACL-SPARQL ones.
 
-    `data`, when the caller has it as an rdflib graph, names the focus nodes in the report; otherwise
-    their labels and codes are read from the store.
+    With `rdfs` (the project's shapes), the ontology's RDFS entailments are read as pySHACL's
+    `inference="rdfs"` reads them; without it (`--shapes`), the data graph is read as it is, as SHACL
+    defines. A shape the compiler does not run goes whole to pySHACL (shapes/handover.py). `data`, when
+    the caller has it as an rdflib graph, names the focus nodes in the report; otherwise their labels and
+    codes are read from the store.
     """
     shapes = load_shapes() if shapes is None else shapes
-    ontology = load_ontology() if ontology is None else ontology
-    add_schema(dataset, ontology, _mixed_ontology(ontology), _levels())
-    checks, predicates, classes = compile_shapes(core_shapes(shapes))
-    entail(dataset, {ox.NamedNode(str(p)) for p in predicates}, {ox.NamedNode(str(c)) for c in classes})
+    if rdfs:
+        ontology = load_ontology() if ontology is None else ontology
+        add_schema(dataset, ontology, _mixed_ontology(ontology), _levels())
+    compiled = compile_shapes(shapes)
+    handed = dict(compiled.unsupported)
+    targeted = set(targeted_shapes(shapes))
+    all_sparql = [c for c in sparql_checks(shapes) if c.shape in targeted]
+    for check in all_sparql:
+        reason = sparql_unsupported(shapes, check)
+        if reason is not None:
+            handed.setdefault(check.shape, reason)
+    checks = [c for c in compiled.checks if c.root not in handed]
+    sparql_list = [c for c in all_sparql if c.shape not in handed]
+    entail(
+        dataset,
+        {ox.NamedNode(str(p)) for p in compiled.predicates},
+        {ox.NamedNode(str(c)) for c in compiled.classes},
+        rdfs=rdfs,
+    )
     namespaces = data if data is not None else _namespaced(Graph())
     focus_sets = focus_sets_of(dataset, checks)
     # The queries are independent and pyoxigraph lets go of the GIL while it evaluates them: run them on
     # every core (on two cores, 1.8× faster; issue 7). Results keep the order of the checks.
     with ThreadPoolExecutor(max_workers=_workers()) as pool:
         core = [pool.submit(run_check, dataset, check, focus_sets) for check in checks]
-        sparql = [
-            pool.submit(_run_sparql_check, dataset, shapes, check, namespaces)
-            for check in sparql_checks(shapes)
-        ]
+        sparql = [pool.submit(_run_sparql_check, dataset, shapes, check, namespaces) for check in sparql_list]
         results = [result for future in core + sparql for result in future.result()]
+    paths = Graph()
+    if handed:
+        graph = data if data is not None else data_graph(dataset)
+        handover = run_handed(graph, shapes, set(handed), ontology if rdfs else None)
+        results.extend(handover.results)
+        paths = handover.paths
     names = data if data is not None else _names(dataset, {r.focus for r in results})
-    return Report(results=results, paths=Graph(), data=names, shapes=shapes)
+    return Report(results=results, paths=paths, data=names, shapes=shapes, handed=handed)
+
+
+def sparql_unsupported(shapes: Graph, check: SparqlCheck) -> str | None:
+    """Why a SPARQL constraint cannot run on the fast path (joined with the focus nodes), or None.
+
+    The fast path runs the query once with `$this` free and keeps the rows whose `this` is a focus node,
+    which equals pre-binding `$this` (SHACL 5.3.1) only for queries written for it: the project's own,
+    read from shapes/sparql/ (`tpsh:selectFile`), are (tests/test_core_sparql.py); any other goes to
+    pySHACL, which pre-binds.
+    """
+    if (check.constraint, TPSH.selectFile, None) in shapes:
+        return None
+    return f"{check.constraint}: a SHACL-SPARQL constraint of a given shapes graph (pre-binding)"
+
+
+def data_graph(dataset: Dataset) -> Graph:
+    """The dataset's data graph as rdflib terms (for the reference engine), blank nodes mapped back."""
+    graph = _namespaced(Graph())
+    convert = dataset.to_rdflib
+    graph.addN(
+        (convert(q.subject), convert(q.predicate), convert(q.object), graph)
+        for q in dataset.store.quads_for_pattern(None, None, None, DATA)
+    )
+    return graph
 
 
 def _mixed_ontology(ontology: Graph) -> Graph:
@@ -539,11 +623,44 @@ def _substitute(message: Literal, values: dict[str, Node], data: Graph) -> Liter
     return Literal(text, lang=message.language)
 
 
-def validate_files(paths: Sequence[Path] | None = None, store_dir: Path | None = None) -> Report:
-    """Validate the given files, a built store, or (neither given) the project's curated files."""
+def validate_files(
+    paths: Sequence[Path] | None = None, store_dir: Path | None = None, shapes_path: Path | None = None
+) -> Report:
+    """Validate the given files, a built store, or (neither given) the project's curated files.
+
+    With `shapes_path`, the data is validated against that shapes graph alone, as SHACL reads a data
+    graph: no ontology and no inference.
+    """
+    shapes = read_shapes(shapes_path) if shapes_path is not None else None
     dataset = Dataset()
+    files = list(paths) if paths else project_files()
     if store_dir is not None:
         load_store(dataset, store_dir)
     else:
-        load_files(dataset, paths if paths else project_files())
-    return validate_dataset(dataset)
+        load_files(dataset, files)
+    report = validate_dataset(dataset, shapes, rdfs=shapes is None)
+    if store_dir is None and report.results:
+        # Where to fix each result: the file and line of its focus node (issue 20).
+        root = None if paths else SHAPES_DIR.parent
+        report.locations = locate({r.focus for r in report.results}, files, root)
+    return report
+
+
+def read_shapes(path: Path) -> Graph:
+    """A shapes graph from a file (any RDF syntax), with the project's prefixes for report names."""
+    graph = Graph()
+    for triple in _parse_one(Path(path)):
+        graph.add(triple)
+    for prefix, namespace in _namespaces_of(Path(path)):
+        graph.bind(prefix, namespace, override=False)
+    return _namespaced(graph)
+
+
+def _namespaces_of(path: Path) -> list[tuple[str, URIRef]]:
+    """The prefixes a Turtle file declares (for compact names in its report); none for other syntaxes."""
+    if path.suffix not in (".ttl", ".trig", ".n3"):
+        return []
+    found = re.findall(
+        r"@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", path.read_text(encoding="utf-8", errors="replace")
+    )
+    return [(prefix, URIRef(namespace)) for prefix, namespace in found if prefix]

@@ -34,3 +34,19 @@ def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield server
     finally:
         server.stop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the pass counts of the W3C conformance suites run in this session (issue 19)."""
+    suites = {"test_shacl_w3c.py::test_w3c_shacl_suite": "W3C SHACL test suite (core + SPARQL)"}
+    for marker, title in suites.items():
+        counts = {
+            outcome: sum(1 for r in terminalreporter.stats.get(outcome, []) if marker in r.nodeid)
+            for outcome in ("passed", "failed", "xfailed", "xpassed")
+        }
+        total = sum(counts.values())
+        if total:
+            terminalreporter.write_line(
+                f"{title}: {counts['passed']} of {total} passed, {counts['xfailed']} expected failures, "
+                f"{counts['failed'] + counts['xpassed']} unexpected"
+            )

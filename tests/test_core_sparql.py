@@ -1,6 +1,6 @@
 """The compiled validator gives pySHACL's report (issue 7): same results, field by field, on every case.
 
-`thaiplan validate` now runs the core constraints as SPARQL on pyoxigraph (shapes/core_sparql.py) over
+`thaiplan validate` now runs the core constraints as SPARQL on pyoxigraph (shapes/compiled/) over
 the RDFS entailments of shapes/dataset.py; shapes/reference.py keeps the validator it replaced (pySHACL
 with `inference="rdfs"` on an rdflib graph). Both run here on every shapes/cases file, on the shipped
 graph, on a small synthetic graph and on data written to probe the corners (inferred types, sub-properties,

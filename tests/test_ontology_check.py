@@ -88,3 +88,23 @@ def test_issue2_owl_imports_are_not_followed(capsys: pytest.CaptureFixture[str],
     code, out, _ = _run(capsys, "--with", str(extension))
     assert code == 0, out
     assert "owl:imports <https://example.org/never-fetched> not followed" in out
+
+
+def test_misspelled_thaiplan_term_fails_the_check_issue20(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "typo.ttl"
+    data.write_text(
+        "@prefix tp: <https://w3id.org/thaiplan/ontology#> .\n"
+        "<https://w3id.org/thaiplan/id/activity/x> a tp:ReformActvity ; tp:partOff tp:unitRank .\n"
+        "tp:NewKind a <http://www.w3.org/2002/07/owl#Class> .\n"
+        "<https://w3id.org/thaiplan/id/activity/y> a tp:NewKind .\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "--with", str(data))
+    assert code == 1, out
+    unknown = [line for line in out.splitlines() if line.startswith("unknown thaiplan term")]
+    assert unknown == [
+        "unknown thaiplan term, not in the ontology (typo?): <https://w3id.org/thaiplan/ontology#ReformActvity>",
+        "unknown thaiplan term, not in the ontology (typo?): <https://w3id.org/thaiplan/ontology#partOff>",
+    ]

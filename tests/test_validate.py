@@ -215,8 +215,9 @@ def test_output_file_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_html_report_escapes_markup_and_is_self_contained(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("THAIPLAN_PUBLIC_URL", raising=False)
     data = tmp_path / "markup.ttl"
     data.write_text(
         "@prefix tp: <https://w3id.org/thaiplan/ontology#> .\n"
@@ -229,7 +230,7 @@ def test_html_report_escapes_markup_and_is_self_contained(
     assert code == 1
     assert "<script" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;G1&lt;/b&gt;" in page
-    assert '<a href="/id/goal/x">' in page
+    assert '<a href="https://w3id.org/thaiplan/id/goal/x">' in page  # from disk: the IRI (issue 20)
     assert "<link" not in page and "src=" not in page and "@import" not in page
     assert page.index("ข้อผิดพลาด") < page.index("<details>")  # counts come before the groups
 

@@ -1,8 +1,10 @@
-#+ summary: The focus nodes of one set of targets (those that are subjects of the data), kept as {{focusSet}}
-#+ so that every check of the shapes sharing these targets reads them from an index.
-#+ Placeholders ({{name}}) are filled by shapes/core_sparql.py: IRIs written by pyoxigraph, and the target
+#+ summary: The focus nodes of one set of targets, kept as {{focusSet}} (the set as subject, so that a literal
+#+ can be a focus node) so that every check of the shapes sharing these targets reads them from an index.
+#+ A sh:targetNode is a focus node even when the data never mentions it (?given); other targets keep the
+#+ nodes the data mentions, as subject or object (the mixed-in ontology's own terms are not data).
+#+ Placeholders ({{name}}) are filled by shapes/compiled/: IRIs written by pyoxigraph, and the target
 #+ patterns it compiled from the shapes graph.
-INSERT { GRAPH {{focusGraph}} { ?this {{member}} {{focusSet}} } }
+INSERT { GRAPH {{focusGraph}} { {{focusSet}} {{member}} ?this } }
 USING {{data}}
 USING {{mixed}}
 USING {{superGraph}}
@@ -10,6 +12,8 @@ USING {{typesGraph}}
 USING NAMED {{data}}
 USING NAMED {{typesGraph}}
 WHERE {
-  { SELECT DISTINCT ?this WHERE { {{targets}} } }
-  FILTER EXISTS { GRAPH {{data}} { ?this ?anyPredicate ?anyObject } }
+  { SELECT DISTINCT ?this ?given WHERE { {{targets}} } }
+  FILTER (BOUND(?given) || isLiteral(?this)
+    || EXISTS { GRAPH {{data}} { ?this ?anyPredicate ?anyObject } }
+    || EXISTS { GRAPH {{data}} { ?anySubject ?anyPredicate ?this } })
 }
