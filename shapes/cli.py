@@ -52,11 +52,21 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("give either FILEs or --store, not both")
     report = validate_files(args.files, store_dir=args.store)
     text = render(report, args.format, lang=args.lang, link_base=args.link_base)
+    text = source_coverage(text, args)
     if args.output is None:
         sys.stdout.write(text)
     else:
         write_atomically(args.output, text)
     return 1 if report.violations else 0
+
+
+def source_coverage(text: str, args: argparse.Namespace) -> str:
+    """Issue 17's hook: the coverage of each source document added to the text and JSON reports."""
+    from thaiplan.graph.coverage import add_to_report, validated_store
+
+    if args.format not in ("text", "json") or (args.store is not None and not Path(args.store).is_dir()):
+        return text  # a remote store's data is not read twice
+    return add_to_report(text, args.format, args.lang, validated_store(args.files, args.store))
 
 
 def write_atomically(path: Path, text: str) -> None:
