@@ -215,8 +215,11 @@ def figure_text(fig: dict[str, Term] | None, target: bool) -> str:
     written = fig.get("valueText")
     if target and written is not None and i18n.ui_lang() == getattr(written, "language", None):
         return value(written)
-    parts = [term_name(fig.get("comparator")) if target else "", number_text(fig.get("value"))]
-    parts.append(term_name(fig.get("unit")) if fig.get("unit") is not None else "")
+    unit = term_name(fig.get("unit")) if fig.get("unit") is not None else ""
+    number = number_text(fig.get("value"))
+    # Thai names the unit before the number (ร้อยละ 85, อันดับ 20, จำนวน 129); English after it.
+    pair = [unit, number] if i18n.ui_lang() == "th" else [number, unit]
+    parts = [term_name(fig.get("comparator")) if target else "", *pair]
     text = " ".join(p for p in parts if p)
     return text or value(written)
 
