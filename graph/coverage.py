@@ -115,16 +115,26 @@ def _collapsed(doc: str) -> tuple[str, tuple[int, ...]]:
     return text, tuple(offsets)
 
 
-def locate(doc: str, quote: str) -> tuple[int, int] | None:
-    """The offsets (start, end) of the first place `quote` stands in the normalized text, or None."""
+def locate_all(doc: str, quote: str) -> list[tuple[int, int]]:
+    """The offsets (start, end) of every place `quote` stands in the normalized text, in order.
+
+    A quote that stands in several places (a goal's name in a table and in the prose) was read from one
+    of them, and the data does not say which, so each of them counts as cited."""
     needle = collapse(quote)
     if not needle:
-        return None
+        return []
     text, offsets = _collapsed(doc)
-    at = text.find(needle)
-    if at < 0:
-        return None
-    return offsets[at], offsets[at + len(needle) - 1] + 1
+    spans, at = [], text.find(needle)
+    while at >= 0:
+        spans.append((offsets[at], offsets[at + len(needle) - 1] + 1))
+        at = text.find(needle, at + 1)
+    return spans
+
+
+def locate(doc: str, quote: str) -> tuple[int, int] | None:
+    """The offsets (start, end) of the first place `quote` stands in the normalized text, or None."""
+    spans = locate_all(doc, quote)
+    return spans[0] if spans else None
 
 
 @cache
@@ -186,7 +196,7 @@ def document_coverage(store: ox.Store) -> list[Coverage]:
     cited = cited_passages(store)
     out = []
     for doc in (d for d in SOURCES if d in cited):
-        spans = [span for _, quote in cited.get(doc, []) if (span := locate(doc, quote)) is not None]
+        spans = [span for _, quote in cited.get(doc, []) for span in locate_all(doc, quote)]
         out.append(coverage(doc, spans))
     return out
 

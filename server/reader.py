@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app
-from thaiplan.graph.coverage import coverage, locate, sentences
+from thaiplan.graph.coverage import coverage, locate_all, sentences
 from thaiplan.graph.text import SOURCES, normalized_source
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
@@ -58,8 +58,13 @@ class Passage:
 
     iri: str
     quote: str
-    span: tuple[int, int] | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """Where the quote first stands (the passage's anchor), None when it is not in the text."""
+        return self.spans[0] if self.spans else None
 
     @property
     def key(self) -> str:
@@ -90,7 +95,7 @@ def collect_passages(doc: str, found: list[dict[str, Term]]) -> list[Passage]:
         passage = passages.get(iri)
         if passage is None:
             quote = value(row.get("quote"))
-            passage = passages[iri] = Passage(iri, quote, locate(doc, quote))
+            passage = passages[iri] = Passage(iri, quote, locate_all(doc, quote))
         thing = row.get("thing")
         if thing is not None and value(thing) not in {f["iri"] for f in passage.facts}:
             is_iri = isinstance(thing, ox.NamedNode)
@@ -106,21 +111,24 @@ def segments(text: str, passages: list[Passage], doc: str, covered: set[int]) ->
     for s in found:
         cuts.update((s.start, s.end))
     for p in cited:
-        cuts.update(p.span)  # type: ignore[arg-type]
+        for span in p.spans:
+            cuts.update(span)
     starts = [s.start for s in found]
-    opening = {p.span[0]: p for p in reversed(cited)}  # type: ignore[index]
+    anchors: dict[int, list[str]] = {}
+    for p in cited:
+        anchors.setdefault(p.spans[0][0], []).append(p.key)
     pieces = []
     bounds = sorted(cuts)
     for a, b in itertools.pairwise(bounds):
         at = bisect.bisect_right(starts, a) - 1
         in_sentence = at >= 0 and found[at].start <= a < found[at].end
-        inside = [p for p in cited if p.span[0] <= a < p.span[1]]  # type: ignore[index]
+        inside = [p for p in cited if any(start <= a < end for start, end in p.spans)]
         pieces.append(
             {
                 "text": text[a:b],
                 "uncovered": in_sentence and at not in covered,
                 "passages": inside,
-                "anchor": opening[a].key if a in opening else None,
+                "anchors": anchors.get(a, []),
             }
         )
     return pieces
@@ -141,7 +149,7 @@ def source(doc: str) -> Response:
         return query_error_page(exc)
     text = normalized_source(doc)
     passages = collect_passages(doc, found)
-    result = coverage(doc, [p.span for p in passages if p.span is not None and p.facts])
+    result = coverage(doc, [span for p in passages if p.facts for span in p.spans])
     first = summary[0] if summary else {}
     return page(
         "source_reader.html",
