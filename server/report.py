@@ -217,9 +217,12 @@ def figure_text(fig: dict[str, Term] | None, target: bool) -> str:
         return value(written)
     unit = term_name(fig.get("unit")) if fig.get("unit") is not None else ""
     number = number_text(fig.get("value"))
-    # Thai names the unit before the number (ร้อยละ 85, อันดับ 20, จำนวน 129); English after it.
-    pair = [unit, number] if i18n.ui_lang() == "th" else [number, unit]
-    parts = [term_name(fig.get("comparator")) if target else "", *pair]
+    comparator = term_name(fig.get("comparator")) if target else ""
+    if re.search(r"\bN\b", comparator) and number:  # "within the top N": the number takes N's place
+        return re.sub(r"\bN\b", number, comparator, count=1)
+    # Thai names the unit before the number (ร้อยละ 85, อันดับ 20, จำนวน 129); English after it, but rank 20.
+    before = i18n.ui_lang() == "th" or value(fig.get("unit")) == TP + "unitRank"
+    parts = [comparator, *([unit, number] if before else [number, unit])]
     text = " ".join(p for p in parts if p)
     return text or value(written)
 
