@@ -106,7 +106,7 @@ def collect_passages(doc: str, found: list[dict[str, Term]]) -> list[Passage]:
 def segments(text: str, passages: list[Passage], doc: str, covered: set[int]) -> list[dict[str, Any]]:
     """The text cut where a sentence or a cited passage begins or ends, each piece with what it is in."""
     found, _ = sentences(doc)
-    cited = [p for p in passages if p.span is not None and p.facts]
+    cited = [p for p in passages if p.spans]  # a passage no fact cites is shown (and anchored) too
     cuts = {0, len(text)}
     for s in found:
         cuts.update((s.start, s.end))
@@ -128,6 +128,7 @@ def segments(text: str, passages: list[Passage], doc: str, covered: set[int]) ->
                 "text": text[a:b],
                 "uncovered": in_sentence and at not in covered,
                 "passages": inside,
+                "uncited": bool(inside) and not any(p.facts for p in inside),
                 "anchors": anchors.get(a, []),
             }
         )

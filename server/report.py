@@ -332,7 +332,7 @@ def report_context(iri: str) -> dict[str, Any] | None:
     for ind in indicators:
         by_owner.setdefault(ind.owner, []).append(ind)
     owners = sorted(by_owner, key=lambda o: _order(items[o]) if o in items else ((), "", o))
-    first = heading[0]
+    first = next((r for r in heading if value(r.get("type")) != TP + "Plan"), heading[0])  # most specific
     return {
         "iri": iri,
         "plan": first,

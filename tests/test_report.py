@@ -104,9 +104,10 @@ def test_unknown_plan_is_a_404_page_issue17(client) -> None:
     unknown = ["/report/no-such-plan", "/report/no-such-plan.pdf", "/report/..%2F..%2Fetc"]
     unknown.append("/report/goal/CR02G01")  # a goal is no plan
     for url in unknown:
-        response = get(client, url)
+        response = get(client, url + "?lang=en", "en")
         assert response.status_code == 404 and response.mimetype == "text/html", url
-        assert "Traceback" not in response.get_data(as_text=True)
+        body = html.unescape(response.get_data(as_text=True))
+        assert "Traceback" not in body and "There is no plan" in body, url  # says what was not found
 
 
 @needs_pdf_tools

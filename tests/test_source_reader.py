@@ -125,3 +125,49 @@ def test_report_footnotes_open_the_passage_in_the_reader_issue17(client) -> None
     pages = {doc: get(client, f"/source/{doc}").get_data(as_text=True) for doc, _ in targets}
     for doc, key in targets:
         assert f'<span id="{key}"></span>' in pages[doc], (doc, key)
+
+
+@pytest.fixture(scope="module")
+def unused_passage_app(tmp_path_factory: pytest.TempPathFactory):
+    """An app over the curated graph plus one passage of the reform plan that no fact cites."""
+    import shutil
+
+    from thaiplan.graph.build import build
+    from thaiplan.graph.inputs import default_data_dir, sources_ttl
+    from thaiplan.server import create_app
+
+    from thaiplan.config import Config
+
+    folder = tmp_path_factory.mktemp("unused-passage")
+    data = folder / "data"
+    shutil.copytree(default_data_dir(), data)
+    shutil.copy(sources_ttl(), data / "sources.ttl")
+    (data / "extra.ttl").write_text(
+        "@prefix tp: <https://w3id.org/thaiplan/ontology#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "<https://w3id.org/thaiplan/id/passage/reform-plan-cr02-unused-1> a tp:Passage ;\n"
+        '    tp:quote "สรุปการบรรลุเป้าหมายอันพึงประสงค์ของการปฏิรูปประเทศด้านการบริหารราชการแผ่นดิน"@th ;\n'
+        "    prov:wasQuotedFrom <https://w3id.org/thaiplan/id/source/reform-plan-cr02> .\n",
+        encoding="utf-8",
+    )
+    config = Config(store_dir=folder / "store", workers=1)
+    build(config, data, out=lambda _: None)
+    application = create_app(config)
+    application.testing = True
+    try:
+        yield application
+    finally:
+        application.extensions["thaiplan_pool"].close()
+
+
+def test_validation_page_links_a_passage_finding_to_its_place_in_the_reader_issue17(
+    unused_passage_app,
+) -> None:
+    client = unused_passage_app.test_client()
+    page = get(client, "/validation?lang=en", "en").get_data(as_text=True)
+    key = "reform-plan-cr02-unused-1"
+    link = re.search(rf'<a class="reader-link" href="([^"]*/source/reform-plan-cr02#{key})">', page)
+    assert link is not None  # the Info finding "Nothing is derived from this passage" points into the reader
+    reader = get(client, link.group(1).split("#")[0]).get_data(as_text=True)
+    assert f'<span id="{key}"></span>' in reader and f'<li id="facts-{key}">' in reader
+    assert '<mark class=" uncited' in reader  # shown, but not as a cited passage
