@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from thaiplan.graph.text import SOURCES
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
@@ -376,8 +376,3 @@ def report(key: str) -> Response:
     filename = f"report-{key.replace('/', '-')}-{i18n.ui_lang()}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-def report_href(key: str, pdf: bool = False) -> str:
-    """The report's own URL (the PDF's with `pdf`), in this request's language."""
-    return url_for("report.report", key=key + (".pdf" if pdf else ""), lang=i18n.ui_lang()) or request.path

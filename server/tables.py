@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -68,7 +69,7 @@ def cell_text(value: Cell) -> str:
 
 def sheet_title(title: str, taken: set[str]) -> str:
     """A valid, unique sheet name made from a table's title."""
-    base = _SHEET_FORBIDDEN.sub("-", title).strip("'") or "Sheet"
+    base = _SHEET_FORBIDDEN.sub("-", ILLEGAL_CHARACTERS_RE.sub("", title)).strip("'") or "Sheet"
     name, n = base[:31], 2
     while name.lower() in taken:
         suffix = f" ({n})"
@@ -85,7 +86,7 @@ def write_xlsx(tables: list[Table]) -> bytes:
     for table in tables:
         sheet = book.create_sheet(sheet_title(table.title, taken))
         widths = [display_width(h) for h in table.headers]
-        sheet.append(table.headers)
+        sheet.append([xml_safe(h) for h in table.headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.data_type = "s"
@@ -105,14 +106,19 @@ def write_xlsx(tables: list[Table]) -> bytes:
     return out.getvalue()
 
 
+def xml_safe(text: str) -> str:
+    """Text an XLSX can hold: the control characters XML forbids shown as U+FFFD, not dropped silently."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def _put(cell: object, value: Cell) -> None:
     """Write one typed value into a worksheet cell (text never becomes a formula)."""
     if isinstance(value, Link):
-        cell.value = value.text  # type: ignore[attr-defined]
+        cell.value = xml_safe(value.text)  # type: ignore[attr-defined]
         cell.hyperlink = value.url  # type: ignore[attr-defined]
         cell.style = "Hyperlink"  # type: ignore[attr-defined]
     else:
-        cell.value = value  # type: ignore[attr-defined]
+        cell.value = xml_safe(value) if isinstance(value, str) else value  # type: ignore[attr-defined]
     if isinstance(cell.value, str):  # type: ignore[attr-defined]
         cell.data_type = "s"  # type: ignore[attr-defined]  # openpyxl would read "=…" as a formula
         if display_width(cell.value) > MAX_WIDTH:  # type: ignore[attr-defined]

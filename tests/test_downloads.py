@@ -113,6 +113,8 @@ def test_quotes_inside_fields_are_doubled_and_formulas_never_run_issue17() -> No
     cells = [c for c in book.active[2]]
     assert cells[1].value == "=HYPERLINK(1)" and cells[1].data_type == "s"  # text, not a formula
     assert cells[2].value == -3 and cells[2].data_type == "n"
+    bell = openpyxl.load_workbook(io.BytesIO(write_xlsx([Table("t\x07", ["x"], [["a\x00b\x1bc"]])])))
+    assert bell.active["A2"].value == "a\ufffdb\ufffdc"  # control characters XML forbids, shown, not lost
     linked = openpyxl.load_workbook(io.BytesIO(write_xlsx([Table("t", ["x"], [[Link("i", "http://h/i")]])])))
     assert linked.active["A2"].hyperlink.target == "http://h/i"
 
@@ -219,3 +221,41 @@ def test_each_view_shows_download_links_in_its_language_issue17(client, url, lan
     for fmt, href in links:
         assert get(client, html.unescape(href), lang).status_code == 200, href
         assert f"format={fmt}" in href
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory: pytest.TempPathFactory):
+    """A client of an app over the hostile graph of tests/data/hostile (markup, bidi, mark floods)."""
+    from pathlib import Path
+
+    from thaiplan.graph.build import build
+    from thaiplan.server import create_app
+
+    from thaiplan.config import Config
+
+    store = tmp_path_factory.mktemp("hostile-downloads") / "store"
+    build(Config(store_dir=store), Path(__file__).resolve().parent / "data" / "hostile", out=lambda _: None)
+    application = create_app(Config(store_dir=store, workers=1))
+    application.testing = True
+    try:
+        yield application.test_client()
+    finally:
+        application.extensions["thaiplan_pool"].close()
+
+
+def test_hostile_data_downloads_as_text_never_as_markup_or_formulas_issue17(hostile_client) -> None:
+    script = "<script>window.__pwned=1</script>"
+    for url in (
+        f"/trace?entity={ID}activity/HOSTILE01",
+        f"/agency?agency={ID}agency/hostile",
+        f"/indicator?indicator={ID}indicator/hostile-1",
+        "/search?q=window",
+        "/gaps",
+    ):
+        book = workbook(get(hostile_client, url + "&format=xlsx" if "?" in url else url + "?format=xlsx"))
+        cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+        assert all(c.data_type in ("s", "n", "b") for c in cells), url  # no formula cell
+        text = get(hostile_client, url + ("&" if "?" in url else "?") + "format=csv").data.decode("utf-8-sig")
+        assert next(csv.reader(io.StringIO(text, newline="")))  # a well-formed header row
+        if "search" in url or "HOSTILE01" in url:
+            assert any(script in str(c.value) for c in cells), url  # the data's text as written
