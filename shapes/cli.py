@@ -64,8 +64,8 @@ def source_coverage(text: str, args: argparse.Namespace) -> str:
     """Issue 17's hook: the coverage of each source document added to the text and JSON reports."""
     from thaiplan.graph.coverage import add_to_report, validated_store
 
-    if args.format not in ("text", "json") or (args.store is not None and not Path(args.store).is_dir()):
-        return text  # a remote store's data is not read twice
+    if args.format not in ("text", "json"):
+        return text
     return add_to_report(text, args.format, args.lang, validated_store(args.files, args.store))
 
 
