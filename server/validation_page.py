@@ -6,12 +6,14 @@ first request after a build, and kept; a new build (a new snapshot id) makes the
 
 from __future__ import annotations
 
+import re
 import threading
 from html import escape
 
 from flask import Blueprint, Response, current_app, request, url_for
 from markupsafe import Markup
 from thaiplan.graph.store import snapshot_id
+from thaiplan.graph.text import SOURCES
 from thaiplan.server import i18n
 from thaiplan.server.pagekit import error_page
 from thaiplan.shapes.report import render, render_html
@@ -55,7 +57,7 @@ def validation() -> Response:
         ext = "ttl" if fmt == "turtle" else fmt
         response.headers["Content-Disposition"] = f'attachment; filename="validation.{ext}"'
         return response
-    html = render_html(report, lang, link_base=request.script_root)  # type: ignore[arg-type]
+    html = reader_links(render_html(report, lang, link_base=request.script_root))  # type: ignore[arg-type]
     # The report is a finished page of its own; the navigation bar goes in as markup, not as escaped text.
     return Response(html.replace("<body>", "<body>" + str(nav_bar()), 1), mimetype="text/html")
 
@@ -70,3 +72,27 @@ def nav_bar() -> Markup:
     ]
     items = " · ".join(f'<a href="{escape(h)}">{escape(t)}</a>' for h, t in links)
     return Markup(f'<nav class="report-nav">{items}</nav>')
+
+
+# A link the report gives a passage (`…/id/passage/<key>`), for the reader link beside it (issue 17).
+_PASSAGE_LINK = re.compile(
+    r'<a href="(?P<base>[^"]*)/id/passage/(?P<key>[A-Za-z0-9._~-]+)"><code>[^<]*</code></a>'
+)
+
+
+def reader_links(page: str) -> str:
+    """The report with each passage it names linked to its place in the source reader as well (#17).
+
+    Passages are named after their document (`reform-plan-cr02-19`), which says which reader to open."""
+
+    def add(match: re.Match[str]) -> str:
+        """The passage's link followed by its reader link, when its key names a source document."""
+        key = match["key"]
+        doc = next((d for d in SOURCES if key.startswith(d + "-")), None)
+        if doc is None:
+            return match.group(0)
+        where = f"{match['base']}/source/{doc}#{key}"
+        name = escape(i18n.t("source"))
+        return f'{match.group(0)} <a class="reader-link" href="{escape(where, quote=True)}">({name})</a>'
+
+    return _PASSAGE_LINK.sub(add, page)

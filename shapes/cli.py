@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("give either FILEs or --store, not both")
     report = validate_files(args.files, store_dir=args.store, shapes_path=args.shapes)
     text = render(report, args.format, lang=args.lang, link_base=_link_base(args.link_base))
+    text = source_coverage(text, args)
     if args.output is None:
         sys.stdout.write(text)
     else:
@@ -75,6 +76,15 @@ def _link_base(given: str | None) -> str | None:
     from thaiplan.config import Config
 
     return Config.from_env().public_url or None
+
+
+def source_coverage(text: str, args: argparse.Namespace) -> str:
+    """Issue 17's hook: the coverage of each source document added to the text and JSON reports."""
+    from thaiplan.graph.coverage import add_to_report, validated_store
+
+    if args.format not in ("text", "json") or args.shapes is not None:
+        return text  # with a steward's own shapes, the data need not be the project's documents
+    return add_to_report(text, args.format, args.lang, validated_store(args.files, args.store))
 
 
 def write_atomically(path: Path, text: str) -> None:

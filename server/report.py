@@ -1,0 +1,378 @@
+"""`/report/<plan-key>` and `/report/<plan-key>.pdf`: a plan's progress report, printable (issue 17).
+
+The report has what planners put in one: the plan's goals and desired outcomes; each indicator with its
+targets and results per year and the status colour (as the reform plan's "summary of achievement"
+table); the activities and projects with their lead agencies, progress notes, figures and sub-items; and
+footnotes citing the passage each fact was read from, linked to it in the source reader. Its queries are
+`server/sparql/report-*.rq`, run in the workers through the answer cache; the page and the PDF are kept
+per store snapshot like every page. The PDF is the same page printed by Chromium (`server/pdf.py`).
+The plan key is the plan's IRI after `…/id/plan/` (`reform-plan-cr02`), or after `…/id/` when it has
+another path (`synth/plan/ap-d0001`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, url_for
+from thaiplan.graph.text import SOURCES
+from thaiplan.queries.execute import Term
+from thaiplan.server import i18n
+from thaiplan.server.named import page_rows
+from thaiplan.server.page_cache import cached_page
+from thaiplan.server.pagekit import PAGE_ERRORS, TP, error_page, query_error_page, value
+from thaiplan.server.pdf import PdfUnavailable, html_to_pdf
+
+log = logging.getLogger(__name__)
+bp = Blueprint("report", __name__)
+
+KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*")
+GOAL_TYPES = {TP + t for t in ("Vision", "Goal", "DesiredOutcome", "Strategy", "Milestone")}
+WORK_TYPES = {TP + t for t in ("ReformActivity", "Project", "FlagshipProject", "Tactic", "Guideline", "Law")}
+COLOURS = ("green", "yellow", "orange", "red")
+STATUS_OF_COLOUR = {
+    "green": TP + "statusAchieved",
+    "yellow": TP + "statusNearTarget",
+    "orange": TP + "statusAtRisk",
+    "red": TP + "statusCritical",
+}
+ROLE_ORDER = {"lead": 0, "responsible": 1, "co-responsible": 2}
+WORDS: dict[str, tuple[str, str]] = {
+    "report": ("รายงานความก้าวหน้า", "Progress report"),
+    "goals": ("เป้าหมายและผลสัมฤทธิ์ที่พึงประสงค์", "Goals and desired outcomes"),
+    "summary": ("สรุปการบรรลุเป้าหมาย", "Summary of achievement"),
+    "work": ("กิจกรรม โครงการ และความก้าวหน้า", "Activities, projects and progress"),
+    "progress": ("ความก้าวหน้า", "Progress"),
+    "figures": ("ตัวเลขและหมุดหมาย", "Figures and milestones"),
+    "lead": ("หน่วยงานหลัก", "Lead agencies"),
+    "sources": ("แหล่งที่มา", "Sources"),
+    "period": ("ระยะเวลา", "Period"),
+    "result": ("ผลการดำเนินงาน", "Result"),
+    "goal": ("เป้าหมาย", "Goal"),
+    "legend": ("สีสถานะ", "Status colours"),
+    "pdf": ("ดาวน์โหลด PDF", "Download PDF"),
+    "print": ("พิมพ์", "Print"),
+    "generated": ("จัดทำจากกราฟความรู้ thaiplan", "Made from the thaiplan knowledge graph"),
+    "no_figures": ("ไม่มีค่าเป้าหมายหรือผลการดำเนินงาน", "No targets or results"),
+    "unknown_plan": ("ไม่มีแผนที่ชื่อ", "There is no plan"),
+    "source_doc": ("เอกสาร", "Document"),
+}
+
+
+def w(key: str) -> str:
+    """A report string in the interface language."""
+    th, en = WORDS[key]
+    return th if i18n.ui_lang() == "th" else en
+
+
+@dataclass
+class Item:
+    """One item of the plan: its types, names, parent, progress and agencies."""
+
+    iri: str
+    code: str = ""
+    labelTh: str = ""
+    labelEn: str = ""
+    types: set[str] = field(default_factory=set)
+    parent: str = ""
+    noteTh: str = ""
+    noteEn: str = ""
+    status: str = ""
+    colour: str = ""
+    agencies: list[dict[str, str]] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
+    depth: int = 0
+
+    @property
+    def name(self) -> str:
+        """The label in the interface language."""
+        return i18n.label(self.labelTh, self.labelEn, self.iri)
+
+    @property
+    def note(self) -> str:
+        """The progress note in the interface language (else the other one)."""
+        return i18n.label(self.noteTh, self.noteEn)
+
+
+@dataclass
+class YearRow:
+    """One year of an indicator: its target, its result and the status colour."""
+
+    year: int
+    start: int | None = None
+    target: dict[str, Term] | None = None
+    observed: dict[str, Term] | None = None
+
+    @property
+    def colour(self) -> str:
+        """The result's colour, else the target's (the rating against that year's target)."""
+        for fig in (self.observed, self.target):
+            if fig and value(fig.get("colour")) in COLOURS:
+                return value(fig.get("colour"))
+        return ""
+
+
+@dataclass
+class Indicator:
+    """An indicator of an item in the plan, with its figures by year."""
+
+    iri: str
+    owner: str
+    code: str
+    labelTh: str
+    labelEn: str
+    years: dict[int, YearRow] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The label in the interface language."""
+        return i18n.label(self.labelTh, self.labelEn, self.iri)
+
+
+class Footnotes:
+    """The passages behind the report's facts, numbered in the order the report first cites them."""
+
+    def __init__(self, found: list[dict[str, Term]]) -> None:
+        """Index the passages of each fact (`report-sources.rq` rows)."""
+        self.of: dict[str, list[str]] = {}
+        self.passages: dict[str, dict[str, str]] = {}
+        self.numbers: dict[str, int] = {}
+        for row in sorted(found, key=lambda r: _passage_order(value(r["passage"]))):
+            thing, passage = value(row["thing"]), value(row["passage"])
+            if passage not in self.of.setdefault(thing, []):
+                self.of[thing].append(passage)
+            self.passages[passage] = {"quote": value(row.get("quote")), "source": value(row.get("source"))}
+
+    def cite(self, *things: str) -> list[tuple[int, str]]:
+        """Footnote numbers (and anchors) for the passages of `things`, numbering new ones."""
+        marks = []
+        for thing in things:
+            for passage in self.of.get(thing, []):
+                number = self.numbers.setdefault(passage, len(self.numbers) + 1)
+                if (number, f"fn-{number}") not in marks:
+                    marks.append((number, f"fn-{number}"))
+        return sorted(marks)
+
+    def listed(self) -> list[dict[str, Any]]:
+        """The cited passages in number order, with where each one is read."""
+        out = []
+        for passage, number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            info = self.passages[passage]
+            out.append(
+                {"number": number, "passage": passage, **info, **_source_link(passage, info["source"])}
+            )
+        return out
+
+
+def _passage_order(iri: str) -> tuple[str, int]:
+    """Passages in document order: `…/reform-plan-cr02-9` before `…-10`."""
+    stem, _, number = iri.rpartition("-")
+    return (stem, int(number)) if number.isdigit() else (iri, 0)
+
+
+def _source_link(passage: str, source: str) -> dict[str, str]:
+    """Where a footnote points: the passage in the source reader, else the passage's own page."""
+    base = current_app.config["THAIPLAN"].base_iri
+    doc = source.removeprefix(base + "source/")
+    key = passage.rsplit("/", 1)[-1]
+    if doc in SOURCES:
+        href = url_for("reader.source", doc=doc, _external=True) + f"#{key}"
+        return {"href": href, "doc": doc}
+    path = passage[len(base) :] if passage.startswith(base) else ""
+    href = url_for("resources.resource", path=path, _external=True) if path else passage
+    return {"href": href, "doc": doc.rsplit("/", 1)[-1]}
+
+
+def plan_iri(key: str) -> str | None:
+    """The plan's IRI for a report key, or None when the key cannot name one."""
+    if not KEY.fullmatch(key) or ".." in key:
+        return None
+    base = current_app.config["THAIPLAN"].base_iri
+    return base + (key if "/" in key else "plan/" + key)
+
+
+def number_text(term: Term | None) -> str:
+    """A figure as people read it: thousands grouped, decimals as given (84.81, 81,768)."""
+    text = value(term)
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text
+    return f"{number:,f}" if "." in text else f"{int(number):,}"
+
+
+def figure_text(fig: dict[str, Term] | None, target: bool) -> str:
+    """A target or result as written: the Thai wording in Thai when given, else comparator, value, unit."""
+    from thaiplan.server.pagekit import term_name
+
+    if not fig:
+        return ""
+    written = fig.get("valueText")
+    if target and written is not None and i18n.ui_lang() == getattr(written, "language", None):
+        return value(written)
+    unit = term_name(fig.get("unit")) if fig.get("unit") is not None else ""
+    number = number_text(fig.get("value"))
+    comparator = term_name(fig.get("comparator")) if target else ""
+    if re.search(r"\bN\b", comparator) and number:  # "within the top N": the number takes N's place
+        return re.sub(r"\bN\b", number, comparator, count=1)
+    # Thai names the unit before the number (ร้อยละ 85, อันดับ 20, จำนวน 129); English after it, but rank 20.
+    before = i18n.ui_lang() == "th" or value(fig.get("unit")) == TP + "unitRank"
+    parts = [comparator, *([unit, number] if before else [number, unit])]
+    text = " ".join(p for p in parts if p)
+    return text or value(written)
+
+
+def collect_items(found: list[dict[str, Term]], agencies: list[dict[str, Term]]) -> dict[str, Item]:
+    """The plan's items from `report-items.rq` rows, their agencies from `report-agencies.rq`."""
+    items: dict[str, Item] = {}
+    for row in found:
+        iri = value(row["item"])
+        item = items.setdefault(iri, Item(iri))
+        item.types.add(value(row.get("type")))
+        for name in ("code", "labelTh", "labelEn", "noteTh", "noteEn", "status", "colour"):
+            if not getattr(item, name) and row.get(name) is not None:
+                setattr(item, name, value(row[name]))
+        parent = value(row.get("parent"))
+        if parent and (not item.parent or parent < item.parent):
+            item.parent = parent  # one parent, the same on every run
+    for row in agencies:
+        item = items.get(value(row["item"]))
+        agency = value(row["agency"])
+        if item is not None and agency not in {a["iri"] for a in item.agencies}:
+            item.agencies.append(
+                {
+                    "iri": agency,
+                    "role": value(row.get("role")),
+                    "labelTh": value(row.get("agencyLabelTh")),
+                    "labelEn": value(row.get("agencyLabelEn")),
+                }
+            )
+    for item in items.values():
+        item.agencies.sort(key=lambda a: (ROLE_ORDER.get(a["role"], 9), a["iri"]))
+    return items
+
+
+def outline(items: dict[str, Item], kinds: set[str]) -> list[Item]:
+    """The items of `kinds` in reading order, each followed by its sub-items (depth set)."""
+    chosen = {iri: i for iri, i in items.items() if i.types & kinds}
+    for item in chosen.values():
+        item.children = []
+    roots = []
+    for item in chosen.values():
+        parent = chosen.get(item.parent)
+        (parent.children if parent is not None and parent is not item else roots).append(item)
+    flat: list[Item] = []
+
+    def walk(level: list[Item], depth: int) -> None:
+        """Append the items of one level, each before its children."""
+        for item in sorted(level, key=_order):
+            if item in flat:
+                continue  # a cycle of tp:partOf in bad data: each item once
+            item.depth = depth
+            flat.append(item)
+            walk(item.children, depth + 1)
+
+    walk(roots, 0)
+    return flat
+
+
+def _order(item: Item) -> tuple[Any, ...]:
+    """Items by code as people number them, then by name."""
+    from thaiplan.server.views import _code_key
+
+    return (_code_key(item.code), item.labelTh, item.iri)
+
+
+def collect_indicators(found: list[dict[str, Term]]) -> list[Indicator]:
+    """The indicators with their targets and results by year, from `report-figures.rq` rows."""
+    indicators: dict[tuple[str, str], Indicator] = {}
+    for row in found:
+        key = (value(row["owner"]), value(row["ind"]))
+        ind = indicators.setdefault(
+            key,
+            Indicator(key[1], key[0], value(row.get("indCode")), value(row.get("indLabelTh")),
+                      value(row.get("indLabelEn"))),
+        )  # fmt: skip
+        if row.get("fig") is None:
+            continue
+        year = _int(row.get("yearBE")) or _int(row.get("endYearBE"))
+        if year is None:
+            continue  # a figure with no year (the report says "so far") is not a year's result
+        slot = ind.years.setdefault(year, YearRow(year))
+        if value(row.get("kind")) == "target":
+            slot.target = slot.target or row
+            slot.start = _int(row.get("startYearBE"))
+        else:
+            slot.observed = slot.observed or row
+    return sorted(indicators.values(), key=lambda i: (i.owner, i.code, i.iri))
+
+
+def _int(term: Term | None) -> int | None:
+    """A literal's integer value, or None."""
+    try:
+        return int(value(term)) if term is not None else None
+    except ValueError:
+        return None
+
+
+def report_context(iri: str) -> dict[str, Any] | None:
+    """Everything the report template shows for the plan `iri`, or None when it is not a plan."""
+    plan = ox.NamedNode(iri)
+    heading = page_rows("report-plan", plan=plan)
+    if not heading:
+        return None
+    items = collect_items(page_rows("report-items", plan=plan), page_rows("report-agencies", plan=plan))
+    indicators = collect_indicators(page_rows("report-figures", plan=plan))
+    by_owner: dict[str, list[Indicator]] = {}
+    for ind in indicators:
+        by_owner.setdefault(ind.owner, []).append(ind)
+    owners = sorted(by_owner, key=lambda o: _order(items[o]) if o in items else ((), "", o))
+    first = next((r for r in heading if value(r.get("type")) != TP + "Plan"), heading[0])  # most specific
+    return {
+        "iri": iri,
+        "plan": first,
+        "goals": outline(items, GOAL_TYPES),
+        "work": outline(items, WORK_TYPES),
+        "owners": [(items.get(o), o, by_owner[o]) for o in owners],
+        "notes": Footnotes(page_rows("report-sources", plan=plan)),
+        "colours": [(c, STATUS_OF_COLOUR[c]) for c in COLOURS],
+        "colours_map": STATUS_OF_COLOUR,
+        "figure_text": figure_text,
+        "w": w,
+    }
+
+
+@bp.route("/report/<path:key>")
+@cached_page
+def report(key: str) -> Response:
+    """The progress report of a plan: HTML to read and print, or the PDF when the key ends in `.pdf`."""
+    as_pdf = key.endswith(".pdf")
+    iri = plan_iri(key.removesuffix(".pdf"))
+    if iri is None:
+        return error_page(404, i18n.t("not_found"), f"{w('unknown_plan')} {key!r}")
+    try:
+        context = report_context(iri)
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
+    if context is None:
+        return error_page(404, i18n.t("not_found"), f"{w('unknown_plan')} <{iri}>")
+    key = key.removesuffix(".pdf")
+    if not as_pdf:
+        return Response(
+            render_template("report.html", key=key, printing=False, **context), mimetype="text/html"
+        )
+    html = render_template("report.html", key=key, printing=True, **context)
+    try:
+        body = html_to_pdf(html)
+    except PdfUnavailable as exc:
+        log.warning("report PDF of %s: %s", key, exc)
+        return error_page(503, i18n.t("unavailable"), str(exc))
+    response = Response(body, mimetype="application/pdf")
+    filename = f"report-{key.replace('/', '-')}-{i18n.ui_lang()}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
