@@ -119,6 +119,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "param": ("พารามิเตอร์", "Parameters"),
     "required": ("จำเป็น", "required"),
     "example": ("ตัวอย่าง", "Example"),
+    # Values with their units, and targets as phrases (issue 20: no "N" left from a comparator's name).
+    "qty_percent": ("ร้อยละ {n}", "{n} percent"),
+    "qty_rank": ("อันดับที่ {n}", "rank {n}"),
+    "qty_score": ("{n} คะแนน", "{n} points"),
+    "qty_count": ("{n}", "{n}"),
+    "cmp_atLeast": ("ไม่น้อยกว่า {n}", "at least {n}"),
+    "cmp_atMost": ("ไม่เกิน {n}", "at most {n}"),
+    "cmp_exactly": ("เท่ากับ {n}", "exactly {n}"),
+    "cmp_topRank": ("อยู่ใน {n} อันดับแรก", "within the top {n}"),
+    "axis_rank": ("อันดับ (1 = ดีที่สุด)", "rank (1 = best)"),
+    "axis_value": ("ค่า", "value"),
+    "breakdown": ("จำแนกย่อยของ", "Breakdown of"),
+    "value": ("ค่า", "Value"),
 }
 
 

@@ -27,7 +27,7 @@ from thaiplan.server.pagekit import (
     term_name,
     value,
 )
-from thaiplan.server.svg import Box, Point, indicator_chart, trace_diagram
+from thaiplan.server.svg import Box, Point, bar, indicator_chart, trace_diagram, value_scale
 
 bp = Blueprint("views", __name__)
 bp.record_once(lambda state: install(state.app))
@@ -165,13 +165,15 @@ def trace() -> Response:
         bindings, up_rows = named_rows_bound("trace-up", {"entity": entity})
         iri = bindings["entity"].value
         down_rows = named_rows("trace-down", {"entity": iri})
+        edges = trace_edges(iri)
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     up, down = collect_nodes(up_rows), collect_nodes(down_rows)
     center = up.get(iri) or down.get(iri)
     up_list = sorted((n for n in up.values() if n.iri != iri), key=lambda n: (n.depth, _code_key(n.code)))
     down_list = sorted((n for n in down.values() if n.iri != iri), key=lambda n: (n.depth, _code_key(n.code)))
-    diagram = trace_diagram(_trace_boxes(center, up_list, down_list), i18n.t("more"))
+    title = f"{i18n.t('diagram')}: {i18n.t('trace_title')} {center.name if center else iri}"
+    diagram = trace_diagram(_trace_boxes(center, up_list, down_list), i18n.t("more"), edges, title)
     return page(
         "trace.html",
         iri=iri,
@@ -196,9 +198,14 @@ def _trace_boxes(center: Node | None, up: list[Node], down: list[Node]) -> list[
 
 def _box(node: Node, row: int, parent: str | None, kind: str) -> Box:
     """A diagram box for a node: its type and code above, its name below, its agencies in the tooltip."""
-    subtitle = " ".join(x for x in (term_name(node.type), node.code) if x)
     extra = [i18n.label(a["labelTh"], a["labelEn"]) for a in node.agencies]
-    return Box(node.iri, node.name, subtitle, href(node.iri), row, parent, kind, extra=extra)
+    kind_name = term_name(node.type)
+    return Box(node.iri, node.name, kind_name, href(node.iri), row, parent, kind, extra=extra, code=node.code)
+
+
+def trace_edges(iri: str) -> list[tuple[str, str]]:
+    """Every direct link (lower, upper) of the subgraph an entity's trace covers, both directions."""
+    return [(r["from"].value, r["to"].value) for r in page_rows("trace-edges", entity=ox.NamedNode(iri))]
 
 
 @bp.route("/agency")
@@ -281,6 +288,8 @@ def indicator() -> Response:
     try:
         used_by = {iri for item in indicators.values() for pair in item["owners"].items() for iri in pair}
         names = _names(used_by)
+        for item in indicators.values():
+            item["breakdowns"] = breakdowns(item["iri"])
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     for item in indicators.values():
@@ -293,6 +302,8 @@ def indicator() -> Response:
         indicators=list(indicators.values()),
         across_plans=len(plans) > 1,
         names=names,
+        target_text=target_text,
+        quantity=quantity,
     )
 
 
@@ -305,25 +316,84 @@ def _names(iris: set[str | None]) -> dict[str, dict[str, Term]]:
     return found
 
 
+UNIT_KINDS = {
+    TP + "unitPercent": "percent",
+    TP + "unitRank": "rank",
+    TP + "unitScore": "score",
+    TP + "unitCount": "count",
+}
+
+
+def unit_kind(unit: str) -> str:
+    """The kind of a unit IRI that decides a chart's axis: percent, rank, score, or empty."""
+    return UNIT_KINDS.get(unit, "")
+
+
+def quantity(number: Any, unit: Any) -> str:
+    """A value with its unit as a reader writes it (`ร้อยละ 85`, `85 percent`, `rank 57`)."""
+    text = value(number)
+    if text.isdigit() and len(text) > 3:  # 8093 reads as 8,093 in both languages
+        text = f"{int(text):,}"
+    kind = unit_kind(value(unit))
+    if kind:
+        return i18n.t("qty_" + kind).format(n=text)
+    name = term_name(unit) if value(unit) else ""
+    return f"{text} {name}".strip()
+
+
+def target_text(row: dict[str, Term]) -> str:
+    """A target as a phrase: the comparator around the value (`within the top 60`), unit included."""
+    number = row.get("targetValue")
+    if number is None:
+        return ""
+    comparator = value(row.get("comparator")).rsplit("#", 1)[-1]
+    if comparator == "topRank":  # "the top 60" already says it is a rank
+        return i18n.t("cmp_topRank").format(n=value(number))
+    amount = quantity(number, row.get("targetUnit"))
+    key = "cmp_" + comparator
+    return i18n.t(key).format(n=amount) if key in i18n.STRINGS else amount
+
+
 def _chart(found: list[dict[str, Term]]) -> Any:
     """The SVG chart of one indicator's rows (targets and observations with numeric values)."""
-    target, observed, years = [], [], {}
+    target, observed, years, units = [], [], {}, []
     for row in found:
         be = int(value(row["yearBE"]))
         years[be] = i18n.short_year(be)
         t, o = _number(row.get("targetValue")), _number(row.get("observedValue"))
-        unit = value(row.get("targetUnit") or row.get("observedUnit"))
+        units += [value(u) for u in (row.get("targetUnit"), row.get("observedUnit")) if u is not None]
         if t is not None:
-            target.append(
-                Point(be, t, f"{i18n.t('target')} {i18n.year(be)}: {value(row.get('targetValue'))} {unit}")
-            )
+            target.append(Point(be, t, f"{i18n.t('target')} {i18n.year(be)}: {target_text(row)}"))
         if o is not None:
-            observed.append(
-                Point(
-                    be, o, f"{i18n.t('observed')} {i18n.year(be)}: {value(row.get('observedValue'))} {unit}"
-                )
-            )
-    return indicator_chart(target, observed, years, (i18n.t("target"), i18n.t("observed")))
+            amount = quantity(row.get("observedValue"), row.get("observedUnit") or row.get("targetUnit"))
+            observed.append(Point(be, o, f"{i18n.t('observed')} {i18n.year(be)}: {amount}"))
+    unit = max(set(units), key=units.count) if units else ""
+    kind = unit_kind(unit)
+    title = i18n.t("axis_rank") if kind == "rank" else (term_name(unit) if unit else i18n.t("axis_value"))
+    return indicator_chart(
+        target, observed, years, (i18n.t("target"), i18n.t("observed")), kind=kind, axis_title=title
+    )
+
+
+def breakdowns(ind: str) -> list[dict[str, Any]]:
+    """The components of an indicator's observations, grouped by the observation they break down."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in page_rows("indicator-breakdowns", ind=ox.NamedNode(ind)):
+        whole = row["whole"].value
+        names = {"labelTh": row.get("wholeLabelTh"), "labelEn": row.get("wholeLabelEn")}
+        group = groups.setdefault(whole, {"iri": whole, **names, "parts": []})
+        group["parts"].append(row)
+    for group in groups.values():
+        # One scale per unit: a survey's sample size sits beside the satisfaction shares it splits.
+        by_unit: dict[str, list[float]] = {}
+        for r in group["parts"]:
+            if (n := _number(r.get("value"))) is not None:
+                by_unit.setdefault(value(r.get("unit")), []).append(n)
+        scales = {u: value_scale(ns, unit_kind(u), "") for u, ns in by_unit.items()}
+        for r in group["parts"]:
+            n = _number(r.get("value"))
+            r["bar"] = bar(n, scales[value(r.get("unit"))]) if n is not None else ""
+    return list(groups.values())
 
 
 @bp.route("/search")
