@@ -149,16 +149,18 @@ def trace_diagram(
 
 
 def _edge_svg(a: Box, b: Box) -> str:
-    """A line between two boxes: bottom of the upper to top of the lower, or a curve within one row."""
+    """A line from box `a` up to box `b` (bottom of the upper to top of the lower, or a curve within one
+    row), naming both ends for tests and tools."""
+    ends = f'data-from="{escape(a.key)}" data-to="{escape(b.key)}"'
     if a.y == b.y:
         x1, x2, y = a.x + BOX_W / 2, b.x + BOX_W / 2, a.y + BOX_H
         return (
-            f'<path class="edge" d="M{x1:.0f},{y:.0f} C{x1:.0f},{y + GAP_Y * 0.8:.0f} '
+            f'<path class="edge" {ends} d="M{x1:.0f},{y:.0f} C{x1:.0f},{y + GAP_Y * 0.8:.0f} '
             f'{x2:.0f},{y + GAP_Y * 0.8:.0f} {x2:.0f},{y:.0f}"/>'
         )
     upper, lower = (a, b) if a.y < b.y else (b, a)
     return (
-        f'<line class="edge" x1="{upper.x + BOX_W / 2:.0f}" y1="{upper.y + BOX_H:.0f}" '
+        f'<line class="edge" {ends} x1="{upper.x + BOX_W / 2:.0f}" y1="{upper.y + BOX_H:.0f}" '
         f'x2="{lower.x + BOX_W / 2:.0f}" y2="{lower.y:.0f}"/>'
     )
 

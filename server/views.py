@@ -6,12 +6,15 @@ processes and arranges their rows for reading; nothing here writes SPARQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
+from thaiplan.queries import registry
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.named import named_rows, named_rows_bound, page_rows
@@ -22,6 +25,7 @@ from thaiplan.server.pagekit import (
     error_page,
     href,
     install,
+    name_of,
     page,
     query_error_page,
     term_name,
@@ -74,11 +78,18 @@ class Node:
     relation: str
     agencies: list[dict[str, str]] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    # For a copy under a second parent: the tree shows the item there too, its subtree once, at `via`.
+    shown_elsewhere: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id for the item's main place in a tree (a link target for its other places)."""
+        return "n-" + hashlib.sha1(self.iri.encode()).hexdigest()[:12]
 
     @property
     def name(self) -> str:
         """The label in the interface language."""
-        return i18n.label(self.labelTh, self.labelEn, self.iri)
+        return i18n.label(self.labelTh, self.labelEn) or name_of(self.iri)
 
 
 def collect_nodes(found: list[dict[str, Term]]) -> dict[str, Node]:
@@ -112,28 +123,55 @@ def collect_nodes(found: list[dict[str, Term]]) -> dict[str, Node]:
     return nodes
 
 
-def build_tree(nodes: dict[str, Node], root: str, keep: set[str]) -> Node | None:
-    """The nodes as a tree under `root` by their `via` links, items of other kinds skipped over."""
+def build_tree(
+    nodes: dict[str, Node], root: str, keep: set[str], edges: list[tuple[str, str]] | None = None
+) -> Node | None:
+    """The nodes as a tree under `root`: each under its `via` parent with its subtree, and under every
+    other parent `edges` give as a copy marked as shown elsewhere (issue 20: never silently once);
+    items of other kinds are skipped over, their members lifted to the nearest shown ancestor."""
     for node in nodes.values():
         node.children = []
+    parents: dict[str, list[str]] = {}
+    for lower, upper in edges or []:
+        if lower in nodes and upper in nodes and upper not in parents.setdefault(lower, []):
+            parents[lower].append(upper)
     for node in nodes.values():
         if node.iri == root or node.type not in keep:
             continue
-        parent = nodes.get(node.via or "")
-        # Lift an item whose parent is not shown to the nearest shown ancestor.
-        while parent is not None and parent.iri != root and parent.type not in keep:
-            parent = nodes.get(parent.via or "")
-        if parent is not None:
-            parent.children.append(node)
+        main = _shown_ancestor(nodes, node.via, root, keep)
+        if main is not None:
+            main.children.append(node)
+        others = {}
+        for p in parents.get(node.iri, []):
+            if (other := _shown_ancestor(nodes, p, root, keep)) is not None and other is not main:
+                others[other.iri] = other
+        for other in others.values():
+            other.children.append(replace(node, children=[], shown_elsewhere=True))
     for node in nodes.values():
         node.children.sort(key=lambda n: (_code_key(n.code), n.labelTh, n.iri))
     return nodes.get(root)
+
+
+def _shown_ancestor(nodes: dict[str, Node], iri: str | None, root: str, keep: set[str]) -> Node | None:
+    """The node `iri`, or its nearest ancestor (by `via`) of a kind the tree shows."""
+    parent = nodes.get(iri or "")
+    seen = set()
+    while parent is not None and parent.iri != root and parent.type not in keep and parent.iri not in seen:
+        seen.add(parent.iri)
+        parent = nodes.get(parent.via or "")
+    return parent
 
 
 def _code_key(code: str) -> tuple[Any, ...]:
     """Codes sorted as people number them: 1.2 before 1.10, numbers before letters."""
     parts = code.replace("-", ".").split(".") if code else ["~"]
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def required_page(param: str) -> Response:
+    """400 for a view opened without its one required parameter, said in the interface language."""
+    message = i18n.t("err_required").format(param=param, what=i18n.t("what_" + param))
+    return error_page(400, i18n.t("bad_request"), message)
 
 
 def entity_param() -> str:
@@ -148,9 +186,10 @@ def home() -> Response:
     root = current_app.config["THAIPLAN"].base_iri + NATIONAL_STRATEGY
     try:
         nodes = collect_nodes(named_rows("trace-down", {"entity": root}))
+        edges = trace_edges(root)
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
-    tree = build_tree(nodes, root, TREE_KINDS)
+    tree = build_tree(nodes, root, TREE_KINDS, edges)
     return page("home.html", tree=tree, count=len(nodes))
 
 
@@ -160,7 +199,7 @@ def trace() -> Response:
     """What an entity supports (up) and what supports it (down), as a diagram and as tables."""
     entity = entity_param()
     if not entity:
-        return error_page(400, i18n.t("bad_request"), "parameter 'entity': required (a code, IRI or label)")
+        return required_page("entity")
     try:
         bindings, up_rows = named_rows_bound("trace-up", {"entity": entity})
         iri = bindings["entity"].value
@@ -214,9 +253,7 @@ def agency() -> Response:
     """Everything an agency leads or shares, grouped by plan, with its parent and sub-organizations."""
     name = request.args.get("agency", "").strip()
     if not name:
-        return error_page(
-            400, i18n.t("bad_request"), "parameter 'agency': required (an abbreviation, name or IRI)"
-        )
+        return required_page("agency")
     try:
         bindings, found = named_rows_bound("agency-portfolio", {"agency": name})
         node = bindings["agency"]
@@ -452,3 +489,48 @@ _PLAN_TYPES = {
 def trace_href(iri: str) -> str:
     """The trace view of an entity."""
     return url_for("views.trace", entity=iri)
+
+
+@bp.route("/indicators")
+@cached_page
+def indicators() -> Response:
+    """The index of indicators, by plan: each with its targets and observations counted (issue 20)."""
+    try:
+        found = page_rows("indicator-index")
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
+    plans: dict[str, dict[str, Any]] = {}
+    for row in found:
+        key = value(row.get("plan"))
+        names = {"labelTh": row.get("planLabelTh"), "labelEn": row.get("planLabelEn")}
+        plans.setdefault(key, {"plan": key, **names, "items": []})["items"].append(row)
+    for group in plans.values():
+        group["items"].sort(key=lambda r: (_code_key(value(r.get("code"))), value(r.get("labelTh"))))
+    return page("indicators.html", plans=list(plans.values()), total=len(found))
+
+
+@bp.route("/agencies")
+@cached_page
+def agencies() -> Response:
+    """The index of agencies: each with its abbreviation and the number of plan items it is named for."""
+    try:
+        found = page_rows("agency-index")
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
+    return page("agencies.html", agencies=found)
+
+
+def api_page() -> Response:
+    """`/api/queries` for a browser (issue 20): the named queries with their parameters, example links,
+    a try-it form each and the OpenAPI description; clients asking for JSON still get the JSON list."""
+    shown = []
+    for q in registry.list_queries():
+        if "internal" in q.tags:
+            continue
+        example = {p.name: p.example for p in q.params if p.required and p.example is not None}
+        link = url_for("api.run", name=q.name, **example)
+        shown.append({"q": q, "href": link, "text": unquote_plus(link)})
+    return page("api.html", queries=shown, formats=API_FORMATS)
+
+
+API_FORMATS = ("json", "csv", "tsv", "xml")
