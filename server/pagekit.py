@@ -141,12 +141,12 @@ def term_name(iri: Any) -> str:
     names = ontology_labels().get(text)
     if names:
         return names[0] if i18n.ui_lang() == "th" else names[1]
-    if "#" in text or text.startswith(("http://", "https://")):
-        # A term of no known vocabulary: its local name in words (`wasQuotedFrom` → "was quoted from"),
-        # never a prefixed name (issue 20); the IRI stays in the link's title.
+    if compact(text) != text and not text.startswith(current_app.config["THAIPLAN"].base_iri):
+        # A term of a known vocabulary without a name here: its local name in words (`wasQuotedFrom` →
+        # "was quoted from"), never a prefixed name (issue 20); the IRI stays in the link's title.
         local = re.split(r"[#/]", text.rstrip("/#"))[-1]
         words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("_", " ").strip()
-        if words and not text.startswith(current_app.config["THAIPLAN"].base_iri):
+        if words:
             return words[0].lower() + words[1:]
     return compact(text)
 
@@ -185,7 +185,7 @@ def name_of(iri: Any) -> str:
         if kind in UNLABELLED_KINDS and key:
             return f"{term_name(UNLABELLED_KINDS[kind])} {key}"
         return key.rsplit("/", 1)[-1] or compact(text)
-    return compact(text)
+    return term_name(text)
 
 
 def href(iri: Any) -> str | None:
