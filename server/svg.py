@@ -24,8 +24,14 @@ from thaiplan.server.pagekit import display_text
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 220, 94, 14, 40, 10
 MAX_PER_ROW = 7
-LABEL_CHARS = 25  # visible characters on one line of a box (13.5px text in a 206px box)
 TITLE_LINES = 3
+# A line of a box holds 202px of text: 15 em of the 13.5px name, 18.4 em of the 11px type and code.
+TITLE_EMS, SUB_EMS = 202 / 13.5, 202 / 11
+LABEL_CHARS = 25  # for `shorten`, the cut of a label shown elsewhere in visible characters
+# Advance widths in em of the pages' fonts (Loma for Thai, Liberation Sans-like for Latin), measured in
+# Debian's Chromium: Thai letters run from 0.34 (เ) to 0.9 (ฒ) em, so a count of characters is no measure.
+WIDE_THAI, NARROW_THAI = set("ฒฑณญฌฆฬ"), set("เโใไะๆ")
+NARROW_LATIN, WIDE_LATIN = set("ijlIft.,:;'|!"), set("mwMW")
 SVG_NS = "http://www.w3.org/2000/svg"
 
 
@@ -52,9 +58,39 @@ def _is_mark(ch: str) -> bool:
     return ch == "\u0e31" or "\u0e34" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"
 
 
-def visible_len(text: str) -> int:
-    """The number of characters of `text` that take width (Thai marks do not)."""
-    return sum(1 for ch in text if not _is_mark(ch))
+def em_width(text: str) -> float:
+    """The drawn width of `text` in em, by the measured advance widths of the pages' fonts."""
+    total = 0.0
+    for ch in text:
+        if _is_mark(ch):
+            continue
+        if "\u0e00" <= ch <= "\u0e7f":
+            total += 0.9 if ch in WIDE_THAI else 0.38 if ch in NARROW_THAI else 0.65
+        elif ch in NARROW_LATIN:
+            total += 0.26
+        elif ch in WIDE_LATIN:
+            total += 0.85
+        elif ch.isupper():
+            total += 0.7
+        elif ch.isalnum():
+            total += 0.56
+        elif ch.isspace():
+            total += 0.28
+        else:
+            total += 0.36
+    return total
+
+
+def fit(text: str, ems: float) -> str:
+    """The text cut to `ems` of width with an ellipsis (a single word longer than a line)."""
+    if em_width(text) <= ems:
+        return text
+    out = ""
+    for ch in text:
+        if em_width(out + ch) > ems - 1.0:
+            break
+        out += ch
+    return out.rstrip() + "…"
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -80,12 +116,12 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
 
 
-def wrap(text: str, width: int = LABEL_CHARS, lines: int = TITLE_LINES) -> list[str]:
-    """The text in at most `lines` lines of about `width` visible characters, broken between words;
-    the last line ends in an ellipsis when the text goes on (the whole text is in the tooltip)."""
+def wrap(text: str, ems: float = TITLE_EMS, lines: int = TITLE_LINES) -> list[str]:
+    """The text in at most `lines` lines of `ems` width, broken between words; the last line ends in an
+    ellipsis when the text goes on (the whole text is in the tooltip and the tables)."""
     out: list[str] = [""]
     for word in words(text):
-        if out[-1].strip() and visible_len(out[-1] + word.rstrip()) > width:
+        if out[-1].strip() and em_width(out[-1] + word.rstrip()) > ems:
             out.append(word.lstrip())
         else:
             out[-1] += word
@@ -93,12 +129,11 @@ def wrap(text: str, width: int = LABEL_CHARS, lines: int = TITLE_LINES) -> list[
     if len(out) > lines:
         last = ""
         for word in words(out[lines - 1]):
-            if visible_len(last + word.rstrip()) > width - 1:
+            if em_width(last + word.rstrip()) > ems - 1.0:
                 break
             last += word
         out = [*out[: lines - 1], last.rstrip() + "…"]
-    # A single word longer than a line (a code, a URL) is cut.
-    return [shorten(line, width) for line in out]
+    return [fit(line, ems) for line in out]
 
 
 def trace_diagram(
@@ -173,8 +208,8 @@ def _box_svg(box: Box) -> str:
     texts = (box.subtitle, box.code, box.title, *box.extra)
     tooltip = escape(" · ".join(display_text(t) for t in texts if t))
     # The code is drawn whole; the type name gives way to it.
-    room = LABEL_CHARS + 6 - (visible_len(box.code) + 1 if box.code else 0)
-    sub = " ".join(x for x in (shorten(box.subtitle, max(room, 4)) if box.subtitle else "", box.code) if x)
+    room = SUB_EMS - (em_width(box.code + " ") if box.code else 0)
+    sub = " ".join(x for x in (fit(box.subtitle, max(room, 3.0)) if box.subtitle else "", box.code) if x)
     lines = "".join(
         f'<tspan x="0" y="{40 + 19 * i}">{escape(display_text(line))}</tspan>'
         for i, line in enumerate(wrap(box.title))

@@ -16,7 +16,6 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 from pythainlp.tokenize import word_tokenize
-from thaiplan.server.svg import wrap
 
 from tests.test_pages_support import BROWSER, ID, app, client, html_get, store_dir
 
@@ -164,12 +163,14 @@ def test_trace_labels_wrap_between_words_and_have_a_text_alternative_issue20(cli
 
 
 def test_wrap_keeps_words_whole_and_marks_what_it_leaves_out_issue20() -> None:
+    from thaiplan.server.svg import wrap
+
     long = "การพัฒนาระบบเชื่อมโยงข้อมูลภาครัฐเพื่อการให้บริการประชาชนแบบเบ็ดเสร็จครบวงจรและมีประสิทธิภาพ"
-    lines = wrap(long, 25, 2)
+    lines = wrap(long, 15, 2)
     assert len(lines) == 2 and lines[-1].endswith("…")
     tokens = word_tokenize(long, engine="newmm")
     assert any("".join(tokens[:i]) == lines[0] for i in range(1, len(tokens)))
-    assert wrap("Revised National Reform Plan", 25, 3) == ["Revised National Reform", "Plan"]
+    assert wrap("Revised National Reform Plan", 12, 3) == ["Revised National Reform", "Plan"]
 
 
 # Indicator charts
