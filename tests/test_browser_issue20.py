@@ -110,7 +110,7 @@ def test_trace_diagram_starts_with_its_entity_on_a_phone_screen_issue20(server: 
     assert shoot(driver, "issue20-trace-mobile") > 100
 
 
-@pytest.mark.parametrize("path", ["/agency?agency=OPDC", "/trace?entity=BR0201", "/indicators"])
+@pytest.mark.parametrize("path", ["/trace?entity=CR02G01", "/trace?entity=BR0201", "/indicators"])
 def test_thai_table_cells_break_lines_between_words_on_a_phone_issue20(server: str, phone, path: str) -> None:
     driver = phone
     driver.get(server + path + "&lang=th" if "?" in path else server + path + "?lang=th")
@@ -136,16 +136,23 @@ def test_trace_diagram_labels_and_codes_are_drawn_whole_issue20(server: str, bro
     # Each line of text (a box's type and code, each line of its name) fits inside the box's viewport.
     overflow = driver.execute_script(
         "const out = [];"
-        "for (const t of document.querySelectorAll('svg.trace-diagram text.sub, svg.trace-diagram tspan')) {"
+        "const lines = document.querySelectorAll('svg.trace-diagram text.sub, svg.trace-diagram text.title');"
+        "for (const t of [...lines].flatMap(x => x.children.length ? [...x.children] : [x])) {"
         "  const room = t.closest('svg[overflow]').width.baseVal.value;"
         "  if (t.getComputedTextLength() > room) out.push(t.textContent); }"
         "return out;"
     )
     assert not overflow, overflow
-    center = driver.execute_script(
-        "return document.querySelector('svg.trace-diagram g.box.center text.sub').textContent;"
+    center, name, drawn = driver.execute_script(
+        "const box = document.querySelector('svg.trace-diagram g.box.center');"
+        "const title = box.querySelector('text.title');"
+        "const parts = title.children.length ? [...title.children] : [title];"
+        "const lines = parts.map(t => t.textContent);"
+        "return [box.querySelector('text.sub').textContent, document.querySelector('h1').textContent, lines];"
     )
     assert center.endswith("CR02")
+    # The entity's whole name is drawn (in lines broken between words), not cut at ~20 characters.
+    assert " ".join(drawn).replace(" ", "") == name.replace("CR02", "", 1).replace(" ", "").strip(), drawn
     assert shoot(driver, f"issue20-trace-desktop-{lang}") > 100
 
 
