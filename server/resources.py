@@ -160,7 +160,7 @@ def resource_page(node: ox.NamedNode, doc_base: str) -> Response:
         "types": type_iris,
         "outgoing": group_by_predicate(outgoing, "o"),
         "incoming": group_by_predicate(incoming, "s"),
-        "provenance": page_rows("resource-provenance", entity=node),
+        "provenance": passages_once(page_rows("resource-provenance", entity=node)),
         "path": path_up(node),
         "alternates": alternates(doc_base),
         "is_agency": any(t.endswith("#Agency") or "Organization" in t for t in type_iris),
@@ -172,6 +172,15 @@ def resource_page(node: ox.NamedNode, doc_base: str) -> Response:
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def passages_once(found: list[dict[str, Term]]) -> list[dict[str, Term]]:
+    """Each passage once (issue 20: a source with two titles in a language gave every passage 2–4 times;
+    deduplicated here, not by an aggregate, which Virtuoso 7.2 cannot apply to long quotes)."""
+    rows: dict[str, dict[str, Term]] = {}
+    for row in found:
+        rows.setdefault(row["passage"].value, row)
+    return list(rows.values())
 
 
 def _in_ui_language(values: list[dict[str, Any]]) -> Any:
