@@ -18,6 +18,7 @@ from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQ
 from thaiplan.queries.openapi import openapi_spec
 from thaiplan.server import answers, negotiation, urls
 from thaiplan.server.named import QueryFailed, named_reply
+from thaiplan.server.views import api_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/queries")
 # Query-string names the server reads itself; a named query cannot declare them as parameters.
@@ -64,9 +65,22 @@ def describe(q: registry.NamedQuery) -> dict[str, Any]:
     }
 
 
+def wants_page() -> bool:
+    """True for a browser: it names text/html and prefers it to JSON, and no `format=` asks otherwise."""
+    if request.args.get("format"):
+        return False
+    ranges = negotiation.parse_accept(request.headers.get("Accept"))
+    if not any(r.type == "text" and r.subtype == "html" for r in ranges):
+        return False
+    return negotiation.quality(ranges, "text/html") >= negotiation.quality(ranges, "application/json")
+
+
 @bp.route("", methods=["GET"])
 def index() -> Response:
-    """The list of named queries with their parameters, and where the OpenAPI description is."""
+    """The list of named queries with their parameters, and where the OpenAPI description is: JSON for
+    clients, a page with examples and try-it forms for browsers (issue 20)."""
+    if wants_page():
+        return api_page()
     return jsonify(
         {
             "openapi": urls.link(url_for("api.openapi")),

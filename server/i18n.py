@@ -83,6 +83,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_results": ("ไม่พบรายการที่ตรงกัน", "Nothing matches"),
     "score": ("คะแนน", "Score"),
     "match": ("ตรงกันที่", "Match"),
+    # What a search result matched, in the reader's words (issue 20: not the query's tier names).
+    "match_code": ("ตรงกับรหัส", "the code"),
+    "match_label": ("ตรงกับชื่อ", "the name"),
+    "match_abbreviation": ("ตรงกับชื่อย่อ", "the abbreviation"),
+    "match_prefix": ("ชื่อหรือรหัสขึ้นต้นด้วยคำนี้", "a name or code starting so"),
+    "match_label words": ("ทุกคำอยู่ในชื่อ", "every word in the name"),
+    "match_words": ("ทุกคำอยู่ในชื่อหรือคำอธิบาย", "every word in the name or description"),
+    "match_substring": ("บางส่วนของชื่อหรือรหัส", "part of a name or code"),
     "gaps_title": ("สิ่งที่ยังขาด: รายการที่ควรเติมให้ครบ", "Gaps: the planner's to-do list"),
     "gap_unsupported": (
         "เป้าหมาย ยุทธศาสตร์ กลยุทธ์ ที่ยังไม่มีสิ่งใดสนับสนุน",
@@ -119,6 +127,63 @@ STRINGS: dict[str, tuple[str, str]] = {
     "param": ("พารามิเตอร์", "Parameters"),
     "required": ("จำเป็น", "required"),
     "example": ("ตัวอย่าง", "Example"),
+    # Values with their units, and targets as phrases (issue 20: no "N" left from a comparator's name).
+    "qty_percent": ("ร้อยละ {n}", "{n} percent"),
+    "qty_rank": ("อันดับที่ {n}", "rank {n}"),
+    "qty_score": ("{n} คะแนน", "{n} points"),
+    "qty_count": ("{n}", "{n}"),
+    "cmp_atLeast": ("ไม่น้อยกว่า {n}", "at least {n}"),
+    "cmp_atMost": ("ไม่เกิน {n}", "at most {n}"),
+    "cmp_exactly": ("เท่ากับ {n}", "exactly {n}"),
+    "cmp_topRank": ("อยู่ใน {n} อันดับแรก", "within the top {n}"),
+    "axis_rank": ("อันดับ (1 = ดีที่สุด)", "rank (1 = best)"),
+    "axis_value": ("ค่า", "value"),
+    "breakdown": ("จำแนกย่อยของ", "Breakdown of"),
+    "open_passage": ("ดูข้อความอ้างอิง", "the passage"),
+    "back_to_app": ("← กลับสู่หน้าแผน", "← Back to the plans"),
+    "indicators": ("ตัวชี้วัดทั้งหมด", "Indicators"),
+    "indicators_lead": (
+        "ตัวชี้วัดของทุกแผน จำแนกตามแผน พร้อมจำนวนค่าเป้าหมายและผลการดำเนินงานที่มีข้อมูล",
+        "Every indicator of the plans, by plan, with how many targets and observed values it has.",
+    ),
+    "agencies_index": ("หน่วยงานทั้งหมด", "Agencies"),
+    "agencies_lead": (
+        "หน่วยงานที่แผนระบุให้รับผิดชอบ เรียงตามจำนวนรายการที่รับผิดชอบ",
+        "The agencies the plans name, by the number of plan items they are responsible for.",
+    ),
+    "abbreviation": ("ชื่อย่อ", "Abbreviation"),
+    "items_named": ("รายการที่รับผิดชอบ", "Items"),
+    "api_lead": (
+        "คำค้นสำเร็จรูปตอบคำถามที่พบบ่อยผ่าน HTTP GET ระบุพารามิเตอร์เป็นรหัส ชื่อ หรือชื่อย่อได้ "
+        "ผลลัพธ์เป็น SPARQL JSON, XML, CSV หรือ TSV ตามส่วนหัว Accept หรือพารามิเตอร์ format",
+        "Named queries answer the common questions over HTTP GET. Parameters take a code, a name or an "
+        "abbreviation; answers come as SPARQL JSON, XML, CSV or TSV by the Accept header or `format=`.",
+    ),
+    "api_list_json": ("รายการคำค้นในรูป JSON", "the list as JSON"),
+    "format": ("รูปแบบ", "Format"),
+    "try_it": ("ทดลองเรียก", "Try it"),
+    "yes": ("ใช่", "yes"),
+    "no": ("ไม่", "no"),
+    # Error messages of the pages (issue 20: they stayed English in the Thai interface).
+    "err_required": ("ต้องระบุ{what}", "parameter '{param}': required ({what})"),
+    "what_entity": ("รหัส IRI หรือชื่อของรายการ", "a code, IRI or label"),
+    "what_agency": ("ชื่อย่อ ชื่อ หรือ IRI ของหน่วยงาน", "an abbreviation, name or IRI"),
+    "err_unresolved": (
+        "ไม่พบรายการที่มีรหัส ชื่อ ชื่อย่อ หรือ IRI “{text}”",
+        "nothing has the code, label, abbreviation or IRI “{text}”",
+    ),
+    "err_ambiguous": (
+        "“{text}” ตรงกับ {n} รายการ โปรดเลือกรายการด้านล่าง หรือระบุรหัสหรือ IRI",
+        "“{text}” names {n} entities; choose one or give a code or an IRI",
+    ),
+    "err_parameter": ("ค่าที่ระบุไม่ถูกต้อง (พารามิเตอร์ {param}) — {detail}", "{detail}"),
+    "err_unavailable": (
+        "ระบบไม่สามารถตอบคำขอนี้ได้ในขณะนี้ โปรดลองใหม่อีกครั้งในภายหลัง",
+        "The server cannot answer this now; try again later.",
+    ),
+    "err_query": ("คำขอไม่ถูกต้อง — {detail}", "{detail}"),
+    "shown_elsewhere": ("↗ รายละเอียดแสดงไว้อีกตำแหน่งหนึ่ง", "↗ shown in full elsewhere in the tree"),
+    "value": ("ค่า", "Value"),
 }
 
 
@@ -126,7 +191,9 @@ def init_app(app: Flask) -> None:
     """Choose the language for each request, keep a `?lang=` choice in a cookie, expose helpers."""
     app.before_request(_choose)
     app.after_request(_remember)
-    app.jinja_env.globals.update(t=t, ui_lang=ui_lang, label=label, year=year, lang_href=lang_href)
+    app.jinja_env.globals.update(
+        t=t, has_t=STRINGS.__contains__, ui_lang=ui_lang, label=label, year=year, lang_href=lang_href
+    )
 
 
 def _choose() -> None:

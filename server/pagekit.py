@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from functools import cache
 from typing import Any
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 TP = "https://w3id.org/thaiplan/ontology#"
 ONTOLOGY = "https://w3id.org/thaiplan/ontology"
+RDF_STATEMENT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
 # Names of the terms of the vocabularies the data reuses, where the ontology file does not give one.
 KNOWN_TERMS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("ประเภท", "type"),
@@ -40,6 +42,33 @@ KNOWN_TERMS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/ns/org#subOrganizationOf": ("สังกัด", "sub-organization of"),
     "http://purl.org/dc/terms/title": ("ชื่อเรื่อง", "title"),
     "http://purl.org/dc/terms/description": ("คำอธิบาย", "description"),
+    # Issue 20: every property and type an instance page shows has a name in both languages.
+    "http://purl.org/dc/terms/issued": ("วันที่เผยแพร่", "issued"),
+    "http://purl.org/dc/terms/created": ("วันที่จัดทำ", "created"),
+    "http://purl.org/dc/terms/date": ("วันที่", "date"),
+    "http://purl.org/dc/terms/language": ("ภาษา", "language"),
+    "http://purl.org/dc/terms/publisher": ("ผู้เผยแพร่", "publisher"),
+    "http://purl.org/dc/terms/format": ("รูปแบบไฟล์", "format"),
+    "http://purl.org/dc/terms/identifier": ("รหัสอ้างอิง", "identifier"),
+    "http://purl.org/dc/terms/bibliographicCitation": ("การอ้างอิงทางบรรณานุกรม", "bibliographic citation"),
+    "http://purl.org/dc/terms/subject": ("หัวเรื่อง", "subject"),
+    "http://purl.org/dc/terms/references": ("อ้างถึง", "references"),
+    "http://purl.org/dc/terms/temporal": ("ช่วงเวลาที่ครอบคลุม", "period covered"),
+    "http://purl.org/dc/terms/license": ("สัญญาอนุญาต", "license"),
+    "http://www.w3.org/2004/02/skos/core#note": ("หมายเหตุ", "note"),
+    "http://www.w3.org/2004/02/skos/core#historyNote": ("หมายเหตุความเป็นมา", "history note"),
+    "http://www.w3.org/2004/02/skos/core#relatedMatch": ("เกี่ยวข้องกับ", "related match"),
+    "http://www.w3.org/ns/prov#wasInfluencedBy": ("ได้รับอิทธิพลจาก", "influenced by"),
+    "http://www.w3.org/ns/prov#wasInformedBy": ("ได้ข้อมูลจาก", "informed by"),
+    "http://www.w3.org/ns/prov#wasAttributedTo": ("จัดทำโดย", "attributed to"),
+    "http://www.w3.org/ns/prov#wasRevisionOf": ("ปรับปรุงจาก", "revision of"),
+    "http://www.w3.org/ns/prov#Person": ("บุคคล", "Person"),
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso": ("ดูเพิ่มเติม", "see also"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject": ("ประธานของข้อความ", "statement subject"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate": ("ความสัมพันธ์ของข้อความ", "statement predicate"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#object": ("กรรมของข้อความ", "statement object"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement": ("ข้อความที่ระบุที่มา", "Statement"),
+    "http://data.europa.eu/eli/ontology#LegalResource": ("กฎหมาย", "Legal resource"),
 }
 
 
@@ -112,6 +141,13 @@ def term_name(iri: Any) -> str:
     names = ontology_labels().get(text)
     if names:
         return names[0] if i18n.ui_lang() == "th" else names[1]
+    if compact(text) != text and not text.startswith(current_app.config["THAIPLAN"].base_iri):
+        # A term of a known vocabulary without a name here: its local name in words (`wasQuotedFrom` →
+        # "was quoted from"), never a prefixed name (issue 20); the IRI stays in the link's title.
+        local = re.split(r"[#/]", text.rstrip("/#"))[-1]
+        words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).replace("_", " ").strip()
+        if words:
+            return words[0].lower() + words[1:]
     return compact(text)
 
 
@@ -133,6 +169,23 @@ def compact(iri: str) -> str:
         if iri.startswith(ns):
             return prefix + iri[len(ns) :]
     return iri
+
+
+# The kinds of instance IRIs whose items often have no label, named by the first segment of the path.
+UNLABELLED_KINDS = {"passage": TP + "Passage", "target": TP + "Target", "statement": RDF_STATEMENT}
+
+
+def name_of(iri: Any) -> str:
+    """A name for an item shown without a label: its kind and key (`passage reform-plan-cr02-34`), never
+    a prefixed name such as `id:passage/…` (issue 20)."""
+    text = str(getattr(iri, "value", iri) or "")
+    base = current_app.config["THAIPLAN"].base_iri
+    if text.startswith(base):
+        kind, _, key = text[len(base) :].partition("/")
+        if kind in UNLABELLED_KINDS and key:
+            return f"{term_name(UNLABELLED_KINDS[kind])} {key}"
+        return key.rsplit("/", 1)[-1] or compact(text)
+    return term_name(text)
 
 
 def href(iri: Any) -> str | None:
@@ -169,6 +222,7 @@ def install(app: Any) -> None:
         href=href,
         term_name=lambda iri: display_text(term_name(iri)),
         compact=lambda iri: display_text(compact(iri)),
+        name_of=lambda iri: display_text(name_of(iri)),
         value=lambda term: display_text(value(term)),
         label=lambda *args: display_text(i18n.label(*args)),
         is_literal=is_literal,
@@ -188,25 +242,44 @@ def error_page(status: int, title: str, message: str) -> Response:
 
 
 def query_error_page(exc: Exception) -> Response:
-    """The page for a failure of a named query: 400, 404, 300 with the candidates, or 503."""
+    """The page for a failure of a named query: 400, 404, 300 with the candidates, or 503, its message in
+    the interface language (issue 20)."""
+    message = error_message(exc)
     if isinstance(exc, AmbiguousParameter):
         choices = []
         for c in exc.candidates:
             args = {**request.args.to_dict(), exc.param: c["iri"]}
             choices.append({**c, "again": f"{request.path}?{urlencode(args)}"})
-        return page("choose.html", status=300, message=str(exc), candidates=choices)
-    if isinstance(exc, UnresolvedParameter):
-        return error_page(404, i18n.t("not_found"), str(exc))
-    if isinstance(exc, UnknownQuery):
-        return error_page(404, i18n.t("not_found"), str(exc))
+        return page("choose.html", status=300, message=message, candidates=choices)
+    if isinstance(exc, UnresolvedParameter | UnknownQuery):
+        return error_page(404, i18n.t("not_found"), message)
     if isinstance(exc, ParameterError):
-        return error_page(400, i18n.t("bad_request"), str(exc))
+        return error_page(400, i18n.t("bad_request"), message)
     if isinstance(exc, QueryFailed):
         if exc.status >= 500:
             log.warning("page query failed: %s", exc)
         title = i18n.t("unavailable") if exc.status >= 500 else i18n.t("bad_request")
-        return error_page(exc.status, title, str(exc))
+        return error_page(exc.status, title, message)
     raise exc
+
+
+def error_message(exc: Exception) -> str:
+    """A named query's error as the reader of this interface language reads it: the English message of
+    the API in the English interface, a Thai sentence naming what was given in the Thai one."""
+    if i18n.ui_lang() != "th":
+        return str(exc)
+    given = request.args.get(getattr(exc, "param", ""), "").strip()
+    if isinstance(exc, AmbiguousParameter):
+        return i18n.t("err_ambiguous").format(text=given, n=len(exc.candidates))
+    if isinstance(exc, UnresolvedParameter):
+        return i18n.t("err_unresolved").format(text=given)
+    if isinstance(exc, UnknownQuery):
+        return i18n.t("not_found")
+    if isinstance(exc, ParameterError):
+        return i18n.t("err_parameter").format(param=exc.param, detail=str(exc))
+    if isinstance(exc, QueryFailed) and exc.status >= 500:
+        return i18n.t("err_unavailable")
+    return i18n.t("err_query").format(detail=str(exc))
 
 
 PAGE_ERRORS = (ParameterError, UnknownQuery, QueryFailed)

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.reference import render_html as render_reference
 from thaiplan.queries.execute import Term
@@ -27,8 +27,10 @@ from thaiplan.server.pagekit import (
     error_page,
     page,
     query_error_page,
+    term_name,
     value,
 )
+from thaiplan.server.svg import shorten
 
 bp = Blueprint("resources", __name__)
 
@@ -158,14 +160,59 @@ def resource_page(node: ox.NamedNode, doc_base: str) -> Response:
         "types": type_iris,
         "outgoing": group_by_predicate(outgoing, "o"),
         "incoming": group_by_predicate(incoming, "s"),
-        "provenance": page_rows("resource-provenance", entity=node),
+        "provenance": passages_once(page_rows("resource-provenance", entity=node)),
         "path": path_up(node),
         "alternates": alternates(doc_base),
         "is_agency": any(t.endswith("#Agency") or "Organization" in t for t in type_iris),
         "is_indicator": any(t.endswith("#Indicator") for t in type_iris),
         "key": node.value[len(_base()) :],
     }
+    context["fallback_name"] = fallback_name(type_iris, context["outgoing"], context["key"])
     return page("resource.html", **context)
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def passages_once(found: list[dict[str, Term]]) -> list[dict[str, Term]]:
+    """Each passage once (issue 20: a source with two titles in a language gave every passage 2–4 times;
+    deduplicated here, not by an aggregate, which Virtuoso 7.2 cannot apply to long quotes)."""
+    rows: dict[str, dict[str, Term]] = {}
+    for row in found:
+        rows.setdefault(row["passage"].value, row)
+    return list(rows.values())
+
+
+def _in_ui_language(values: list[dict[str, Any]]) -> Any:
+    """The value in the interface language if there is one, else the first."""
+    lang = i18n.ui_lang()
+    same = (v["term"] for v in values if getattr(v["term"], "language", None) == lang)
+    return next(same, values[0]["term"])
+
+
+def _value_name(values: list[dict[str, Any]]) -> str:
+    """A linked value's label in the interface language, else its code, else a short form."""
+    v = values[0]
+    return i18n.label(v["labelTh"], v["labelEn"]) or value(v["code"]) or term_name(v["term"])
+
+
+def fallback_name(types: list[str], outgoing: list[dict[str, Any]], key: str) -> str:
+    """A title for a resource without a label (issue 20: passages, targets, statements had their raw
+    identifier): its type, then its quote, its target text or the statement it reifies."""
+    kind = term_name(types[0]) if types else ""
+    by_p = {g["p"]: g["values"] for g in outgoing}
+    if TP + "quote" in by_p:
+        detail = "“" + shorten(value(_in_ui_language(by_p[TP + "quote"])), 70) + "”"
+    elif TP + "valueText" in by_p:
+        detail = value(_in_ui_language(by_p[TP + "valueText"]))
+    elif all(RDF + k in by_p for k in ("subject", "predicate", "object")):
+        detail = " ".join(
+            (_value_name(by_p[RDF + "subject"]), term_name(by_p[RDF + "predicate"][0]["term"]),
+             _value_name(by_p[RDF + "object"]))
+        )
+    else:
+        detail = key.rsplit("/", 1)[-1]
+    return f"{kind}: {detail}" if kind else detail
 
 
 def group_by_predicate(found: list[dict[str, Term]], other: str) -> list[dict[str, Any]]:
@@ -231,7 +278,10 @@ def ontology(suffix: str = "") -> Response:
     if representation == "html":
         lang = i18n.ui_lang()
         other = "en" if lang == "th" else "th"
-        response = Response(_reference(lang, i18n.lang_href(other, {})), mimetype="text/html")
+        html = _reference(lang, i18n.lang_href(other, {}))
+        # The reference is a finished page of its own; a bar of links back to the app goes in on top.
+        html = html.replace("<body>", "<body>" + render_template("_appbar.html"), 1)
+        response = Response(html, mimetype="text/html")
     else:
         fmt = negotiation.get_format("graph", representation)
         response = Response(_ontology_rdf(representation), content_type=fmt.content_type)

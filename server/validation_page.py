@@ -10,12 +10,12 @@ import re
 import threading
 from html import escape
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 from thaiplan.graph.store import snapshot_id
 from thaiplan.graph.text import SOURCES
 from thaiplan.server import i18n
-from thaiplan.server.pagekit import error_page
+from thaiplan.server.pagekit import error_page, page
 from thaiplan.shapes.report import render, render_html
 from thaiplan.shapes.validate import validate_files
 
@@ -58,20 +58,36 @@ def validation() -> Response:
         response.headers["Content-Disposition"] = f'attachment; filename="validation.{ext}"'
         return response
     html = reader_links(render_html(report, lang, link_base=request.script_root))  # type: ignore[arg-type]
-    # The report is a finished page of its own; the navigation bar goes in as markup, not as escaped text.
-    return Response(html.replace("<body>", "<body>" + str(nav_bar()), 1), mimetype="text/html")
+    return in_layout(html)
 
 
-def nav_bar() -> Markup:
-    """Links back to the pages, the downloads and the language switch, above the report."""
-    other = "en" if i18n.ui_lang() == "th" else "th"
-    links = [
-        (url_for("views.home"), i18n.t("home")),
-        (i18n.lang_href(other), i18n.t("switch_lang")),
-        *((url_for("validation.validation", format=f), f.upper()) for f in DOWNLOADS),
-    ]
-    items = " · ".join(f'<a href="{escape(h)}">{escape(t)}</a>' for h, t in links)
-    return Markup(f'<nav class="report-nav">{items}</nav>')
+def scoped(css: str) -> str:
+    """The report's style with every selector under `.validation-report` (`body` becomes it)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+
+    def prefix(match: re.Match[str]) -> str:
+        selectors = match.group(1).strip()
+        if selectors.startswith("@"):
+            return match.group(0)
+        parts = [".validation-report" if s.strip() == "body" else ".validation-report " + s.strip()
+                 for s in selectors.split(",")]
+        return ",".join(parts) + "{"
+
+    return re.sub(r"([^{}]+)\{", prefix, css)
+
+
+def in_layout(html: str) -> Response:
+    """The report (a finished page of its own) inside the app's layout (issue 20): its body as the
+    page's content, its style scoped to the report so that it does not restyle the header."""
+    style = re.search(r"<style>(.*?)</style>", html, re.S)
+    body = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
+    css = scoped(style.group(1)) if style else ""
+    return page(
+        "validation.html",
+        report_css=Markup(css),
+        report=Markup(body.group(1) if body else html),
+        downloads=list(DOWNLOADS),
+    )
 
 
 # A link the report gives a passage (`…/id/passage/<key>`), for the reader link beside it (issue 17).

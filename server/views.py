@@ -6,12 +6,15 @@ processes and arranges their rows for reading; nothing here writes SPARQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
+from thaiplan.queries import registry
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.named import named_rows, named_rows_bound, page_rows
@@ -22,12 +25,13 @@ from thaiplan.server.pagekit import (
     error_page,
     href,
     install,
+    name_of,
     page,
     query_error_page,
     term_name,
     value,
 )
-from thaiplan.server.svg import Box, Point, indicator_chart, trace_diagram
+from thaiplan.server.svg import Box, Point, bar, indicator_chart, trace_diagram, value_scale
 
 bp = Blueprint("views", __name__)
 bp.record_once(lambda state: install(state.app))
@@ -74,11 +78,18 @@ class Node:
     relation: str
     agencies: list[dict[str, str]] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    # For a copy under a second parent: the tree shows the item there too, its subtree once, at `via`.
+    shown_elsewhere: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """An HTML id for the item's main place in a tree (a link target for its other places)."""
+        return "n-" + hashlib.sha1(self.iri.encode()).hexdigest()[:12]
 
     @property
     def name(self) -> str:
         """The label in the interface language."""
-        return i18n.label(self.labelTh, self.labelEn, self.iri)
+        return i18n.label(self.labelTh, self.labelEn) or name_of(self.iri)
 
 
 def collect_nodes(found: list[dict[str, Term]]) -> dict[str, Node]:
@@ -112,28 +123,55 @@ def collect_nodes(found: list[dict[str, Term]]) -> dict[str, Node]:
     return nodes
 
 
-def build_tree(nodes: dict[str, Node], root: str, keep: set[str]) -> Node | None:
-    """The nodes as a tree under `root` by their `via` links, items of other kinds skipped over."""
+def build_tree(
+    nodes: dict[str, Node], root: str, keep: set[str], edges: list[tuple[str, str]] | None = None
+) -> Node | None:
+    """The nodes as a tree under `root`: each under its `via` parent with its subtree, and under every
+    other parent `edges` give as a copy marked as shown elsewhere (issue 20: never silently once);
+    items of other kinds are skipped over, their members lifted to the nearest shown ancestor."""
     for node in nodes.values():
         node.children = []
+    parents: dict[str, list[str]] = {}
+    for lower, upper in edges or []:
+        if lower in nodes and upper in nodes and upper not in parents.setdefault(lower, []):
+            parents[lower].append(upper)
     for node in nodes.values():
         if node.iri == root or node.type not in keep:
             continue
-        parent = nodes.get(node.via or "")
-        # Lift an item whose parent is not shown to the nearest shown ancestor.
-        while parent is not None and parent.iri != root and parent.type not in keep:
-            parent = nodes.get(parent.via or "")
-        if parent is not None:
-            parent.children.append(node)
+        main = _shown_ancestor(nodes, node.via, root, keep)
+        if main is not None:
+            main.children.append(node)
+        others = {}
+        for p in parents.get(node.iri, []):
+            if (other := _shown_ancestor(nodes, p, root, keep)) is not None and other is not main:
+                others[other.iri] = other
+        for other in others.values():
+            other.children.append(replace(node, children=[], shown_elsewhere=True))
     for node in nodes.values():
         node.children.sort(key=lambda n: (_code_key(n.code), n.labelTh, n.iri))
     return nodes.get(root)
+
+
+def _shown_ancestor(nodes: dict[str, Node], iri: str | None, root: str, keep: set[str]) -> Node | None:
+    """The node `iri`, or its nearest ancestor (by `via`) of a kind the tree shows."""
+    parent = nodes.get(iri or "")
+    seen = set()
+    while parent is not None and parent.iri != root and parent.type not in keep and parent.iri not in seen:
+        seen.add(parent.iri)
+        parent = nodes.get(parent.via or "")
+    return parent
 
 
 def _code_key(code: str) -> tuple[Any, ...]:
     """Codes sorted as people number them: 1.2 before 1.10, numbers before letters."""
     parts = code.replace("-", ".").split(".") if code else ["~"]
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def required_page(param: str) -> Response:
+    """400 for a view opened without its one required parameter, said in the interface language."""
+    message = i18n.t("err_required").format(param=param, what=i18n.t("what_" + param))
+    return error_page(400, i18n.t("bad_request"), message)
 
 
 def entity_param() -> str:
@@ -148,9 +186,10 @@ def home() -> Response:
     root = current_app.config["THAIPLAN"].base_iri + NATIONAL_STRATEGY
     try:
         nodes = collect_nodes(named_rows("trace-down", {"entity": root}))
+        edges = trace_edges(root)
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
-    tree = build_tree(nodes, root, TREE_KINDS)
+    tree = build_tree(nodes, root, TREE_KINDS, edges)
     return page("home.html", tree=tree, count=len(nodes))
 
 
@@ -160,18 +199,20 @@ def trace() -> Response:
     """What an entity supports (up) and what supports it (down), as a diagram and as tables."""
     entity = entity_param()
     if not entity:
-        return error_page(400, i18n.t("bad_request"), "parameter 'entity': required (a code, IRI or label)")
+        return required_page("entity")
     try:
         bindings, up_rows = named_rows_bound("trace-up", {"entity": entity})
         iri = bindings["entity"].value
         down_rows = named_rows("trace-down", {"entity": iri})
+        edges = trace_edges(iri)
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     up, down = collect_nodes(up_rows), collect_nodes(down_rows)
     center = up.get(iri) or down.get(iri)
     up_list = sorted((n for n in up.values() if n.iri != iri), key=lambda n: (n.depth, _code_key(n.code)))
     down_list = sorted((n for n in down.values() if n.iri != iri), key=lambda n: (n.depth, _code_key(n.code)))
-    diagram = trace_diagram(_trace_boxes(center, up_list, down_list), i18n.t("more"))
+    title = f"{i18n.t('diagram')}: {i18n.t('trace_title')} {center.name if center else iri}"
+    diagram = trace_diagram(_trace_boxes(center, up_list, down_list), i18n.t("more"), edges, title)
     return page(
         "trace.html",
         iri=iri,
@@ -196,9 +237,14 @@ def _trace_boxes(center: Node | None, up: list[Node], down: list[Node]) -> list[
 
 def _box(node: Node, row: int, parent: str | None, kind: str) -> Box:
     """A diagram box for a node: its type and code above, its name below, its agencies in the tooltip."""
-    subtitle = " ".join(x for x in (term_name(node.type), node.code) if x)
     extra = [i18n.label(a["labelTh"], a["labelEn"]) for a in node.agencies]
-    return Box(node.iri, node.name, subtitle, href(node.iri), row, parent, kind, extra=extra)
+    kind_name = term_name(node.type)
+    return Box(node.iri, node.name, kind_name, href(node.iri), row, parent, kind, extra=extra, code=node.code)
+
+
+def trace_edges(iri: str) -> list[tuple[str, str]]:
+    """Every direct link (lower, upper) of the subgraph an entity's trace covers, both directions."""
+    return [(r["from"].value, r["to"].value) for r in page_rows("trace-edges", entity=ox.NamedNode(iri))]
 
 
 @bp.route("/agency")
@@ -207,9 +253,7 @@ def agency() -> Response:
     """Everything an agency leads or shares, grouped by plan, with its parent and sub-organizations."""
     name = request.args.get("agency", "").strip()
     if not name:
-        return error_page(
-            400, i18n.t("bad_request"), "parameter 'agency': required (an abbreviation, name or IRI)"
-        )
+        return required_page("agency")
     try:
         bindings, found = named_rows_bound("agency-portfolio", {"agency": name})
         node = bindings["agency"]
@@ -281,6 +325,8 @@ def indicator() -> Response:
     try:
         used_by = {iri for item in indicators.values() for pair in item["owners"].items() for iri in pair}
         names = _names(used_by)
+        for item in indicators.values():
+            item["breakdowns"] = breakdowns(item["iri"])
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     for item in indicators.values():
@@ -293,6 +339,8 @@ def indicator() -> Response:
         indicators=list(indicators.values()),
         across_plans=len(plans) > 1,
         names=names,
+        target_text=target_text,
+        quantity=quantity,
     )
 
 
@@ -305,25 +353,84 @@ def _names(iris: set[str | None]) -> dict[str, dict[str, Term]]:
     return found
 
 
+UNIT_KINDS = {
+    TP + "unitPercent": "percent",
+    TP + "unitRank": "rank",
+    TP + "unitScore": "score",
+    TP + "unitCount": "count",
+}
+
+
+def unit_kind(unit: str) -> str:
+    """The kind of a unit IRI that decides a chart's axis: percent, rank, score, or empty."""
+    return UNIT_KINDS.get(unit, "")
+
+
+def quantity(number: Any, unit: Any) -> str:
+    """A value with its unit as a reader writes it (`ร้อยละ 85`, `85 percent`, `rank 57`)."""
+    text = value(number)
+    if text.isdigit() and len(text) > 3:  # 8093 reads as 8,093 in both languages
+        text = f"{int(text):,}"
+    kind = unit_kind(value(unit))
+    if kind:
+        return i18n.t("qty_" + kind).format(n=text)
+    name = term_name(unit) if value(unit) else ""
+    return f"{text} {name}".strip()
+
+
+def target_text(row: dict[str, Term]) -> str:
+    """A target as a phrase: the comparator around the value (`within the top 60`), unit included."""
+    number = row.get("targetValue")
+    if number is None:
+        return ""
+    comparator = value(row.get("comparator")).rsplit("#", 1)[-1]
+    if comparator == "topRank":  # "the top 60" already says it is a rank
+        return i18n.t("cmp_topRank").format(n=value(number))
+    amount = quantity(number, row.get("targetUnit"))
+    key = "cmp_" + comparator
+    return i18n.t(key).format(n=amount) if key in i18n.STRINGS else amount
+
+
 def _chart(found: list[dict[str, Term]]) -> Any:
     """The SVG chart of one indicator's rows (targets and observations with numeric values)."""
-    target, observed, years = [], [], {}
+    target, observed, years, units = [], [], {}, []
     for row in found:
         be = int(value(row["yearBE"]))
         years[be] = i18n.short_year(be)
         t, o = _number(row.get("targetValue")), _number(row.get("observedValue"))
-        unit = value(row.get("targetUnit") or row.get("observedUnit"))
+        units += [value(u) for u in (row.get("targetUnit"), row.get("observedUnit")) if u is not None]
         if t is not None:
-            target.append(
-                Point(be, t, f"{i18n.t('target')} {i18n.year(be)}: {value(row.get('targetValue'))} {unit}")
-            )
+            target.append(Point(be, t, f"{i18n.t('target')} {i18n.year(be)}: {target_text(row)}"))
         if o is not None:
-            observed.append(
-                Point(
-                    be, o, f"{i18n.t('observed')} {i18n.year(be)}: {value(row.get('observedValue'))} {unit}"
-                )
-            )
-    return indicator_chart(target, observed, years, (i18n.t("target"), i18n.t("observed")))
+            amount = quantity(row.get("observedValue"), row.get("observedUnit") or row.get("targetUnit"))
+            observed.append(Point(be, o, f"{i18n.t('observed')} {i18n.year(be)}: {amount}"))
+    unit = max(set(units), key=units.count) if units else ""
+    kind = unit_kind(unit)
+    title = i18n.t("axis_rank") if kind == "rank" else (term_name(unit) if unit else i18n.t("axis_value"))
+    return indicator_chart(
+        target, observed, years, (i18n.t("target"), i18n.t("observed")), kind=kind, axis_title=title
+    )
+
+
+def breakdowns(ind: str) -> list[dict[str, Any]]:
+    """The components of an indicator's observations, grouped by the observation they break down."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in first_per(page_rows("indicator-breakdowns", ind=ox.NamedNode(ind)), "part"):
+        whole = row["whole"].value
+        names = {"labelTh": row.get("wholeLabelTh"), "labelEn": row.get("wholeLabelEn")}
+        group = groups.setdefault(whole, {"iri": whole, **names, "parts": []})
+        group["parts"].append(row)
+    for group in groups.values():
+        # One scale per unit: a survey's sample size sits beside the satisfaction shares it splits.
+        by_unit: dict[str, list[float]] = {}
+        for r in group["parts"]:
+            if (n := _number(r.get("value"))) is not None:
+                by_unit.setdefault(value(r.get("unit")), []).append(n)
+        scales = {u: value_scale(ns, unit_kind(u), "") for u, ns in by_unit.items()}
+        for r in group["parts"]:
+            n = _number(r.get("value"))
+            r["bar"] = bar(n, scales[value(r.get("unit"))]) if n is not None else ""
+    return list(groups.values())
 
 
 @bp.route("/search")
@@ -337,7 +444,29 @@ def search() -> Response:
         found = named_rows("search", {"q": q})
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
-    return page("search.html", q=q, results=found)
+    return page("search.html", q=q, results=once_per_entity(found))
+
+
+def first_per(found: list[dict[str, Term]], key: str) -> list[dict[str, Term]]:
+    """The first row of each value of `key`, in order (a label stated in two graphs repeats a row)."""
+    seen: set[str] = set()
+    out = []
+    for row in found:
+        if row[key].value not in seen:
+            seen.add(row[key].value)
+            out.append(row)
+    return out
+
+
+def once_per_entity(found: list[dict[str, Term]]) -> list[dict[str, Term]]:
+    """Each entity once, in its first (best-scored) row (issue 20).
+
+    The union default graph repeats a label, code or type stated in two source graphs, so `search`
+    answers such an entity once per combination (CR02 16 times for "digital"). A DISTINCT in search.rq
+    would say it once for every client, but made Virtuoso 7.2 run past its timeout on two-word queries
+    (measured: under 1 s without, over 120 s with, tests/test_remote_search.py), so the page does it.
+    """
+    return first_per(found, "entity")
 
 
 @bp.route("/gaps")
@@ -382,3 +511,48 @@ _PLAN_TYPES = {
 def trace_href(iri: str) -> str:
     """The trace view of an entity."""
     return url_for("views.trace", entity=iri)
+
+
+@bp.route("/indicators")
+@cached_page
+def indicators() -> Response:
+    """The index of indicators, by plan: each with its targets and observations counted (issue 20)."""
+    try:
+        found = first_per(page_rows("indicator-index"), "ind")
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
+    plans: dict[str, dict[str, Any]] = {}
+    for row in found:
+        key = value(row.get("plan"))
+        names = {"labelTh": row.get("planLabelTh"), "labelEn": row.get("planLabelEn")}
+        plans.setdefault(key, {"plan": key, **names, "items": []})["items"].append(row)
+    for group in plans.values():
+        group["items"].sort(key=lambda r: (_code_key(value(r.get("code"))), value(r.get("labelTh"))))
+    return page("indicators.html", plans=list(plans.values()), total=len(found))
+
+
+@bp.route("/agencies")
+@cached_page
+def agencies() -> Response:
+    """The index of agencies: each with its abbreviation and the number of plan items it is named for."""
+    try:
+        found = first_per(page_rows("agency-index"), "agency")
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
+    return page("agencies.html", agencies=found)
+
+
+def api_page() -> Response:
+    """`/api/queries` for a browser (issue 20): the named queries with their parameters, example links,
+    a try-it form each and the OpenAPI description; clients asking for JSON still get the JSON list."""
+    shown = []
+    for q in registry.list_queries():
+        if "internal" in q.tags:
+            continue
+        example = {p.name: p.example for p in q.params if p.required and p.example is not None}
+        link = url_for("api.run", name=q.name, **example)
+        shown.append({"q": q, "href": link, "text": unquote_plus(link)})
+    return page("api.html", queries=shown, formats=API_FORMATS)
+
+
+API_FORMATS = ("json", "csv", "tsv", "xml")
