@@ -136,6 +136,8 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
             f"The query was stopped: it returns more than {exc.limit} results, the server's limit. "
             "Add LIMIT (and OFFSET to page) or aggregate.",
         )
+    except results.NotRepresentable as exc:  # a control character asked for in XML (issue 19)
+        return Reply.error(406, f"Not acceptable: {exc}.")
     except StoreUnavailable as exc:  # a remote store that is down, slow or overloaded (issue 7)
         return Reply.error(503, f"The graph store is not available: {exc}")
     except StoreRejected as exc:
