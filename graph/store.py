@@ -113,18 +113,25 @@ def run_query(
 ) -> QueryResult:
     """Run a SPARQL query on a pyoxigraph store with bound values and an optional dataset.
 
-    The default graph is the union of all graphs unless the caller gives `default_graph` (the protocol's
-    `default-graph-uri`) or the query its own FROM: pyoxigraph would otherwise ignore FROM.
+    The default graph is the union of all named graphs unless the caller gives `default_graph` (the
+    protocol's `default-graph-uri`) or the query its own FROM.
     """
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-    union = default_graph is None and named_graphs is None and not names_graphs(sparql)
+    if default_graph is None and named_graphs is None and not names_graphs(sparql):
+        # Every named graph, listed: the store's own default graph holds a copy of the data graphs
+        # (issue 19), which pyoxigraph's union flag would add a second time.
+        default_graph = [g.value for g in union_graphs(store)]
     return store.query(
         sparql,
-        use_default_graph_as_union=union,
         default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
         named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
         substitutions=substitutions or None,
     )
+
+
+def union_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """Every named graph of the store, sorted: the default graph of the project's own queries."""
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=str)
 
 
 def names_graphs(sparql: str) -> bool:

@@ -16,8 +16,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from thaiplan.graph import safety
+from thaiplan.graph.default_graph import public_graphs
 from thaiplan.graph.remote import StoreRejected, StoreUnavailable
-from thaiplan.graph.store import open_read_only, snapshot_id
+from thaiplan.graph.store import open_read_only, snapshot_id, union_graphs
 from thaiplan.queries.inline import Term, term_text
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
@@ -44,6 +45,10 @@ class QueryJob:
     # Values bound to variables, as (name, N-Triples term) pairs (see `encode_bindings`): the worker binds
     # them (pyoxigraph `substitutions`; on a remote store terms written into the text), never the web process.
     bindings: tuple[tuple[str, str], ...] = ()
+    # The default graph when neither the protocol nor FROM names one: "union" (every named graph, what the
+    # project's own queries read) or "public" (/sparql: the data graphs' set union the build materialized
+    # as the store's default graph, without the ontology and the indexes; issue 19).
+    default_graph: str = "union"
     # Columns left out of a SELECT answer: a named query's helper keys, derived from its parameters, which
     # pyoxigraph needs in the projection to bind them but which are not part of the answer.
     hidden: tuple[str, ...] = ()
@@ -122,7 +127,7 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
     substitutions = decode_bindings(job.bindings) or None
     try:
         safety.check_query_safe(job.query, set(snapshot.graphs))
-        dataset = dataset_arguments(job, safety.query_dataset(job.query))
+        dataset = dataset_arguments(job, safety.query_dataset(job.query), store)
     except InputError as exc:
         return Reply.error(400, f"Bad query: {exc}")
     try:
@@ -148,15 +153,19 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
         return Reply.error(500, f"The store could not be read: {exc}")
 
 
-def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset) -> dict[str, Any]:
-    """pyoxigraph dataset arguments: the protocol's graphs, else the query's FROM, else the union."""
+def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset, store: Any) -> dict[str, Any]:
+    """pyoxigraph dataset arguments: the protocol's graphs, else the query's FROM, else the job's default."""
     if job.default_graphs is not None or job.named_graphs is not None:
         default, named = job.default_graphs or (), job.named_graphs or ()
     elif from_clauses:
         default, named = from_clauses.default, from_clauses.named
+    elif job.default_graph == "public" and isinstance(store, ox.Store):
+        return {}  # the store's own default graph
+    elif job.default_graph == "public":  # a remote store holds no such copy: the data graphs, listed
+        return {"default_graph": public_graphs(store.named_graphs()), "named_graphs": union_graphs(store)}
     else:
-        # pyoxigraph ignores FROM when the union flag is set, so the flag is only for queries without it.
-        return {"use_default_graph_as_union": True}
+        graphs = union_graphs(store)
+        return {"default_graph": graphs, "named_graphs": graphs}
     return {
         "default_graph": [ox.NamedNode(g) for g in default],
         "named_graphs": [ox.NamedNode(g) for g in named],
@@ -183,7 +192,7 @@ def serialize(result: Any, job: QueryJob) -> Reply:
     if kind == "boolean":
         body = results.serialize_boolean(bool(result), name)
     elif kind == "solutions":
-        body = results.serialize_solutions(result, name, job.max_rows, job.hidden)
+        body = results.serialize_solutions(result, name, job.max_rows, job.hidden, job.query)
     else:
         body = results.serialize_graph(result, name, job.max_rows, job.prefixes)
     return Reply(200, body, fmt.content_type)

@@ -191,8 +191,9 @@ def negotiate(accept: str | None, format_param: str | None) -> dict[str, str | N
 
 
 def _fallback(kind: str, ranges: list[MediaRange]) -> Format | None:
-    """The format Accept gives a kind that the `format` parameter names nothing for (SELECT with `n3`)."""
-    return best_format(_concrete(ranges), FORMATS_BY_KIND[kind])
+    """The format Accept gives a kind the `format` parameter names nothing for (SELECT with `n3`, as
+    SPARQLWrapper sends beside `Accept: */*`)."""
+    return best_format(ranges, FORMATS_BY_KIND[kind])
 
 
 def _concrete(ranges: list[MediaRange]) -> list[MediaRange]:

@@ -64,13 +64,49 @@ def limited(items: Iterable[Any], limit: int) -> Iterator[Any]:
 
 
 def serialize_solutions(
-    solutions: ox.QuerySolutions, fmt: str, limit: int, hidden: Collection[str] = ()
+    solutions: ox.QuerySolutions, fmt: str, limit: int, hidden: Collection[str] = (), query: str = ""
 ) -> bytes:
-    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows, without the `hidden` columns."""
+    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows, without the `hidden` columns;
+    for `SELECT *` the columns in the order the `query` text first names them."""
     variables = [v.value for v in solutions.variables if v.value not in hidden]
+    if query and SELECT_STAR.search(code_only(query)):
+        variables = in_query_order(variables, query)
     rows = limited(solutions, limit)
     writer = {"json": _json_solutions, "xml": _xml_solutions, "csv": _csv_solutions, "tsv": _tsv_solutions}
     return writer[fmt](variables, rows).encode("utf-8")
+
+
+# `SELECT *` (or DISTINCT/REDUCED *) as the query's first projection; pyoxigraph lists its variables
+# alphabetically, which researchers read as a shuffle of their query (issue 20).
+SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+# What is not code when looking for variables: strings, IRIs and comments.
+_NOT_CODE = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings first
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r"'(?:[^'\\\n]|\\.)*'",
+            r"<[^<>\"{}|^`\\\s]*>",  # IRIs (a `<` comparison has spaces around it)
+            r"#[^\n\r]*",  # comments end at a line end, \n or \r
+        )
+    )
+)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+
+
+def code_only(query: str) -> str:
+    """The query text with comments, strings and IRIs blanked out (same length: positions still hold)."""
+    return _NOT_CODE.sub(lambda m: " " * len(m.group()), query)
+
+
+def in_query_order(variables: list[str], query: str) -> list[str]:
+    """`variables` ordered by where the query first names them (unnamed ones last, in their order)."""
+    first: dict[str, int] = {}
+    for i, match in enumerate(_VARIABLE.finditer(code_only(query))):
+        first.setdefault(match.group(1), i)
+    position = {name: i for i, name in enumerate(variables)}
+    return sorted(variables, key=lambda name: (name not in first, first.get(name, position[name])))
 
 
 def _json_term(term: Term) -> dict[str, Any]:

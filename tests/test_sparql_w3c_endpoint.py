@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.graph.store import build_lock, current_snapshot, new_snapshot
 
 from tests.test_sparql_support import OPDC, make_store, running_app
+from tests.test_sparql_w3c_support import add_quads
 
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3"
 SELECT = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
@@ -31,16 +31,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     """A test client over the small test store, plus a literal with a base direction in its own graph."""
     store_dir = make_store(tmp_path_factory.mktemp("w3c-endpoint") / "store")
     # The query guard's parser does not read `"abc"@en--rtl` in query text yet: the literal is data here.
-    with build_lock(store_dir), new_snapshot(store_dir) as (_sid, path):
-        store = ox.Store(str(path))
-        store.bulk_load(
-            ox.serialize(ox.Store.read_only(str(current_snapshot(store_dir))), format=ox.RdfFormat.N_QUADS),
-            format=ox.RdfFormat.N_QUADS,
-        )
-        subject, graph = ox.NamedNode(OPDC), ox.NamedNode("https://w3id.org/thaiplan/graph/test-direction")
-        store.add(ox.Quad(subject, ox.NamedNode(DIRECTION), DIRECTED, graph))
-        store.flush()
-        del store
+    graph = ox.NamedNode("https://w3id.org/thaiplan/graph/test-direction")
+    add_quads(store_dir, [ox.Quad(ox.NamedNode(OPDC), ox.NamedNode(DIRECTION), DIRECTED, graph)])
     with running_app(store_dir, workers=1) as app:
         yield app.test_client()
 

@@ -18,7 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
+from thaiplan.graph import default_graph
 from thaiplan.graph.build import build
+from thaiplan.graph.store import build_lock, current_snapshot, new_snapshot
 
 from tests.test_sparql_support import ROOT
 from thaiplan.config import Config
@@ -388,3 +390,18 @@ def endpoint_params(test: W3CTest) -> list[tuple[str, str]]:
 def accept_for(test: W3CTest) -> str:
     """The Accept header of a test's request: the format of its expected result, N-Triples for graphs."""
     return f"{MEDIA.get(test.result.suffix, MEDIA['.srj'])}, application/n-triples;q=0.5"
+
+
+def add_quads(store_dir: Path, quads: Iterable[ox.Quad]) -> Path:
+    """A new snapshot of `store_dir`: the current one plus `quads`, its default graph made again as a build
+    makes it (the data graphs' set union)."""
+    with build_lock(store_dir), new_snapshot(store_dir) as (_sid, path):
+        previous = ox.Store.read_only(str(current_snapshot(store_dir)))
+        store = ox.Store(str(path))
+        store.bulk_extend(q for q in previous if not isinstance(q.graph_name, ox.DefaultGraph))
+        del previous
+        store.extend(quads)
+        default_graph.materialize(store)
+        store.flush()
+        del store  # the snapshot must be closed before it becomes current
+    return store_dir
