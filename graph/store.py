@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
+from thaiplan.graph.default_graph import union_graphs
 from thaiplan.graph.safety import query_dataset
 
 from thaiplan.errors import InputError, ThaiplanError
@@ -118,20 +119,15 @@ def run_query(
     """
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
     if default_graph is None and named_graphs is None and not names_graphs(sparql):
-        # Every named graph, listed: the store's own default graph holds a copy of the data graphs
-        # (issue 19), which pyoxigraph's union flag would add a second time.
-        default_graph = [g.value for g in union_graphs(store)]
+        # The data with the ontology and the indexes (issue 19: the store's own default graph holds a copy
+        # of the data graphs, which pyoxigraph's union flag would add a second time).
+        return store.query(sparql, default_graph=union_graphs(store), substitutions=substitutions or None)
     return store.query(
         sparql,
         default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
         named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
         substitutions=substitutions or None,
     )
-
-
-def union_graphs(store: ox.Store) -> list[ox.NamedNode]:
-    """Every named graph of the store, sorted: the default graph of the project's own queries."""
-    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=str)
 
 
 def names_graphs(sparql: str) -> bool:

@@ -13,7 +13,7 @@ from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
-from thaiplan.graph.store import union_graphs
+from thaiplan.graph.default_graph import union_graphs
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -22,7 +22,7 @@ def execute(store: Any, sparql: str, bindings: Mapping[str, Term] | None = None)
     """Run `sparql` with `bindings` (variable name → RDF term, never pasted into the text)."""
     bindings = dict(bindings or {})
     if isinstance(store, ox.Store):
-        # Every named graph, listed: the store's default graph is the researchers' copy (issue 19).
+        # The data with the ontology and the indexes (graph/default_graph.py, issue 19).
         return store.query(
             sparql,
             default_graph=union_graphs(store),

@@ -16,9 +16,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from thaiplan.graph import safety
-from thaiplan.graph.default_graph import public_graphs
+from thaiplan.graph.default_graph import has_copy, named_graphs_of, public_graphs, union_graphs
 from thaiplan.graph.remote import StoreRejected, StoreUnavailable
-from thaiplan.graph.store import open_read_only, snapshot_id, union_graphs
+from thaiplan.graph.store import open_read_only, snapshot_id
 from thaiplan.queries.inline import Term, term_text
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
@@ -159,13 +159,12 @@ def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset, store: A
         default, named = job.default_graphs or (), job.named_graphs or ()
     elif from_clauses:
         default, named = from_clauses.default, from_clauses.named
-    elif job.default_graph == "public" and isinstance(store, ox.Store):
-        return {}  # the store's own default graph
-    elif job.default_graph == "public":  # a remote store holds no such copy: the data graphs, listed
-        return {"default_graph": public_graphs(store.named_graphs()), "named_graphs": union_graphs(store)}
+    elif job.default_graph == "public" and has_copy(store):
+        return {}  # the store's own default graph: the build's copy of the data
+    elif job.default_graph == "public":  # a remote store (or an older build) has no copy: the data graphs
+        return {"default_graph": public_graphs(store.named_graphs()), "named_graphs": named_graphs_of(store)}
     else:
-        graphs = union_graphs(store)
-        return {"default_graph": graphs, "named_graphs": graphs}
+        return {"default_graph": union_graphs(store), "named_graphs": named_graphs_of(store)}
     return {
         "default_graph": [ox.NamedNode(g) for g in default],
         "named_graphs": [ox.NamedNode(g) for g in named],
