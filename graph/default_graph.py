@@ -69,10 +69,11 @@ def named_graphs_of(store: object) -> list[ox.NamedNode]:
 def union_graphs(store: object) -> list[ox.NamedNode | ox.DefaultGraph]:
     """The default graph of the project's own queries: the data with the ontology and the indexes.
 
-    With the build's copy: the copy (each triple once) and the private graphs, four graphs where listing
-    every named graph makes pyoxigraph evaluate each pattern in each (trace-up 3.3 ms against 21 ms listed
-    and 12 ms with the union flag before the copy, on the shipped graph). Without it (a remote store, a
-    store built before issue 19): every named graph, listed.
+    With the build's copy: the copy (each triple once) and the private graphs, four graphs, where listing
+    every named graph makes pyoxigraph evaluate each pattern in each (trace-up on the shipped graph, loaded
+    machine: 8.3 ms against 16.6 ms listed and 9.6 ms with the union flag before the copy; see
+    bench/results/default-graph.md). Without it (a remote store, a store built before issue 19): every
+    named graph, listed.
     """
     graphs = named_graphs_of(store)
     if has_copy(store):
