@@ -2,7 +2,8 @@
 
 Steps, all inside a new snapshot directory that becomes current only when every step succeeded: load each
 Turtle file into its named graph (pyoxigraph's parser reports file, line and column), check every quote
-against its normalized source, materialize the transitive closures, count what was loaded.
+against its normalized source, materialize the transitive closures, copy the data graphs' triples once
+into the default graph (graph/default_graph.py), count what was loaded.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
-from thaiplan.graph import indexes, quotes, report
+from thaiplan.graph import default_graph, indexes, quotes, report
 from thaiplan.graph.inputs import Input, build_inputs, files_by_graph, rdf_source
 from thaiplan.graph.report import BuildReport
 from thaiplan.graph.store import build_lock, new_snapshot
@@ -74,6 +75,8 @@ def _fill(path: Path, inputs: list[Input], derive: indexes.Derive | None = None)
     checked = quotes.check_quotes(store, files_by_graph(inputs))
     unchecked = quotes.count_unchecked(store)
     derived = derive(store)
+    # What /sparql serves as its default graph: the data graphs' triples, each once (issue 19).
+    default_graph.materialize(store)
     result = BuildReport(
         snapshot_id="",
         snapshot_dir=path,

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
+from thaiplan.graph.default_graph import union_graphs
 from thaiplan.graph.safety import query_dataset
 
 from thaiplan.errors import InputError, ThaiplanError
@@ -114,14 +115,16 @@ def run_query(
 ) -> QueryResult:
     """Run a SPARQL query on a pyoxigraph store with bound values and an optional dataset.
 
-    The default graph is the union of all graphs unless the caller gives `default_graph` (the protocol's
-    `default-graph-uri`) or the query its own FROM: pyoxigraph would otherwise ignore FROM.
+    The default graph is the union of all named graphs unless the caller gives `default_graph` (the
+    protocol's `default-graph-uri`) or the query its own FROM.
     """
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-    union = default_graph is None and named_graphs is None and not names_graphs(sparql)
+    if default_graph is None and named_graphs is None and not names_graphs(sparql):
+        # The data with the ontology and the indexes (issue 19: the store's own default graph holds a copy
+        # of the data graphs, which pyoxigraph's union flag would add a second time).
+        return store.query(sparql, default_graph=union_graphs(store), substitutions=substitutions or None)
     return store.query(
         sparql,
-        use_default_graph_as_union=union,
         default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
         named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
         substitutions=substitutions or None,

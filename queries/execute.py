@@ -13,6 +13,7 @@ from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
+from thaiplan.graph.default_graph import union_graphs
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -21,9 +22,10 @@ def execute(store: Any, sparql: str, bindings: Mapping[str, Term] | None = None)
     """Run `sparql` with `bindings` (variable name → RDF term, never pasted into the text)."""
     bindings = dict(bindings or {})
     if isinstance(store, ox.Store):
+        # The data with the ontology and the indexes (graph/default_graph.py, issue 19).
         return store.query(
             sparql,
-            use_default_graph_as_union=True,
+            default_graph=union_graphs(store),
             substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
         )
     return store.query(sparql, bindings=bindings or None)

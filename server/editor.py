@@ -9,7 +9,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
+from thaiplan.queries import registry
+from thaiplan.queries.errors import ParameterError
+from thaiplan.queries.inline import bind_inline
+from thaiplan.server.named import PoolStore, QueryFailed, pool
+from thaiplan.server.results import code_only
+from thaiplan.server.workers import WorkerUnavailable
+
+from thaiplan.errors import ThaiplanError
 
 PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
@@ -63,6 +71,48 @@ def load_examples() -> list[Example]:
         runnable = not any(isinstance(p, dict) and p.get("required") for p in params.values())
         examples.append(Example(name, _title(header, name), query, runnable))
     return examples
+
+
+def filled_examples(examples: list[Example], graphs: list[str]) -> list[Example]:
+    """The examples with their parameters filled in from their headers' example values (issue 20).
+
+    Each value is resolved as the API resolves it (a code, a label, an abbreviation → the entity's IRI) and
+    written into the text as a term (`queries/inline.py`, what the remote backend runs), so that a click
+    runs a meaningful query as shown. The named queries read the ontology and the build's indexes beside
+    the data, which /sparql keeps out of its default graph: each example names the store's `graphs` in
+    FROM, the dataset the API runs it on. An example whose values do not resolve (another `build --data`
+    graph) keeps its parameter notes and is shown without running.
+    """
+    filled = []
+    for example in examples:
+        try:
+            query = registry.get(example.name)
+            values = {p.name: p.example for p in query.params if p.example is not None}
+            if not values:
+                filled.append(example)
+                continue
+            bindings = query.bind(values, PoolStore()) if values else {}
+            text = with_dataset(bind_inline(_body(query.sparql), bindings), graphs)
+        except (ThaiplanError, ParameterError, QueryFailed, ValueError):
+            filled.append(example)
+            continue
+        given = ", ".join(f"{k} = {v}" for k, v in values.items())
+        note = (
+            f"# Parameters filled with their examples (GET /api/queries/{example.name}?…): {given}\n"
+            if values
+            else ""
+        ) + "# FROM: the data with the ontology and the indexes, the dataset the named queries read.\n"
+        filled.append(Example(example.name, example.title, note + text, True))
+    return filled
+
+
+def with_dataset(query: str, graphs: list[str]) -> str:
+    """The query with a FROM clause per graph, written before its first WHERE (ValueError: no WHERE)."""
+    where = re.search(r"\bWHERE\b", code_only(query), re.IGNORECASE)
+    if where is None or not graphs:
+        raise ValueError("no WHERE to put the dataset before")
+    clauses = "".join(f"FROM <{g}>\n" for g in graphs)
+    return query[: where.start()] + clauses + query[where.start() :]
 
 
 def _param_notes(name: str, params: dict[str, Any]) -> str:
@@ -125,10 +175,18 @@ def render_editor(endpoint: str) -> str:
     config = current_app.config["THAIPLAN"]
     prefixes = editor_prefixes(config.base_iri)
     examples = load_examples()
+    try:
+        _, graphs = pool().graphs()
+        examples = filled_examples(examples, sorted(graphs))
+    except WorkerUnavailable:
+        pass  # no store to resolve the values in: the examples keep their parameter notes
     settings = {
         "endpoint": endpoint,
         "prefixes": prefixes,
         "defaultQuery": default_query(prefixes),
+        # Result IRIs under the instance base link to this server's own /id/ pages (issue 20).
+        "instanceBase": config.base_iri,
+        "localInstanceBase": request.script_root + "/id/",
         "examples": [
             {"name": e.name, "title": e.title, "query": e.query, "runnable": e.runnable} for e in examples
         ],

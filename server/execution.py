@@ -18,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from thaiplan.graph import safety
+from thaiplan.graph.default_graph import has_copy, named_graphs_of, public_graphs, union_graphs
 from thaiplan.graph.remote import StoreRejected, StoreUnavailable, public_message
 from thaiplan.graph.store import open_read_only, snapshot_id
 from thaiplan.queries.inline import Term, term_text
@@ -49,6 +50,10 @@ class QueryJob:
     # Values bound to variables, as (name, N-Triples term) pairs (see `encode_bindings`): the worker binds
     # them (pyoxigraph `substitutions`; on a remote store terms written into the text), never the web process.
     bindings: tuple[tuple[str, str], ...] = ()
+    # The default graph when neither the protocol nor FROM names one: "union" (every named graph, what the
+    # project's own queries read) or "public" (/sparql: the data graphs' set union the build materialized
+    # as the store's default graph, without the ontology and the indexes; issue 19).
+    default_graph: str = "union"
     # Columns left out of a SELECT answer: a named query's helper keys, derived from its parameters, which
     # pyoxigraph needs in the projection to bind them but which are not part of the answer.
     hidden: tuple[str, ...] = ()
@@ -134,7 +139,7 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
     try:
         # Reading the text happens here, in the worker, so its cost counts inside the time limit.
         checked = safety.check_query(job.query, snapshot.graphs, job.base_iri or None, parse=False)
-        dataset = dataset_arguments(job, checked.dataset)
+        dataset = dataset_arguments(job, checked.dataset, store)
     except InputError as exc:
         return Reply.error(400, f"Bad query: {exc}")
     try:
@@ -149,6 +154,8 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
             f"The query was stopped: it returns more than {exc.limit} results, the server's limit. "
             "Add LIMIT (and OFFSET to page) or aggregate.",
         )
+    except results.NotRepresentable as exc:  # a control character asked for in XML (issue 19)
+        return Reply.error(406, f"Not acceptable: {exc}.")
     except StoreUnavailable as exc:  # a remote store that is down, slow or overloaded (issue 7)
         log.warning("%s", exc)
         return Reply.error(503, unavailable(exc))
@@ -188,15 +195,18 @@ def _engine_error(exc: RuntimeError) -> Reply:
     return Reply.error(500, "The query engine failed (the server's log says why).")
 
 
-def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset) -> dict[str, Any]:
-    """pyoxigraph dataset arguments: the protocol's graphs, else the query's FROM, else the union."""
+def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset, store: Any) -> dict[str, Any]:
+    """pyoxigraph dataset arguments: the protocol's graphs, else the query's FROM, else the job's default."""
     if job.default_graphs is not None or job.named_graphs is not None:
         default, named = job.default_graphs or (), job.named_graphs or ()
     elif from_clauses:
         default, named = from_clauses.default, from_clauses.named
+    elif job.default_graph == "public" and has_copy(store):
+        return {}  # the store's own default graph: the build's copy of the data
+    elif job.default_graph == "public":  # a remote store (or an older build) has no copy: the data graphs
+        return {"default_graph": public_graphs(store.named_graphs()), "named_graphs": named_graphs_of(store)}
     else:
-        # pyoxigraph ignores FROM when the union flag is set, so the flag is only for queries without it.
-        return {"use_default_graph_as_union": True}
+        return {"default_graph": union_graphs(store), "named_graphs": named_graphs_of(store)}
     return {
         "default_graph": [ox.NamedNode(g) for g in default],
         "named_graphs": [ox.NamedNode(g) for g in named],
@@ -223,7 +233,7 @@ def serialize(result: Any, job: QueryJob) -> Reply:
     if kind == "boolean":
         body = results.serialize_boolean(bool(result), name)
     elif kind == "solutions":
-        body = results.serialize_solutions(result, name, job.max_rows, job.hidden)
+        body = results.serialize_solutions(result, name, job.max_rows, job.hidden, job.query)
     else:
         body = results.serialize_graph(result, name, job.max_rows, job.prefixes)
     return Reply(200, body, fmt.content_type)

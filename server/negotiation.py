@@ -45,7 +45,8 @@ SOLUTION_FORMATS = (
 )
 BOOLEAN_FORMATS = SOLUTION_FORMATS
 GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", "Turtle", ("application/x-turtle",), "Turtle"),
+    # N3 clients (SPARQLWrapper's N3 mode, rapper) read Turtle, which is a subset of N3.
+    Format("turtle", "text/turtle", "Turtle", ("application/x-turtle", "text/n3", "text/rdf+n3"), "Turtle"),
     Format("ntriples", "application/n-triples", "N-Triples", (), "N-Triples"),
     Format("rdfxml", "application/rdf+xml", "RDF/XML", ("application/xml", "text/xml"), "RDF_XML"),
     Format("jsonld", "application/ld+json", "JSON-LD", ("application/json",), "JSON-LD"),
@@ -59,6 +60,9 @@ FORMAT_ALIASES = {
     "srj": "json",
     "srx": "xml",
     "ttl": "turtle",
+    "n3": "turtle",
+    "text/n3": "turtle",
+    "rdf+xml": "rdfxml",
     "nt": "ntriples",
     "n-triples": "ntriples",
     "rdf": "rdfxml",
@@ -166,14 +170,40 @@ def known_format(name: str) -> bool:
 def negotiate(accept: str | None, format_param: str | None) -> dict[str, str | None]:
     """For each result kind, the name of the format to answer with (None: nothing acceptable).
 
-    The `format` parameter wins over Accept; an unknown `format` raises UnknownFormat.
+    A known `format` wins over Accept for the kinds it names a format of. An unknown `format` is ignored
+    when the Accept header names a format the endpoint serves (SPARQLWrapper sends `format=n3` beside
+    `Accept: text/turtle`, as Oxigraph's server accepts), else it raises UnknownFormat. A CONSTRUCT or
+    DESCRIBE asked for in SPARQL results types only gets the default RDF syntax rather than 406 (issue 19).
     """
-    if format_param:
-        if not known_format(format_param):
-            raise UnknownFormat(format_param)
-        return {kind: _name(format_by_name(format_param, kind)) for kind in KINDS}
     ranges = parse_accept(accept)
-    return {kind: _name(best_format(ranges, FORMATS_BY_KIND[kind])) for kind in KINDS}
+    chosen = {kind: best_format(ranges, FORMATS_BY_KIND[kind]) for kind in KINDS}
+    asked_results = names_results_type(ranges)
+    if format_param:
+        named = {kind: format_by_name(format_param, kind) for kind in KINDS}
+        if any(named.values()):
+            chosen = {kind: named[kind] or _fallback(kind, ranges) for kind in KINDS}
+            asked_results = asked_results or named["solutions"] is not None
+        elif not any(best_format(_concrete(ranges), FORMATS_BY_KIND[kind]) for kind in KINDS):
+            raise UnknownFormat(format_param)
+    if chosen["graph"] is None and asked_results:
+        chosen["graph"] = GRAPH_FORMATS[0]
+    return {kind: _name(fmt) for kind, fmt in chosen.items()}
+
+
+def _fallback(kind: str, ranges: list[MediaRange]) -> Format | None:
+    """The format Accept gives a kind the `format` parameter names nothing for (SELECT with `n3`, as
+    SPARQLWrapper sends beside `Accept: */*`)."""
+    return best_format(ranges, FORMATS_BY_KIND[kind])
+
+
+def _concrete(ranges: list[MediaRange]) -> list[MediaRange]:
+    """The Accept ranges other than `*/*`: what a client asks for by name (or by `type/*`)."""
+    return [r for r in ranges if r.type != "*"]
+
+
+def names_results_type(ranges: list[MediaRange]) -> bool:
+    """True when the Accept header names a SPARQL results media type itself (not through a wildcard)."""
+    return any(_named(ranges, fmt.media_type) and format_quality(ranges, fmt) > 0 for fmt in SOLUTION_FORMATS)
 
 
 def _name(fmt: Format | None) -> str | None:

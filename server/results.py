@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
@@ -20,6 +22,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+ITS_NS = "http://www.w3.org/2005/11/its"
+# Characters XML 1.0 cannot carry at all, not even as character references (a literal may hold them).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -33,6 +38,10 @@ RDF_FORMATS = {
 PREFIXED = {"turtle", "trig", "rdfxml"}
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class NotRepresentable(ValueError):
+    """A result holds text the requested format cannot carry (a control character in XML)."""
 
 
 class RowLimitExceeded(Exception):
@@ -55,13 +64,49 @@ def limited(items: Iterable[Any], limit: int) -> Iterator[Any]:
 
 
 def serialize_solutions(
-    solutions: ox.QuerySolutions, fmt: str, limit: int, hidden: Collection[str] = ()
+    solutions: ox.QuerySolutions, fmt: str, limit: int, hidden: Collection[str] = (), query: str = ""
 ) -> bytes:
-    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows, without the `hidden` columns."""
+    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows, without the `hidden` columns;
+    for `SELECT *` the columns in the order the `query` text first names them."""
     variables = [v.value for v in solutions.variables if v.value not in hidden]
+    if query and SELECT_STAR.search(code_only(query)):
+        variables = in_query_order(variables, query)
     rows = limited(solutions, limit)
     writer = {"json": _json_solutions, "xml": _xml_solutions, "csv": _csv_solutions, "tsv": _tsv_solutions}
     return writer[fmt](variables, rows).encode("utf-8")
+
+
+# `SELECT *` (or DISTINCT/REDUCED *) as the query's first projection; pyoxigraph lists its variables
+# alphabetically, which researchers read as a shuffle of their query (issue 20).
+SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+# What is not code when looking for variables: strings, IRIs and comments.
+_NOT_CODE = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings first
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r"'(?:[^'\\\n]|\\.)*'",
+            r"<[^<>\"{}|^`\\\s]*>",  # IRIs (a `<` comparison has spaces around it)
+            r"#[^\n\r]*",  # comments end at a line end, \n or \r
+        )
+    )
+)
+_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+
+
+def code_only(query: str) -> str:
+    """The query text with comments, strings and IRIs blanked out (same length: positions still hold)."""
+    return _NOT_CODE.sub(lambda m: " " * len(m.group()), query)
+
+
+def in_query_order(variables: list[str], query: str) -> list[str]:
+    """`variables` ordered by where the query first names them (unnamed ones last, in their order)."""
+    first: dict[str, int] = {}
+    for i, match in enumerate(_VARIABLE.finditer(code_only(query))):
+        first.setdefault(match.group(1), i)
+    position = {name: i for i, name in enumerate(variables)}
+    return sorted(variables, key=lambda name: (name not in first, first.get(name, position[name])))
 
 
 def _json_term(term: Term) -> dict[str, Any]:
@@ -103,6 +148,17 @@ def _json_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> s
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
+def escape(text: str) -> str:
+    """Text escaped for XML content; `\\r` kept as a reference (a parser would read a raw one as `\\n`)."""
+    bad = NOT_XML.search(text)
+    if bad:
+        raise NotRepresentable(
+            f"a value holds the character U+{ord(bad.group()):04X}, which XML 1.0 cannot represent: "
+            "ask for SPARQL JSON (application/sparql-results+json) or TSV instead"
+        )
+    return _xml_escape(text, {"\r": "&#13;"})
+
+
 def _xml_term(term: Term) -> str:
     """One RDF term in the SPARQL Query Results XML form, escaped."""
     if isinstance(term, ox.NamedNode):
@@ -116,7 +172,11 @@ def _xml_term(term: Term) -> str:
             f"<object>{_xml_term(term.object)}</object></triple>"
         )
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        lang = f"xml:lang={quoteattr(term.language)}"
+        if term.direction is not None:
+            # SPARQL 1.2 results XML: the base direction in ITS 2.0's attribute (as pyoxigraph writes it).
+            lang += f' its:dir={quoteattr(str(term.direction))} xmlns:its="{ITS_NS}" its:version="2.0"'
+        return f"<literal {lang}>{escape(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
         return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"

@@ -9,6 +9,11 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"
+DEFAULT_GRAPH_NOTE = (
+    "The default graph is the set union of the data graphs (each triple once): every named graph except "
+    "the ontology (https://w3id.org/thaiplan/graph/ontology) and the search and trace indexes "
+    "(…/graph/search-index, …/graph/trace-index), which GRAPH, FROM or default-graph-uri select by name."
+)
 PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
 
 
@@ -18,7 +23,7 @@ def _sd(name: str) -> ox.NamedNode:
 
 
 def describe(endpoint: str, named_graphs: list[str]) -> list[ox.Triple]:
-    """The triples describing the endpoint at `endpoint` serving `named_graphs` (default: their union)."""
+    """The triples describing the endpoint at `endpoint` serving `named_graphs`."""
     service = ox.BlankNode("service")
     dataset = ox.BlankNode("dataset")
     default_graph = ox.BlankNode("defaultGraph")
@@ -26,8 +31,6 @@ def describe(endpoint: str, named_graphs: list[str]) -> list[ox.Triple]:
         ox.Triple(service, RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
-        # The default graph is the union of the named graphs.
-        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         ox.Triple(
             service, ox.NamedNode(DCTERMS + "title"), ox.Literal("thaiplan SPARQL endpoint", language="en")
         ),
@@ -40,6 +43,12 @@ def describe(endpoint: str, named_graphs: list[str]) -> list[ox.Triple]:
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+        # Not sd:UnionDefaultGraph: the default graph is the set union of the data graphs only (issue 19).
+        ox.Triple(
+            default_graph,
+            ox.NamedNode(DCTERMS + "description"),
+            ox.Literal(DEFAULT_GRAPH_NOTE, language="en"),
+        ),
     ]
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + fmt.w3c)))

@@ -57,6 +57,8 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         default_graphs=operation.default_graphs,
         named_graphs=operation.named_graphs,
         prefixes=editor_prefixes(config.base_iri),
+        # Without a dataset: the data graphs' set union, not the ontology or the indexes (issue 19).
+        default_graph="public",
     )
     # Answers are cached per store snapshot like the named queries' (issue 8): the graph only changes
     # when a build switches snapshots, and researchers' scripts repeat the same queries.

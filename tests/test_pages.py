@@ -8,6 +8,7 @@ import re
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
+from thaiplan.graph.default_graph import union_graphs
 from thaiplan.graph.store import open_read_only
 from thaiplan.queries import registry
 from thaiplan.queries.execute import rows
@@ -61,7 +62,7 @@ def bound_up_front(store: ox.Store, name: str, params: dict[str, str]) -> tuple[
     bindings = query.bind(params, store)
     expected = store.query(
         query.sparql,
-        use_default_graph_as_union=True,
+        default_graph=union_graphs(store),  # the project's own queries' dataset (issue 19)
         substitutions={ox.Variable(k): v for k, v in bindings.items()},
     )
     return query.sparql, bindings, as_sorted(expected)

@@ -40,8 +40,10 @@ def test_issue7_remote_search_answers_as_the_embedded_one(remote: Server, embedd
     for q in QUERIES:
         want, got = _ranked(local, q), _ranked(far, q)
         assert want, q
-        if remote.name == "virtuoso" and len(got) < len(want):
-            want = want[: len(got)]  # its duplicates count in LIMIT 50: fewer distinct rows
+        if len(got) < len(want):
+            # A remote store merges the listed graphs as a bag (Virtuoso, and Oxigraph's server too); the
+            # embedded store reads the build's deduplicated copy (issue 19): its duplicates count in LIMIT 50.
+            want = want[: len(got)]
         # Equal scores tie: compare the tiers in order, and the entities as a set.
         assert [(s, m) for _, s, m in got] == [(s, m) for _, s, m in want], q
         assert {e for e, _, _ in got} <= {e for e, _, _ in _ranked(local, q)}, q

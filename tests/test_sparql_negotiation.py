@@ -58,7 +58,8 @@ def test_format_parameter_overrides_accept_issue5() -> None:
     chosen = negotiation.negotiate("text/csv", "xml")
     assert chosen == {"solutions": "xml", "boolean": "xml", "graph": "rdfxml"}
     assert negotiation.negotiate(None, "text/turtle")["graph"] == "turtle"
-    assert negotiation.negotiate(None, "csv")["graph"] is None
+    # A CONSTRUCT asked for as CSV gets the default RDF syntax rather than 406 (issue 19).
+    assert negotiation.negotiate(None, "csv")["graph"] == "turtle"
     with pytest.raises(negotiation.UnknownFormat):
         negotiation.negotiate(None, "excel")
 
@@ -152,7 +153,7 @@ def test_describe_returns_the_resource_issue5(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("query", "accept"),
-    [(SELECT, "text/turtle"), (CONSTRUCT, "text/csv"), ("ASK {}", "image/png"), (SELECT, "text/html")],
+    [(SELECT, "text/turtle"), (CONSTRUCT, "image/png"), ("ASK {}", "image/png"), (SELECT, "text/html")],
 )
 def test_not_acceptable_is_406_with_the_choices_issue5(client: FlaskClient, query: str, accept: str) -> None:
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})

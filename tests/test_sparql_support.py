@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Flask
+from thaiplan.graph import default_graph
 from thaiplan.graph.store import build_lock, new_snapshot
 from thaiplan.server import create_app
 
@@ -48,6 +49,7 @@ def make_store(store_dir: Path, numbers: int = 60) -> Path:
         graph = ox.NamedNode(NUMBERS_GRAPH)
         for n in range(numbers):
             store.add(ox.Quad(ox.NamedNode(f"{EX}n{n}"), ox.NamedNode(EX + "value"), ox.Literal(n), graph))
+        default_graph.materialize(store)  # what /sparql serves without a dataset, as a build makes it
         store.flush()
         del store  # the snapshot must be closed before it becomes current
     return store_dir

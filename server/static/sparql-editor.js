@@ -27,6 +27,25 @@
     yasr: { prefixes: settings.prefixes },
   });
 
+  // Result IRIs of the graph's own instances open this server's /id/ pages, not w3id.org (which may
+  // point elsewhere, or nowhere yet): YASR draws plain links, so they are rewritten as they appear.
+  function localLinks(root) {
+    var base = settings.instanceBase;
+    if (!base || !settings.localInstanceBase) {
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("a[href]"), function (link) {
+      var href = link.getAttribute("href");
+      if (href && href.indexOf(base) === 0 && href.length > base.length) {
+        link.setAttribute("href", settings.localInstanceBase + href.slice(base.length));
+        link.removeAttribute("target");
+        link.setAttribute("title", href);
+      }
+    });
+  }
+  localLinks(element);
+  new MutationObserver(function () { localLinks(element); }).observe(element, { childList: true, subtree: true });
+
   function queryWithPrefixes(query) {
     // Add the PREFIX lines an example leaves out, so that every example runs as shown.
     var lines = [];
