@@ -54,7 +54,7 @@ TREE_KINDS = {
         "NationalDevelopmentPlan",
         "SecurityPolicy",
         "ReformTopic",
-        "Milestone",
+        "DevelopmentPlanMilestone",
     )
 }
 ROLE_ORDER = {"lead": 0, "co-responsible": 1, "responsible": 2}
