@@ -69,7 +69,6 @@ class TP(DefinedNamespace):
     coResponsibleAgency: URIRef
     comparator: URIRef
     concernsLaw: URIRef
-    deadline: URIRef
     decisionBody: URIRef
     editionOf: URIRef
     fiscalYear: URIRef
@@ -100,6 +99,7 @@ class TP(DefinedNamespace):
     # Datatype properties
     achievedOn: URIRef
     amount: URIRef
+    deadline: URIRef
     endOffset: URIRef
     endYear: URIRef
     endYearBE: URIRef

@@ -93,32 +93,41 @@ def test_issue3_every_indicator_has_targets_for_the_years_given(g: Graph, indica
 def test_issue3_target_versus_observed_2564(
     g: Graph, goal: str, observed: Decimal, target: Decimal, comparator: URIRef, unit: URIRef, status: URIRef
 ) -> None:
-    """2564: satisfaction 84.81 against at least 85 (yellow); UN EGDI rank 57 against the top 60 (green)."""
-    obs, tgt = ID[f"observation/{goal}-2564"], ID[f"target/{goal}-2564"]
+    """2564: satisfaction 84.81 against at least 85 (yellow); UN EGDI rank 57 against the top 60 (green).
+
+    Since ontology 0.2.0 (issue 15) the rating is a tp:Assessment of the target and the observation it rates
+    (for the EGDI, the survey of 2563), not a status on the observation."""
+    tgt = ID[f"target/{goal}-2564"]
+    (assessment,) = g.subjects(TP.assesses, tgt)
+    obs = g.value(assessment, TP.observation)
     assert _value(g, obs) == observed
     assert _value(g, tgt) == target
     assert g.value(tgt, TP.comparator) == comparator
     assert g.value(obs, TP.unit) == unit == g.value(tgt, TP.unit)
-    assert g.value(obs, TP.status) == status
+    assert g.value(assessment, TP.status) == status
+    assert g.value(obs, TP.status) is None and g.value(tgt, TP.status) is None
     met = observed >= target if comparator == TP.atLeast else observed <= target
     assert met == (status == TP.statusAchieved)
 
 
 def test_issue3_2565_targets_and_ratings(g: Graph) -> None:
-    """2565: satisfaction at least 85 and EGDI top 50, both rated close to the target (yellow)."""
+    """2565: satisfaction at least 85 and EGDI top 50, both rated close to the target (yellow) by an
+    assessment in the 2564 report (issue 15: no longer a status on the target)."""
     assert _value(g, ID["target/CR02G01-1-2565"]) == Decimal("85")
     assert _value(g, ID["target/CR02G02-1-2565"]) == Decimal("50")
     for key in ("CR02G01-1-2565", "CR02G02-1-2565"):
-        assert g.value(ID[f"target/{key}"], TP.status) == TP.statusNearTarget
+        (assessment,) = g.subjects(TP.assesses, ID[f"target/{key}"])
+        assert g.value(assessment, TP.status) == TP.statusNearTarget
 
 
 def test_issue3_egdi_history(g: Graph) -> None:
-    """The EGDI ranks the text gives: 77 in 2559, 73 in 2561, 57 in 2563 (2020)."""
+    """The EGDI ranks the text gives: 77 in 2559, 73 in 2561, 57 in 2563 (2020), each measured once (issue
+    15: the 2564 rating rests on the 2563 survey; it is no second observation of 57)."""
     ranks = {
         int(g.value(o, TP.yearBE)): int(_value(g, o))
         for o in g.objects(ID["indicator/CR02G02-1"], TP.hasObservation)
     }
-    assert ranks == {2559: 77, 2561: 73, 2563: 57, 2564: 57}
+    assert ranks == {2559: 77, 2561: 73, 2563: 57}
 
 
 def test_issue3_laws_and_decisions(g: Graph) -> None:
