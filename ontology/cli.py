@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="extra",
         type=Path,
         nargs="+",
+        action="extend",  # `--with A --with B` checks both (issue 15: the last one alone was checked)
         default=[],
         metavar="FILE",
         help="RDF files (Turtle, N-Triples, RDF/XML) to check together with the ontology",
