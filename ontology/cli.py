@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--profile",
         action="store_true",
-        help="also run the OWL API's OWL 2 DL profile check on the ontology file (about 5 s; exit 1 on a violation)",
+        help="also run the OWL API's OWL 2 DL profile check on the ontology (about 5 s; 1 on a violation)",
     )
     check.set_defaults(func=_check)
 
