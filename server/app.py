@@ -41,10 +41,10 @@ def create_app(config: Config | None = None) -> Flask:
 
 def register_pages(app: Flask) -> None:
     """The planners' pages, linked-data pages, the named-queries API and the validation report (#6)."""
-    from thaiplan.server import api, i18n, resources, validation_page, views
+    from thaiplan.server import api, i18n, resources, validation_page, views, void
 
     i18n.init_app(app)
-    for module in (views, resources, api, validation_page):
+    for module in (views, resources, api, validation_page, void):
         app.register_blueprint(module.bp)
 
 
