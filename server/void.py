@@ -147,7 +147,6 @@ def ontology_reference() -> Response:
 def shapes() -> Response:
     """The shapes' IRI: every SHACL shape of the project, as one Turtle graph."""
     from rdflib import Graph
-
     from thaiplan.shapes.validate import load_shapes
 
     graph: Graph = load_shapes()
