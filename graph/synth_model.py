@@ -271,6 +271,9 @@ class Generator:
                 target_node,
                 [
                     (V.type, V.Target),
+                    # Every entity a page shows is named in both languages (issue 15).
+                    (V.pref, lit_th(f"ค่าเป้าหมายปี {year_be_text(year_be)}: {th}")),
+                    (V.pref, lit_en(f"Target for {year_be_text(year_be)}: {en}")),
                     (V.indicator, node),
                     (V.year_be, year_be),
                     (V.year, year),
@@ -285,6 +288,8 @@ class Generator:
                 observation_node,
                 [
                     (V.type, V.Observation),
+                    (V.pref, lit_th(f"ผลการดำเนินงานปี {year_be_text(year_be)}: {th}")),
+                    (V.pref, lit_en(f"Result for {year_be_text(year_be)}: {en}")),
                     (V.indicator, node),
                     (V.year_be, year_be),
                     (V.year, year),
@@ -544,3 +549,8 @@ class Generator:
 def generate(sizes: Sizes, base: str = SYNTH_BASE) -> Iterator[Block]:
     """Every block of the synthetic graph for the sizes, deterministic for the seed."""
     return Generator(sizes, base).blocks()
+
+
+def year_be_text(term: str) -> str:
+    """The B.E. year of a pre-rendered integer literal (`"2564"^^<…#integer>`), as text."""
+    return term.split('"')[1] if term.startswith('"') else term

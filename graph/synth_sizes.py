@@ -23,8 +23,8 @@ DEFAULT_YEARS = 4
 AGENCY_TRIPLES = 9  # type(s), 2 prefLabels, altLabel, parent or second type, derivedFrom, passage (3)
 PASSAGE_TRIPLES = 3  # type, quote, quotedFrom
 SOURCE_TRIPLES = 7  # type, 2 prefLabels, title, publisher, comment, identifier
-TARGET_TRIPLES = 8  # type, indicator, yearBE, year, comparator, value, unit, derivedFrom
-OBSERVATION_TRIPLES = 9  # type, indicator, yearBE, year, value, unit, status, source, derivedFrom
+TARGET_TRIPLES = 10  # type, 2 prefLabels, indicator, yearBE, year, comparator, value, unit, derivedFrom
+OBSERVATION_TRIPLES = 11  # type, 2 prefLabels, indicator, yearBE, year, value, unit, status, source, prov
 INDICATOR_TRIPLES = 8  # type, 2 prefLabels, notation, inScheme, partOf, unit, derivedFrom (+ 2 per year)
 
 

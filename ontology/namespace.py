@@ -71,6 +71,7 @@ class TP(DefinedNamespace):
     concernsLaw: URIRef
     decisionBody: URIRef
     editionOf: URIRef
+    evidenceFor: URIRef
     fiscalYear: URIRef
     hasIndicator: URIRef
     hasObservation: URIRef

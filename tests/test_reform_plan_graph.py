@@ -55,7 +55,7 @@ def test_issue3_five_big_rock_activities_with_lead_agencies(g: Graph) -> None:
     leads = {
         "BR0201": "mdes",
         "BR0202": "opdc",
-        "BR0203": "ocsc",
+        "BR0203": "csc",  # ก.พ. in the table: the commission (issue 15)
         "BR0204": "opdc",
         "BR0205": "cgd",
     }
@@ -134,7 +134,12 @@ def test_issue3_laws_and_decisions(g: Graph) -> None:
     """The two laws of the plan, the other laws it drafts or amends, and the dated decisions."""
     laws = _of_type(g, TP.Law)
     assert {ID["law/state-administration-act-2534"], ID["law/civil-service-act-2551"]} <= laws
-    assert len(laws) == 5
+    assert len(laws) == 6  # issue 15: the cited PDPA is a tp:Law too, now that a law is not a plan part
+    # The plan's items that call for them are legislative measures (issue 15), one per law drafted or amended.
+    measures = _of_type(g, TP.LegislativeMeasure)
+    cited = ID["law/personal-data-protection-act-2562"]
+    assert {g.value(m, TP.concernsLaw) for m in measures} == laws - {cited}
+    assert not [law for law in laws if (law, TP.partOf, None) in g or (law, TP.supports, None) in g]
     date = URIRef("http://purl.org/dc/terms/date")
     decisions = {d: str(g.value(d, date)) for d in _of_type(g, TP.Decision)}
     assert decisions == {
@@ -208,9 +213,11 @@ def test_issue3_years_are_consistent(g: Graph) -> None:
 
 
 def test_cited_law_is_not_a_plan_part_issue4(g: Graph) -> None:
-    """The personal data protection act is only cited in a challenge: a legal resource, not a tp:Law part."""
+    """The personal data protection act is only cited in a challenge: a law, not a plan part (since ontology
+    0.2.0 a tp:Law is never a plan part, issue 15; until then it was typed eli:LegalResource alone)."""
     pdpa = ID["law/personal-data-protection-act-2562"]
-    assert set(g.objects(pdpa, RDF.type)) == {ELI.LegalResource}
+    assert set(g.objects(pdpa, RDF.type)) == {TP.Law}
+    assert not list(g.subjects(TP.concernsLaw, pdpa))
     assert g.value(pdpa, SKOS.inScheme) is None and g.value(pdpa, TP.partOf) is None
     assert (ID["challenge/CR02G02-1"], URIRef("http://purl.org/dc/terms/references"), pdpa) in g
 
