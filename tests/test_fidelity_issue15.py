@@ -98,3 +98,17 @@ def test_every_target_is_named_in_thai_and_english_issue15(g: rdflib.Graph) -> N
         if {"th", "en"} - {label.language for label in g.objects(t, SKOS.prefLabel)}
     ]
     assert unnamed == []
+
+
+def test_the_big_rock_outputs_of_2564_are_milestones_issue15(g: rdflib.Graph) -> None:
+    reports = {g.value(r, TP.reportsOn): r for r in g.subjects(RDF.type, TP.ProgressReport)}
+    assert set(reports) == {ID[f"activity/BR020{n}"] for n in range(1, 6)}
+    assert {g.value(r, TP.progressStatus) for r in reports.values()} == {TP.progressOnSchedule}
+    milestones = {m for r in reports.values() for m in g.objects(r, TP.milestone)}
+    assert len(milestones) >= 14
+    labels = {str(g.value(m, SKOS.prefLabel)): m for m in milestones}
+    digital_id = labels["เปิดระบบยืนยันตัวตนดิจิทัลเพื่อเข้าใช้บริการอิเล็กทรอนิกส์ของกรมสรรพากร"]
+    assert str(g.value(digital_id, TP.achievedOn)) == "2021-03-18"
+    standard = next(m for text, m in labels.items() if "Data Exchange Standard" in text)
+    assert g.value(standard, TP.progressStatus) == TP.progressInProgress  # the text: being prepared
+    assert all(g.value(m, TP.yearBE) is not None and g.value(m, RDF.type) == TP.Milestone for m in milestones)
