@@ -112,3 +112,20 @@ def test_the_big_rock_outputs_of_2564_are_milestones_issue15(g: rdflib.Graph) ->
     standard = next(m for text, m in labels.items() if "Data Exchange Standard" in text)
     assert g.value(standard, TP.progressStatus) == TP.progressInProgress  # the text: being prepared
     assert all(g.value(m, TP.yearBE) is not None and g.value(m, RDF.type) == TP.Milestone for m in milestones)
+
+
+def test_every_quote_begins_and_ends_at_a_break_of_the_text_issue15(g: rdflib.Graph) -> None:
+    """No quote cut mid-word: it starts after and ends before whitespace (or the text's ends), so that it
+    holds whole phrases (Thai writes no space between the words of a phrase)."""
+    from thaiplan.graph.quotes import quote_span
+    from thaiplan.graph.text import normalized_source
+
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    cut = []
+    for passage, quote in g.subject_objects(TP.quote):
+        doc = str(g.value(passage, prov.wasQuotedFrom)).rsplit("/", 1)[1]
+        text = normalized_source(doc)
+        start, end = quote_span(str(quote), doc) or (0, 0)
+        if not ((start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace())):
+            cut.append(str(passage))
+    assert cut == []
