@@ -117,3 +117,8 @@ def test_fiscal_year_2564_runs_from_october_2563_to_september_2564_issue15(store
 def test_by_2570_is_a_deadline_and_in_a_period_is_not_issue15(store: ox.Store) -> None:
     assert _objects(store, ID + "target/psds-2567-2570-s1-4-2570", "deadline") == {"true"}
     assert _objects(store, ID + "target/psds-2567-2570-1-1", "deadline") == set()
+
+
+def test_figures_the_text_gives_for_a_fiscal_year_carry_it_issue15(store: ox.Store) -> None:
+    for key in ("gdx-platform-agencies-2564", "gdx-platform-calls-2564", "CR02G01-1-2564"):
+        assert _objects(store, ID + "observation/" + key, "fiscalYear") == {ID + "fiscal-year/2564"}
