@@ -57,3 +57,10 @@ def test_the_ontologys_version_reference_and_shapes_iris_resolve_issue15(client:
     assert shapes.status_code == 200
     assert any(t.subject.value.endswith("shapes#AlignmentLevelShape") for t in _triples(shapes.data))
     assert client.get("/ontology/9.9.9").status_code == 404
+
+
+def test_the_trace_view_shows_each_steps_alignment_level_issue15(client: FlaskClient) -> None:
+    page = client.get("/trace?entity=BR0201&lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "national reform plan" in page  # BR0201 → CR02G01: tp:levelReformPlan
+    thai = client.get("/trace?entity=CR02&lang=th", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "ยุทธศาสตร์ชาติ (X)" in thai and "อนุมาน" in thai  # the plan → NS strategies: inferred alignments
