@@ -122,3 +122,10 @@ def test_by_2570_is_a_deadline_and_in_a_period_is_not_issue15(store: ox.Store) -
 def test_figures_the_text_gives_for_a_fiscal_year_carry_it_issue15(store: ox.Store) -> None:
     for key in ("gdx-platform-agencies-2564", "gdx-platform-calls-2564", "CR02G01-1-2564"):
         assert _objects(store, ID + "observation/" + key, "fiscalYear") == {ID + "fiscal-year/2564"}
+
+
+def test_an_indicator_brings_the_other_plans_indicator_of_its_series_issue15(store: ox.Store) -> None:
+    found = rows(registry.run("indicator-series", {"indicator": ID + "indicator/CR02G01-1"}, store))
+    assert {r["ind"].value for r in found} == {ID + "indicator/CR02G01-1", ID + "indicator/psds-2567-2570-1"}
+    plans = {r["plan"].value for r in found if "plan" in r}
+    assert plans == {ID + "plan/reform-plan-cr02", ID + "plan/psds-2567-2570"}
