@@ -55,6 +55,7 @@ TREE_KINDS = {
         "SecurityPolicy",
         "ReformTopic",
         "DevelopmentPlanMilestone",
+        "PlanEdition",  # ontology 0.2.0: the revised reform plan is a tp:ReformPlan and a tp:PlanEdition
     )
 }
 ROLE_ORDER = {"lead": 0, "co-responsible": 1, "responsible": 2}
@@ -398,6 +399,7 @@ _PLAN_TYPES = {
     "NationalDevelopmentPlan",
     "SecurityPolicy",
     "Plan",
+    "PlanEdition",  # a revised reform plan is an edition too (ontology 0.2.0, issue 15)
 }
 
 
