@@ -15,6 +15,12 @@ DEFAULT_GRAPH_NOTE = (
     "(…/graph/search-index, …/graph/trace-index), which GRAPH, FROM or default-graph-uri select by name."
 )
 PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+
+
+def void_url(endpoint: str) -> str:
+    """The `/.well-known/void` URL beside the endpoint (`…/sparql`)."""
+    return endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void"
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -49,6 +55,8 @@ def describe(endpoint: str, named_graphs: list[str]) -> list[ox.Triple]:
             ox.NamedNode(DCTERMS + "description"),
             ox.Literal(DEFAULT_GRAPH_NOTE, language="en"),
         ),
+        # The dataset's VoID/DCAT description (licence, publisher, sizes; issue 15).
+        ox.Triple(dataset, ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode(void_url(endpoint))),
     ]
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + fmt.w3c)))

@@ -269,8 +269,10 @@ def test_slow_store_is_a_503_within_the_read_timeout_and_recovers_issue7(tmp_pat
     server.start()
     proxy = None
     try:
+        # The build runs with the default timeouts: it is not what this test times, and the switch of the
+        # grown curated graph (issue 15) took over 1 s on a loaded machine.
+        build(remote_config(server, tmp_path), out=lambda _: None)
         config = remote_config(server, tmp_path, store_connect_timeout=1.0, store_read_timeout=1.0)
-        build(config, out=lambda _: None)
         port = int(config.store.split(":")[2].split("/")[0])
         proxy = SlowProxy(port, delay=0.0)
         slow = dataclasses.replace(config, store=config.store.replace(str(port), str(proxy.port)))
