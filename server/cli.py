@@ -158,6 +158,9 @@ def waitress_settings(config: Config) -> dict[str, Any]:
         "threads": config.threads,
         "ident": "thaiplan",
         "channel_timeout": max(1, config.idle_timeout),
+        # waitress looks for idle connections every cleanup_interval (30 s by default): often enough that
+        # a connection is closed within 1.5x the idle timeout.
+        "cleanup_interval": max(1, min(30, config.idle_timeout // 2)),
         "connection_limit": open_files_for(config.connection_limit),
         "channel_request_lookahead": LOOKAHEAD,
     }

@@ -278,7 +278,11 @@ class WorkerPool:
         self._seq = itertools.count()
         self._inflight: Counter[str] = Counter()  # calls per client, running or waiting
         self._running: dict[str, list[float]] = {}  # start times of each client's running calls
+        # Per client: until when it counts as heavy (a query held a worker > LIGHT_SECONDS) or as known
+        # light (its last query was short). A client in neither is unknown.
         self._heavy_until: dict[str, float] = {}
+        self._light_until: dict[str, float] = {}
+        self._standby: Worker | None = None  # a started worker that replaces a killed one at once
         self._served: dict[str, float] = {}  # when each client was last given a worker
         self._started = False
         self._closed = False
@@ -300,23 +304,27 @@ class WorkerPool:
             self._started = True
         for _ in range(self.size + self.reserve):
             self._spawn()
+        if self.reserve:
+            self._spawn(standby=True)
 
-    def _spawn(self) -> None:
-        """Start one worker in a background thread and make it idle once it is ready."""
+    def _spawn(self, standby: bool = False) -> None:
+        """Start one worker in a background thread and make it idle (or the standby) once it is ready."""
         with self._lock:
             self._starting += 1
-        threading.Thread(target=self._bring_up, name="thaiplan-worker-start", daemon=True).start()
+        threading.Thread(
+            target=self._bring_up, args=(standby,), name="thaiplan-worker-start", daemon=True
+        ).start()
 
-    def _bring_up(self) -> None:
+    def _bring_up(self, standby: bool) -> None:
         """Start a worker process, wait until it is ready, then offer it to queries."""
         try:
-            self._start_one()
+            self._start_one(standby)
         finally:
             with self._lock:
                 self._starting -= 1
 
-    def _start_one(self) -> None:
-        """Start one worker and offer it to queries when it says it is ready."""
+    def _start_one(self, standby: bool = False) -> None:
+        """Start one worker and offer it to queries (or keep it as the standby) when it is ready."""
         if self._closed:
             return
         try:
@@ -331,11 +339,17 @@ class WorkerPool:
             self._discard(worker)
             if not self._closed:
                 time.sleep(1)  # do not spin when workers cannot start at all
-                self._spawn()
+                self._spawn(standby)
             return
         if self._closed:
             self._discard(worker)
             return
+        if standby:
+            with self._lock:
+                if self._standby is None:
+                    self._standby = worker
+                    self._dispatch()  # unknown clients may take the reserve again
+                    return
         self._release(worker)
 
     def _discard(self, worker: Worker) -> None:
@@ -345,10 +359,17 @@ class WorkerPool:
             self._all.discard(worker)
 
     def _replace(self, worker: Worker) -> None:
-        """Kill a worker that overran, died or grew, and start a new one in its place."""
+        """Kill a worker that overran, died or grew; the standby takes its place at once, if there is one."""
         self._discard(worker)
-        if not self._closed:
+        if self._closed:
+            return
+        with self._lock:
+            standby, self._standby = self._standby, None
+        if standby is None:
             self._spawn()
+            return
+        self._spawn(standby=True)  # the next standby starts while the current one already answers
+        self._release(standby)
 
     def _grew(self, worker: Worker) -> bool:
         """True when the worker's resident memory grew by more than a quarter of its limit since ready."""
@@ -365,13 +386,23 @@ class WorkerPool:
             return True
         return any(now - started > LIGHT_SECONDS for started in self._running.get(client, ()))
 
-    def _mark_heavy(self, client: str) -> None:
-        """Remember that the client ran a heavy query (lock held)."""
-        self._heavy_until[client] = time.monotonic() + HEAVY_MEMORY
-        if len(self._heavy_until) > MAX_CLIENTS:
-            now = time.monotonic()
-            for key in [k for k, until in self._heavy_until.items() if until <= now]:
-                del self._heavy_until[key]
+    def _tier(self, client: str, now: float) -> int:
+        """Who goes first for a worker: 0 a client known to be light, 1 an unknown one, 2 a heavy one."""
+        if self._is_heavy(client, now):
+            return 2
+        return 0 if self._light_until.get(client, 0.0) > now else 1
+
+    def _remember(self, client: str, seconds: float) -> None:
+        """Mark the client heavy or light by how long its query held a worker (lock held)."""
+        now = time.monotonic()
+        marks = self._heavy_until if seconds >= LIGHT_SECONDS else self._light_until
+        marks[client] = now + HEAVY_MEMORY
+        if seconds >= LIGHT_SECONDS:
+            self._light_until.pop(client, None)
+        for table in (self._heavy_until, self._light_until):
+            if len(table) > MAX_CLIENTS:
+                for key in [k for k, until in table.items() if until <= now]:
+                    del table[key]
 
     def _release(self, worker: Worker) -> None:
         """Make a worker idle and hand it to the best waiting call, if any."""
@@ -384,14 +415,15 @@ class WorkerPool:
         if not self._waiting:
             return
         now = time.monotonic()
-        for waiter in self._waiting:
-            waiter.heavy = waiter.heavy or self._is_heavy(waiter.client, now)
-        order = sorted(self._waiting, key=lambda w: (w.heavy, self._served.get(w.client, 0.0), w.seq))
+        tiers = {w: self._tier(w.client, now) for w in self._waiting}
+        order = sorted(self._waiting, key=lambda w: (tiers[w], self._served.get(w.client, 0.0), w.seq))
         for waiter in order:
             if not self._idle:
                 break
-            # Heavy clients leave the last `reserve` idle workers to the light ones.
-            if waiter.heavy and len(self._idle) <= self.reserve:
+            # Heavy clients leave the last `reserve` idle workers to the others; unknown clients only take
+            # one while a standby can replace it at once should their query turn out heavy and be cut.
+            waiter.heavy = tiers[waiter] == 2
+            if len(self._idle) <= self.reserve and (waiter.heavy or (tiers[waiter] and not self._standby)):
                 continue
             waiter.reserved = len(self._idle) <= self.reserve
             waiter.worker = self._idle.pop()
@@ -499,8 +531,7 @@ class WorkerPool:
                     self._running[client].remove(started)
                     if not self._running[client]:
                         del self._running[client]
-                    if busy > LIGHT_SECONDS:
-                        self._mark_heavy(client)
+                    self._remember(client, busy)
             if outcome is not _OVERRAN:
                 return outcome
             self._replace(worker)
@@ -573,6 +604,7 @@ class WorkerPool:
             workers = list(self._all)
             self._all.clear()
             self._idle.clear()
+            self._standby = None
         for worker in workers:
             worker.stop()
 
