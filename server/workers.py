@@ -17,13 +17,16 @@ most `THAIPLAN_MAX_ANSWER_BYTES` (the worker stops serializing past it), so the 
 answer once, never more than the cap.
 
 Scheduling (issue 13): a waiting query is given the next free worker by client, not first come first
-served: clients whose last query was light (under `LIGHT_SECONDS`) go first, then the client served
-longest ago. `reserve` extra workers are only given to light clients, and a query that runs past
-`LIGHT_SECONDS` on one is moved to the ordinary workers (killed and re-queued), so a light query finds a
-worker while heavy clients keep every ordinary one busy. A client may have `client_limit` queries running
-or waiting (429 beyond), heavy clients together at most `heavy_limit` (503 beyond, leaving the web
-server's threads for static files, cached answers and light clients), and a call whose client has gone
-(`cancelled()`) stops waiting, or has its worker killed and replaced.
+served: clients whose last query was light (under `LIGHT_SECONDS`) go first, then unknown clients, then
+heavy ones; within a tier, the client served longest ago. `reserve` extra workers are never given to
+heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the ordinary workers (killed
+and re-queued; a started standby worker takes the killed one's place at once, and unknown clients only
+get the reserve while that standby is ready), so a light query finds a worker while heavy clients keep
+every ordinary one busy. A first query cannot be known light: in a burst of new clients, a new light
+client waits its turn among them until they have each shown what they are. A client may have
+`client_limit` queries running or waiting (429 beyond), heavy clients together at most `heavy_limit` (503
+beyond, leaving the web server's threads for static files, cached answers and light clients), and a call
+whose client has gone (`cancelled()`) stops waiting, or has its worker killed and replaced.
 """
 
 from __future__ import annotations
