@@ -255,9 +255,9 @@ def concurrency_from_config(config: Config) -> int:
 def share_pool(pool: Any, config: Config) -> None:
     """Turn on the pool's sharing between clients when a per-client concurrency limit applies (#13).
 
-    Heavy clients together may hold all but a quarter of the web server's threads (and two more), so that
-    static files, cached answers and light clients always find a thread; one reserve worker is kept for
-    light clients.
+    Clients not known to be light (heavy or new) together may hold all but a quarter of the web server's
+    threads (and two more), so that static files, cached answers and light clients always find a thread;
+    one reserve worker is kept for light clients.
     """
     limit = concurrency_from_config(config)
     if not limit:

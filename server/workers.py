@@ -24,8 +24,9 @@ and re-queued; a started standby worker takes the killed one's place at once, an
 get the reserve while that standby is ready), so a light query finds a worker while heavy clients keep
 every ordinary one busy. A first query cannot be known light: in a burst of new clients, a new light
 client waits its turn among them until they have each shown what they are. A client may have
-`client_limit` queries running or waiting (429 beyond), heavy clients together at most `heavy_limit` (503
-beyond, leaving the web server's threads for static files, cached answers and light clients), and a call
+`client_limit` queries running or waiting (429 beyond), clients not known to be light (heavy or new)
+together at most `heavy_limit` (503 beyond, leaving the web server's threads for static files, cached
+answers and light clients), and a call
 whose client has gone (`cancelled()`) stops waiting, or has its worker killed and replaced.
 """
 
@@ -438,7 +439,7 @@ class WorkerPool:
                 del self._served[key]
 
     def _admit(self, client: str) -> None:
-        """Count a new call of `client`, or refuse it: 429 over its own limit, 503 over the heavy clients'."""
+        """Count a call of `client`, or refuse it: 429 over its own limit, 503 over the unproven clients'."""
         with self._lock:
             now = time.monotonic()
             if self.client_limit and self._inflight[client] >= self.client_limit:
@@ -449,9 +450,11 @@ class WorkerPool:
                     429,
                     max(1, math.ceil(wait)),
                 )
-            if self.heavy_limit and self._is_heavy(client, now):
-                heavy = sum(n for c, n in self._inflight.items() if self._is_heavy(c, now))
-                if heavy >= self.heavy_limit:
+            # Clients not known to be light (heavy ones, and new ones: a burst of new clients may be the
+            # heavy ones under new addresses) share `heavy_limit` calls, so they never hold every thread.
+            if self.heavy_limit and self._tier(client, now):
+                unproven = sum(n for c, n in self._inflight.items() if self._tier(c, now))
+                if unproven >= self.heavy_limit:
                     raise WorkerUnavailable(
                         "The server is busy with long-running queries. Try again later, or make the query "
                         "more selective (or add LIMIT).",
