@@ -33,6 +33,7 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -53,6 +54,8 @@ QUERIES = HERE / "queries"  # mix/: the raw SPARQL of the mix; setup/: what the 
 RESULTS = HERE / "results"
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 DELIBERATE = {429, 503}  # the budget and the time limit: refusals the server means to give
+# The start of the last error body read on each connection (the report quotes the first per kind/status).
+LAST_ERROR: dict[object, str] = {}
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class LevelResult:
     rss: list[tuple[float, int]] = field(default_factory=list)
     heavy: Counter[int] = field(default_factory=Counter)  # statuses of the heavy clients (--hostile)
     heavy_failures: Counter[str] = field(default_factory=Counter)
+    # The first refusal's message per (kind, status): what a 429/503 said, for the report.
+    messages: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 # --- the server -----------------------------------------------------------------------------------------
@@ -323,7 +328,10 @@ async def request(
         k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
     }
     if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
+        body = await reader.readexactly(int(headers["content-length"]))
+        if status >= 400:
+            text = re.sub(r"<head>.*?</head>|<[^>]+>", " ", body.decode("utf-8", "replace"), flags=re.S)
+            LAST_ERROR[writer] = " ".join(text.split())[:300]  # an error page's words, not its markup
     elif headers.get("transfer-encoding", "").lower() == "chunked":
         while True:
             size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
@@ -371,6 +379,8 @@ async def client(
         if started >= measure_from:
             result.latencies[kind].append(elapsed)
             result.statuses[(kind, status)] += 1
+            if status >= 400 and (kind, status) not in result.messages:
+                result.messages[(kind, status)] = LAST_ERROR.pop(writer, "")
     if writer is not None:
         writer.close()
 
@@ -555,6 +565,10 @@ def write_report(
             heavy = " ".join(f"{s}×{n}" for s, n in sorted(r.heavy.items())) or "none"
             failures = dict(r.heavy_failures) or 0
             lines.append(f"- with {r.clients} normal clients: statuses {heavy}; failures {failures}")
+    messages = {key: text for r in results for key, text in r.messages.items()}
+    if messages:
+        lines += ["", "First refusal per kind and status:"]
+        lines += [f"- {kind} {status}: {text!r}" for (kind, status), text in sorted(messages.items())]
     lines += ["", "## Targets", ""]
     lines += [f"- {verdicts(r, args.warmup)}" for r in results]
     lines += ["", f"Server log: {log_summary}", ""]

@@ -255,15 +255,18 @@ def concurrency_from_config(config: Config) -> int:
 def share_pool(pool: Any, config: Config) -> None:
     """Turn on the pool's sharing between clients when a per-client concurrency limit applies (#13).
 
-    Clients not known to be light (heavy or new) together may hold all but a quarter of the web server's
-    threads (and two more), so that static files, cached answers and light clients always find a thread;
-    one reserve worker is kept for light clients.
+    Heavy clients together may hold all but half of the web server's threads (and two more), heavy and new
+    clients together all but a quarter (and two), so that static files, cached answers and light clients
+    always find a thread, and a new light client usually finds one too; one reserve worker (with a
+    standby) is kept for light clients.
     """
     limit = concurrency_from_config(config)
     if not limit:
         return
     threads = max(1, config.threads)
-    pool.share(client_limit=limit, reserve=1, heavy_limit=max(1, threads - 2 - max(1, threads // 4)))
+    unproven = max(1, threads - 2 - max(1, threads // 4))
+    heavy = max(1, threads - 2 - max(1, threads // 2))
+    pool.share(client_limit=limit, reserve=1, heavy_limit=heavy, unproven_limit=unproven)
 
 
 def init_app(app: Flask, config: Config) -> None:

@@ -17,17 +17,17 @@ most `THAIPLAN_MAX_ANSWER_BYTES` (the worker stops serializing past it), so the 
 answer once, never more than the cap.
 
 Scheduling (issue 13): a waiting query is given the next free worker by client, not first come first
-served: clients whose last query was light (under `LIGHT_SECONDS`) go first, then unknown clients, then
-heavy ones; within a tier, the client served longest ago. `reserve` extra workers are never given to
-heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the ordinary workers (killed
-and re-queued; a started standby worker takes the killed one's place at once, and unknown clients only
-get the reserve while that standby is ready), so a light query finds a worker while heavy clients keep
-every ordinary one busy. A first query cannot be known light: in a burst of new clients, a new light
-client waits its turn among them until they have each shown what they are. A client may have
-`client_limit` queries running or waiting (429 beyond), clients not known to be light (heavy or new)
-together at most `heavy_limit` (503 beyond, leaving the web server's threads for static files, cached
-answers and light clients), and a call
-whose client has gone (`cancelled()`) stops waiting, or has its worker killed and replaced.
+served: clients whose last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then
+unknown clients, then heavy ones; within a tier, the client served longest ago. `reserve` extra workers
+are never given to heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the
+ordinary workers (killed and re-queued; a started standby worker takes the killed one's place at once,
+and unknown clients only get the reserve while that standby is ready), so a light query finds a worker
+while heavy clients keep every ordinary one busy. A first query cannot be known light: in a burst of new
+clients, a new light client waits its turn among them until they have each shown what they are. A client
+may have `client_limit` queries running or waiting (429 beyond), heavy clients together at most
+`heavy_limit` and heavy and new clients together at most `unproven_limit` (503 beyond, leaving the web
+server's threads for static files, cached answers and light clients), and a call whose client has gone
+(`cancelled()`) stops waiting, or has its worker killed and replaced.
 """
 
 from __future__ import annotations
@@ -55,8 +55,11 @@ log = logging.getLogger(__name__)
 
 # How long a new worker may take to import its libraries and say it is ready.
 START_TIMEOUT = 60.0
-# A query that holds a worker longer than this is heavy; its client counts as heavy for HEAVY_MEMORY s.
+# A query that costs its worker this much CPU time is heavy (CPU, not wall time: on a loaded machine a
+# light query can wait seconds for a CPU); its client counts as heavy for HEAVY_MEMORY s, as does a client
+# with a query running for HEAVY_RUNNING s. On a reserve worker a query gets LIGHT_SECONDS of wall time.
 LIGHT_SECONDS = 1.0
+HEAVY_RUNNING = 5.0
 HEAVY_MEMORY = 60.0
 # How often a waiting or running call looks at whether its client is still there.
 POLL_SECONDS = 0.1
@@ -150,6 +153,15 @@ def _proc_status(pid: int, key: str) -> int:
     except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time a process has used, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def virtual_bytes(pid: int) -> int:
@@ -264,6 +276,7 @@ class WorkerPool:
         reserve: int = 0,
         client_limit: int = 0,
         heavy_limit: int = 0,
+        unproven_limit: int = 0,
     ) -> None:
         # A directory, or the URL of a remote store (kept as text: Path would fold its `//`).
         self.store_dir = store_location(store_dir)
@@ -275,6 +288,7 @@ class WorkerPool:
         self.max_answer_bytes = max(0, max_answer_bytes)
         self.client_limit = max(0, client_limit)  # calls per client running or waiting (0: no limit)
         self.heavy_limit = max(0, heavy_limit)  # calls of heavy clients running or waiting (0: no limit)
+        self.unproven_limit = max(0, unproven_limit)  # calls of heavy and new clients (0: no limit)
         self._idle: list[Worker] = []
         self._waiting: list[_Waiter] = []
         self._all: set[Worker] = set()
@@ -294,9 +308,10 @@ class WorkerPool:
         self._pid = os.getpid()
         self._calls = threading.local()  # per request thread: how long its last call held a worker
 
-    def share(self, client_limit: int, reserve: int, heavy_limit: int) -> None:
+    def share(self, client_limit: int, reserve: int, heavy_limit: int, unproven_limit: int) -> None:
         """Set the sharing between clients (before the pool starts): see the module's docstring."""
-        self.client_limit, self.reserve, self.heavy_limit = client_limit, max(0, reserve), heavy_limit
+        self.client_limit, self.reserve = client_limit, max(0, reserve)
+        self.heavy_limit, self.unproven_limit = heavy_limit, unproven_limit
 
     # --- workers ---------------------------------------------------------------------------------------
 
@@ -388,7 +403,7 @@ class WorkerPool:
         """True when the client ran a heavy query lately or runs one now (lock held)."""
         if self._heavy_until.get(client, 0.0) > now:
             return True
-        return any(now - started > LIGHT_SECONDS for started in self._running.get(client, ()))
+        return any(now - started > HEAVY_RUNNING for started in self._running.get(client, ()))
 
     def _tier(self, client: str, now: float) -> int:
         """Who goes first for a worker: 0 a client known to be light, 1 an unknown one, 2 a heavy one."""
@@ -396,13 +411,16 @@ class WorkerPool:
             return 2
         return 0 if self._light_until.get(client, 0.0) > now else 1
 
-    def _remember(self, client: str, seconds: float) -> None:
-        """Mark the client heavy or light by how long its query held a worker (lock held)."""
+    def _remember(self, client: str, seconds: float, cut: bool = False) -> None:
+        """Mark the client heavy or light by what its query cost (CPU seconds); a cut one is not light."""
         now = time.monotonic()
-        marks = self._heavy_until if seconds >= LIGHT_SECONDS else self._light_until
-        marks[client] = now + HEAVY_MEMORY
         if seconds >= LIGHT_SECONDS:
+            self._heavy_until[client] = now + HEAVY_MEMORY
             self._light_until.pop(client, None)
+        elif cut:
+            self._light_until.pop(client, None)  # unknown again: it may take the reserve only with a standby
+        else:
+            self._light_until[client] = now + HEAVY_MEMORY
         for table in (self._heavy_until, self._light_until):
             if len(table) > MAX_CLIENTS:
                 for key in [k for k, until in table.items() if until <= now]:
@@ -450,11 +468,16 @@ class WorkerPool:
                     429,
                     max(1, math.ceil(wait)),
                 )
-            # Clients not known to be light (heavy ones, and new ones: a burst of new clients may be the
-            # heavy ones under new addresses) share `heavy_limit` calls, so they never hold every thread.
-            if self.heavy_limit and self._tier(client, now):
-                unproven = sum(n for c, n in self._inflight.items() if self._tier(c, now))
-                if unproven >= self.heavy_limit:
+            # Heavy clients share `heavy_limit` calls; with new clients (a burst of them may be the heavy
+            # ones under new addresses) `unproven_limit`: neither can hold every thread.
+            tier = self._tier(client, now)
+            if tier and (self.heavy_limit or self.unproven_limit):
+                tiers = {c: self._tier(c, now) for c in self._inflight}
+                heavy = sum(n for c, n in self._inflight.items() if tiers[c] == 2)
+                unproven = sum(n for c, n in self._inflight.items() if tiers[c])
+                if (tier == 2 and self.heavy_limit and heavy >= self.heavy_limit) or (
+                    self.unproven_limit and unproven >= self.unproven_limit
+                ):
                     raise WorkerUnavailable(
                         "The server is busy with long-running queries. Try again later, or make the query "
                         "more selective (or add LIMIT).",
@@ -526,22 +549,28 @@ class WorkerPool:
             started = time.monotonic()
             with self._lock:
                 self._running.setdefault(client, []).append(started)
+            self._calls.cost = None
+            outcome: object = None
+            # On a light clients' worker a query gets LIGHT_SECONDS of CPU (HEAVY_RUNNING of wall time)
+            # before it moves to an ordinary one.
+            on_reserve = waiter.reserved and self.size > 0
+            light_limit = min(limit, HEAVY_RUNNING) if on_reserve else limit
+            cpu_limit = LIGHT_SECONDS if on_reserve else None
             try:
-                # On a light clients' worker a query gets LIGHT_SECONDS before it moves to an ordinary one.
-                light_limit = LIGHT_SECONDS if waiter.reserved and self.size else limit
-                outcome = self._exchange(worker, message, min(light_limit, limit), cancelled)
+                outcome = self._exchange(worker, message, light_limit, cancelled, cpu_limit)
             finally:
                 busy = time.monotonic() - started
                 self._calls.busy = getattr(self._calls, "busy", 0.0) + busy
+                cost = self._calls.cost if self._calls.cost is not None else busy
                 with self._lock:
                     self._running[client].remove(started)
                     if not self._running[client]:
                         del self._running[client]
-                    self._remember(client, busy)
+                    self._remember(client, cost, cut=outcome is _OVERRAN)
             if outcome is not _OVERRAN:
                 return outcome
             self._replace(worker)
-            if light_limit < limit and time.monotonic() < deadline:
+            if on_reserve and time.monotonic() < deadline:
                 continue  # it was heavy: run it again on an ordinary worker, within what is left of its limit
             raise WorkerUnavailable(
                 f"The query was stopped: it ran longer than the time limit of {limit:g} s. "
@@ -549,17 +578,24 @@ class WorkerPool:
             )
 
     def _exchange(
-        self, worker: Worker, message: object, limit: float, cancelled: Callable[[], bool] | None
+        self,
+        worker: Worker,
+        message: object,
+        limit: float,
+        cancelled: Callable[[], bool] | None,
+        cpu_limit: float | None = None,
     ) -> object:
-        """Send a message and wait up to `limit` for the answer; _OVERRAN when it did not come in time."""
+        """Send a message and wait up to `limit` (and `cpu_limit` of CPU) for the answer; else _OVERRAN."""
         deadline = time.monotonic() + limit
+        cpu_before = cpu_seconds(worker.process.pid)
         try:
             worker.conn.send(message)
             while not worker.conn.poll(max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))):
                 if cancelled is not None and cancelled():
                     self._replace(worker)  # nobody is waiting for the answer: free the CPU now
                     raise ClientGone()
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or self._over_cpu(worker, cpu_before, cpu_limit):
+                    self._measure(worker, cpu_before)
                     return _OVERRAN
             exhausted, answer = worker.conn.recv()
             if isinstance(answer, Reply):
@@ -574,11 +610,26 @@ class WorkerPool:
             raise WorkerUnavailable(
                 "The query worker stopped unexpectedly (out of memory?). Try a smaller query."
             ) from None
+        self._measure(worker, cpu_before)
         if exhausted or self._grew(worker):
             self._replace(worker)  # recycled: the memory it grew to is given back to the system
         else:
             self._release(worker)
         return answer
+
+    @staticmethod
+    def _over_cpu(worker: Worker, cpu_before: float | None, cpu_limit: float | None) -> bool:
+        """True when the worker has spent more than `cpu_limit` CPU seconds on the current query."""
+        if cpu_limit is None or cpu_before is None:
+            return False
+        now = cpu_seconds(worker.process.pid)
+        return now is not None and now - cpu_before >= cpu_limit
+
+    def _measure(self, worker: Worker, cpu_before: float | None) -> None:
+        """Keep the CPU time the worker spent on this thread's query (before anyone else may use it)."""
+        cpu_after = cpu_seconds(worker.process.pid)
+        if cpu_before is not None and cpu_after is not None:
+            self._calls.cost = cpu_after - cpu_before
 
     def busy_seconds(self) -> float:
         """How long this thread's last call held a worker (not counting the wait for one)."""
