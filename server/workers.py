@@ -478,6 +478,8 @@ class WorkerPool:
                 if (tier == 2 and self.heavy_limit and heavy >= self.heavy_limit) or (
                     self.unproven_limit and unproven >= self.unproven_limit
                 ):
+                    if tier == 2:  # a heavy client that keeps knocking stays known as heavy
+                        self._heavy_until[client] = now + HEAVY_MEMORY
                     raise WorkerUnavailable(
                         "The server is busy with long-running queries. Try again later, or make the query "
                         "more selective (or add LIMIT).",
