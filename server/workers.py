@@ -33,6 +33,7 @@ server's threads for static files, cached answers and light clients), and a call
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import logging
 import math
@@ -301,6 +302,9 @@ class WorkerPool:
         self._heavy_until: dict[str, float] = {}
         self._light_until: dict[str, float] = {}
         self._standby: Worker | None = None  # a started worker that replaces a killed one at once
+        # Digests of queries that were heavy, and until when: a client sending one is heavy at once, before
+        # its query runs (a flood of new clients usually sends one heavy query again and again).
+        self._heavy_queries: dict[str, float] = {}
         self._served: dict[str, float] = {}  # when each client was last given a worker
         self._started = False
         self._closed = False
@@ -411,17 +415,19 @@ class WorkerPool:
             return 2
         return 0 if self._light_until.get(client, 0.0) > now else 1
 
-    def _remember(self, client: str, seconds: float, cut: bool = False) -> None:
+    def _remember(self, client: str, seconds: float, cut: bool = False, digest: str | None = None) -> None:
         """Mark the client heavy or light by what its query cost (CPU seconds); a cut one is not light."""
         now = time.monotonic()
         if seconds >= LIGHT_SECONDS:
             self._heavy_until[client] = now + HEAVY_MEMORY
             self._light_until.pop(client, None)
+            if digest is not None:
+                self._heavy_queries[digest] = now + HEAVY_MEMORY
         elif cut:
             self._light_until.pop(client, None)  # unknown again: it may take the reserve only with a standby
         else:
             self._light_until[client] = now + HEAVY_MEMORY
-        for table in (self._heavy_until, self._light_until):
+        for table in (self._heavy_until, self._light_until, self._heavy_queries):
             if len(table) > MAX_CLIENTS:
                 for key in [k for k, until in table.items() if until <= now]:
                     del table[key]
@@ -456,10 +462,13 @@ class WorkerPool:
             for key in sorted(self._served, key=self._served.__getitem__)[: len(self._served) - MAX_CLIENTS]:
                 del self._served[key]
 
-    def _admit(self, client: str) -> None:
+    def _admit(self, client: str, digest: str | None = None) -> None:
         """Count a call of `client`, or refuse it: 429 over its own limit, 503 over the unproven clients'."""
         with self._lock:
             now = time.monotonic()
+            if digest is not None and self._heavy_queries.get(digest, 0.0) > now:
+                self._heavy_until[client] = now + HEAVY_MEMORY  # it sends a query known to be heavy
+                self._light_until.pop(client, None)
             if self.client_limit and self._inflight[client] >= self.client_limit:
                 wait = min((s + self.timeout - now for s in self._running.get(client, ())), default=1.0)
                 raise WorkerUnavailable(
@@ -494,7 +503,9 @@ class WorkerPool:
             if self._inflight[client] <= 0:
                 del self._inflight[client]
 
-    def _acquire(self, client: str, deadline: float, cancelled: Callable[[], bool] | None) -> _Waiter:
+    def _acquire(
+        self, client: str, deadline: float, cancelled: Callable[[], bool] | None, digest: str | None = None
+    ) -> _Waiter:
         """A granted waiter holding a worker for `client`; WorkerUnavailable when none frees in time."""
         self.start()
         with self._lock:
@@ -505,6 +516,7 @@ class WorkerPool:
             self._waiting.append(waiter)
             self._dispatch()
         while not waiter.ready.wait(max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))):
+            self._drop_if_heavy(waiter, digest)
             gone = cancelled is not None and cancelled()
             if gone or time.monotonic() >= deadline or self._closed:
                 with self._lock:
@@ -518,6 +530,30 @@ class WorkerPool:
                         )
                 break
         return waiter
+
+    def _drop_if_heavy(self, waiter: _Waiter, digest: str | None) -> None:
+        """Refuse a waiting call whose query became known heavy while heavy calls are over their share.
+
+        It was admitted as a new client's; now that its query is known, it must not keep a new client's
+        place (nor a thread) while it waits.
+        """
+        if not self.heavy_limit or digest is None:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if waiter.worker is not None or self._heavy_queries.get(digest, 0.0) <= now:
+                return
+            self._heavy_until[waiter.client] = now + HEAVY_MEMORY
+            self._light_until.pop(waiter.client, None)
+            tiers = {c: self._tier(c, now) for c in self._inflight}
+            if sum(n for c, n in self._inflight.items() if tiers[c] == 2) <= self.heavy_limit:
+                return
+            self._waiting.remove(waiter)
+        raise WorkerUnavailable(
+            "The server is busy with long-running queries. Try again later, or make the query "
+            "more selective (or add LIMIT).",
+            503,
+        )
 
     # --- calls -----------------------------------------------------------------------------------------
 
@@ -533,19 +569,24 @@ class WorkerPool:
             raise WorkerUnavailable("The server is shutting down.")
         limit = self.timeout if timeout is None else timeout
         self._calls.busy = 0.0
-        self._admit(client)
+        self._admit(client, query_digest(message))
         try:
-            return self._call(message, limit, client, cancelled)
+            return self._call(message, limit, client, cancelled, query_digest(message))
         finally:
             self._leave(client)
 
     def _call(
-        self, message: object, limit: float, client: str, cancelled: Callable[[], bool] | None
+        self,
+        message: object,
+        limit: float,
+        client: str,
+        cancelled: Callable[[], bool] | None,
+        digest: str | None = None,
     ) -> object:
         """Run the message on a worker; a heavy query on a light clients' worker moves to an ordinary one."""
         deadline = time.monotonic() + limit
         while True:
-            waiter = self._acquire(client, deadline, cancelled)
+            waiter = self._acquire(client, deadline, cancelled, digest)
             worker = waiter.worker
             assert worker is not None
             started = time.monotonic()
@@ -568,7 +609,7 @@ class WorkerPool:
                     self._running[client].remove(started)
                     if not self._running[client]:
                         del self._running[client]
-                    self._remember(client, cost, cut=outcome is _OVERRAN)
+                    self._remember(client, cost, cut=outcome is _OVERRAN, digest=digest)
             if outcome is not _OVERRAN:
                 return outcome
             self._replace(worker)
@@ -678,6 +719,14 @@ class WorkerPool:
         """Process ids of the workers waiting for a query (for tests and diagnostics)."""
         with self._lock:
             return [w.process.pid for w in self._idle]
+
+
+def query_digest(message: object) -> str | None:
+    """A digest of a query job's text, bindings and dataset (None for other messages)."""
+    if not isinstance(message, QueryJob):
+        return None
+    key = repr((message.query, message.bindings, message.default_graphs, message.named_graphs))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # The marker `_exchange` returns when the answer did not come within the limit.
