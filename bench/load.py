@@ -6,6 +6,7 @@ Run on demand (never in the unit tests):
     .venv/bin/python bench/load.py --duration 300        # several minutes per level
     .venv/bin/python bench/load.py --synth 1000000       # the shipped graph plus a 1M-triple synthetic one
     .venv/bin/python bench/load.py --mix sparql=4,named=3,page=2,rdf=1 --levels 8,64
+    .venv/bin/python bench/load.py --hostile 32 --levels 8  # issue 13: 32 heavy clients + 8 normal ones
 
 It builds a store in a temporary folder (or uses `--store`), starts `thaiplan serve` on a free port, and
 runs one asyncio client per connection (HTTP/1.1 keep-alive, like a browser or a script) for `--duration`
@@ -15,6 +16,13 @@ the planners' pages as HTML), and content-negotiated RDF (`/id/…` as Turtle, J
 It samples the resident memory of the server and its query workers every second, and writes a report to
 `bench/results/load-<graph>-<UTC time>.md`: throughput, p50/p95/p99 per kind, status counts, memory.
 Targets (issue 8): no error other than deliberate 503/429; p99 within 10x p50; memory flat after warm-up.
+
+`--hostile N` (issue 13) adds N heavy clients beside each level's normal ones: each loops on
+`bench/queries/hostile/cross-count.rq` (a COUNT over a three-way cross product, sent with
+`Cache-Control: no-cache` so that it always runs). Every client, heavy or normal, connects from its own
+loopback address (127.0.1.x heavy, 127.0.2.x normal), so the server tells them apart as it would tell
+remote clients apart, and the server runs with `--client-concurrency` (2 unless given). The report's
+table is the normal clients' latencies; the heavy clients' statuses are listed below it.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -40,10 +49,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-QUERIES = HERE / "queries"  # mix/: the raw SPARQL of the mix; setup/: what the script asks itself
+QUERIES = HERE / "queries"  # mix/: the raw SPARQL of the mix; setup/: what the script asks itself;
+# hostile/: the heavy clients' query
 RESULTS = HERE / "results"
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 DELIBERATE = {429, 503}  # the budget and the time limit: refusals the server means to give
+# The start of the last error body read on each connection (the report quotes the first per kind/status).
+LAST_ERROR: dict[object, str] = {}
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,10 @@ class LevelResult:
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
     rss: list[tuple[float, int]] = field(default_factory=list)
+    heavy: Counter[int] = field(default_factory=Counter)  # statuses of the heavy clients (--hostile)
+    heavy_failures: Counter[str] = field(default_factory=Counter)
+    # The first refusal's message per (kind, status): what a 429/503 said, for the report.
+    messages: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 # --- the server -----------------------------------------------------------------------------------------
@@ -114,7 +130,14 @@ def build_with_synth(store_dir: Path, triples: int, work: Path) -> None:
 
 
 def start_server(
-    store_dir: Path, port: int, workers: int, threads: int, timeout: float, log: Path, cache_mb: int = 64
+    store_dir: Path,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: float,
+    log: Path,
+    cache_mb: int = 64,
+    concurrency: int | None = None,
 ) -> subprocess.Popen:
     """`thaiplan serve` in the background, its messages to `log`; returns once it answers.
 
@@ -126,6 +149,8 @@ def start_server(
         "THAIPLAN_CLIENT_BUDGET_SECONDS": os.environ.get("THAIPLAN_CLIENT_BUDGET_SECONDS", "0"),
         "THAIPLAN_ANSWER_CACHE_MB": str(cache_mb),
     }
+    if concurrency is not None:  # per-client limits and the light clients' lane (issue 13)
+        env["THAIPLAN_CLIENT_CONCURRENCY"] = str(concurrency)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -288,12 +313,12 @@ def parse_mix(text: str) -> dict[str, int]:
 
 
 async def request(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, target: Target
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, target: Target, extra: str = ""
 ) -> tuple[int, bool]:
     """Send one GET on a kept-alive connection; return the status and whether the connection stays open."""
     writer.write(
         f"GET {target.path} HTTP/1.1\r\nHost: {host}\r\nAccept: {target.accept}\r\n"
-        "User-Agent: thaiplan-load\r\n\r\n".encode("ascii")
+        f"User-Agent: thaiplan-load\r\n{extra}\r\n".encode("ascii")
     )
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
@@ -303,7 +328,10 @@ async def request(
         k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)
     }
     if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
+        body = await reader.readexactly(int(headers["content-length"]))
+        if status >= 400:
+            text = re.sub(r"<head>.*?</head>|<[^>]+>", " ", body.decode("utf-8", "replace"), flags=re.S)
+            LAST_ERROR[writer] = " ".join(text.split())[:300]  # an error page's words, not its markup
     elif headers.get("transfer-encoding", "").lower() == "chunked":
         while True:
             size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
@@ -324,16 +352,18 @@ async def client(
     measure_from: float,
     result: LevelResult,
     rng: random.Random,
+    source: str | None = None,
 ) -> None:
-    """One client: a kept-alive connection, requests back to back until `until`."""
+    """One client (from the loopback address `source`): a kept-alive connection, requests back to back."""
     host = f"127.0.0.1:{port}"
+    local = (source, 0) if source else None
     reader = writer = None
     while time.monotonic() < until:
         kind, targets = rng.choices(mix, weights)[0]
         target = rng.choice(targets)
         try:
             if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=local)
             started = time.monotonic()
             status, keep = await request(reader, writer, host, target)  # type: ignore[arg-type]
             elapsed = time.monotonic() - started
@@ -349,6 +379,37 @@ async def client(
         if started >= measure_from:
             result.latencies[kind].append(elapsed)
             result.statuses[(kind, status)] += 1
+            if status >= 400 and (kind, status) not in result.messages:
+                result.messages[(kind, status)] = LAST_ERROR.pop(writer, "")
+    if writer is not None:
+        writer.close()
+
+
+async def heavy_client(port: int, until: float, result: LevelResult, source: str) -> None:
+    """One heavy client (--hostile): the cross-product COUNT again and again, never from the cache."""
+    query = urllib.parse.quote((QUERIES / "hostile" / "cross-count.rq").read_text(encoding="utf-8"))
+    target = Target("heavy", f"/sparql?query={query}", "application/sparql-results+json")
+    host = f"127.0.0.1:{port}"
+    reader = writer = None
+    while time.monotonic() < until:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+            request_ = request(reader, writer, host, target, "Cache-Control: no-cache\r\n")  # type: ignore[arg-type]
+            status, keep = await asyncio.wait_for(request_, max(0.1, until - time.monotonic()))
+        except TimeoutError:
+            break  # the level is over: the query still running is the server's to cancel
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            result.heavy_failures[type(exc).__name__] += 1
+            writer = None
+            await asyncio.sleep(0.05)
+            continue
+        result.heavy[status] += 1
+        if not keep:
+            writer.close()
+            writer = None
+        if status in (429, 503):
+            await asyncio.sleep(0.2)  # ignores Retry-After, as an abusive client would, but does not spin
     if writer is not None:
         writer.close()
 
@@ -369,8 +430,9 @@ def run_level(
     mix: list[tuple[str, list[Target]]],
     weights: list[int],
     seed: int,
+    hostile: int = 0,
 ) -> LevelResult:
-    """Run `clients` concurrent clients for warm-up plus duration; measure after the warm-up."""
+    """Run `clients` clients (and `hostile` heavy ones) for warm-up plus duration; measure after warm-up."""
     result = LevelResult(clients=clients, seconds=duration)
     stop = threading.Event()
     t0 = time.monotonic()
@@ -382,7 +444,14 @@ def run_level(
         start = time.monotonic()
         until, measure_from = start + warmup + duration, start + warmup
         rngs = [random.Random(seed * 1000 + i) for i in range(clients)]
-        await asyncio.gather(*(client(port, mix, weights, until, measure_from, result, r) for r in rngs))
+        # With heavy clients, every client has its own loopback address: the server tells them apart.
+        sources = [f"127.0.2.{1 + i}" if hostile else None for i in range(clients)]
+        normal = [
+            client(port, mix, weights, until, measure_from, result, r, s)
+            for r, s in zip(rngs, sources, strict=True)
+        ]
+        heavy = [heavy_client(port, until, result, f"127.0.1.{1 + i}") for i in range(hostile)]
+        await asyncio.gather(*normal, *heavy)
 
     asyncio.run(main())
     stop.set()
@@ -465,6 +534,11 @@ def write_report(
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out = args.out or RESULTS / f"load-{label}-{stamp}.md"
+    hostile = (
+        f"; client concurrency {args.client_concurrency}, {args.hostile} heavy clients"
+        if args.hostile
+        else ""
+    )
     lines = [
         f"# Load test: {label} graph, {stamp}",
         "",
@@ -473,7 +547,9 @@ def write_report(
         f"Python {platform.python_version()}",
         f"- graph: {triples}; server: `thaiplan serve` with {args.workers} query workers, "
         f"{args.threads} threads, query time limit {args.timeout:g} s, client budget off, "
-        f"answer cache {args.answer_cache_mb} MiB" + (" (off)" if args.answer_cache_mb == 0 else ""),
+        f"answer cache {args.answer_cache_mb} MiB"
+        + (" (off)" if args.answer_cache_mb == 0 else "")
+        + hostile,
         f"- mix weights: {args.mix}; distinct requests per kind: {mix_sizes}",
         f"- each level: {args.warmup:g} s warm-up (not measured), then {args.duration:g} s measured; clients "
         "send requests back to back on kept-alive connections (closed loop, no think time)",
@@ -483,6 +559,16 @@ def write_report(
     ]
     for result in results:
         lines.extend(level_table(result))
+    if args.hostile:
+        lines += ["", f"Heavy clients ({args.hostile}, looping on `bench/queries/hostile/cross-count.rq`):"]
+        for r in results:
+            heavy = " ".join(f"{s}×{n}" for s, n in sorted(r.heavy.items())) or "none"
+            failures = dict(r.heavy_failures) or 0
+            lines.append(f"- with {r.clients} normal clients: statuses {heavy}; failures {failures}")
+    messages = {key: text for r in results for key, text in r.messages.items()}
+    if messages:
+        lines += ["", "First refusal per kind and status:"]
+        lines += [f"- {kind} {status}: {text!r}" for (kind, status), text in sorted(messages.items())]
     lines += ["", "## Targets", ""]
     lines += [f"- {verdicts(r, args.warmup)}" for r in results]
     lines += ["", f"Server log: {log_summary}", ""]
@@ -509,6 +595,12 @@ def main() -> None:
     parser.add_argument(
         "--answer-cache-mb", type=int, default=64, help="the server's answer cache, MiB (0: off) (64)"
     )
+    parser.add_argument(
+        "--hostile", type=int, default=0, metavar="N", help="add N heavy clients to every level (issue 13)"
+    )
+    parser.add_argument(
+        "--client-concurrency", type=int, default=2, help="the server's per-client limit with --hostile (2)"
+    )
     parser.add_argument("--out", type=Path, help="report path (default bench/results/load-…md)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thaiplan-load-") as tmp:
@@ -524,10 +616,13 @@ def main() -> None:
             else:
                 build_shipped(store_dir)
                 label = "shipped"
+        if args.hostile:
+            label += f"-hostile{args.hostile}"
         port = free_port()
         log = work / "serve.log"
+        concurrency = args.client_concurrency if args.hostile else None
         server = start_server(
-            store_dir, port, args.workers, args.threads, args.timeout, log, args.answer_cache_mb
+            store_dir, port, args.workers, args.threads, args.timeout, log, args.answer_cache_mb, concurrency
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -562,6 +657,7 @@ def main() -> None:
                     mix,
                     [weights[k] for k, _ in mix],
                     args.seed,
+                    args.hostile,
                 )
                 results.append(result)
                 print("  " + verdicts(result, args.warmup), flush=True)

@@ -29,7 +29,14 @@ def create_app(config: Config | None = None) -> Flask:
     # The backend (embedded directory or remote SPARQL store) reaches the workers as a location (issue 7).
     from thaiplan.graph.backend import location, worker_env
 
-    pool = WorkerPool(location(config), config.workers, config.query_timeout, env=worker_env(config))
+    pool = WorkerPool(
+        location(config),
+        config.workers,
+        config.query_timeout,
+        env=worker_env(config),
+        memory_mb=config.worker_memory_mb,  # each worker's memory ceiling (#13)
+        max_answer_bytes=config.max_answer_bytes,
+    )
     app.extensions["thaiplan_pool"] = pool
     atexit.register(pool.close)
     budget.init_app(app, config)  # per-client query-time budget: wraps the pool, 429 once spent (#8)

@@ -16,6 +16,12 @@ the client; the header is ignored from anyone else, since a client could write a
 IPv6 clients are grouped by /64, the block one host usually holds. The three settings are `Config` fields
 (`client_budget_seconds`, `client_budget_window`, `trusted_proxies`), read from those THAIPLAN_* variables
 or given to `thaiplan serve` as --client-budget, --client-budget-window and --trusted-proxies.
+
+Concurrency (issue 13): `THAIPLAN_CLIENT_CONCURRENCY` (--client-concurrency) is how many query requests
+one client may have running or waiting at once; beyond it, 429 with Retry-After. Like the budget it is
+off by default on a loopback address and on (2) elsewhere; when on, the pool also serves light clients
+first and keeps a reserve worker for them (server/workers.py). Every request's client is named here, so
+the pool can tell clients apart, and a client that disconnects has its query cancelled.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Request, Response, g, has_request_context, request
+from thaiplan.server.workers import WorkerUnavailable
 
 from thaiplan.config import ENV_PREFIX, Config
 from thaiplan.errors import InputError
@@ -38,6 +45,9 @@ from thaiplan.errors import InputError
 ENV_SECONDS = ENV_PREFIX + "CLIENT_BUDGET_SECONDS"
 ENV_WINDOW = ENV_PREFIX + "CLIENT_BUDGET_WINDOW"
 ENV_PROXIES = ENV_PREFIX + "TRUSTED_PROXIES"
+ENV_CONCURRENCY = ENV_PREFIX + "CLIENT_CONCURRENCY"
+# Query requests a client may have running or waiting at once on a public address (issue 13).
+PUBLIC_CONCURRENCY = 2
 PUBLIC_DEFAULT_SECONDS = 60.0
 DEFAULT_WINDOW = 60.0
 # Buckets kept at most; full buckets are dropped first, then the least recently seen (bounded memory).
@@ -191,9 +201,9 @@ class ClientBudgets:
 
 
 class MeteredPool:
-    """The query pool, timing each call and charging it to the client of the current request."""
+    """The query pool, told which client each call is for, timing it and charging the client's budget."""
 
-    def __init__(self, pool: Any, budgets: ClientBudgets) -> None:
+    def __init__(self, pool: Any, budgets: ClientBudgets | None) -> None:
         self._pool = pool
         self._budgets = budgets
 
@@ -202,11 +212,19 @@ class MeteredPool:
         return getattr(self._pool, name)
 
     def _timed(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the pool and charge the time a worker spent on it, also when it failed (a timeout too)."""
+        """Call the pool for the request's client; charge the time a worker spent on it, also on failure."""
+        if has_request_context():
+            kwargs.setdefault("client", g.get("thaiplan_client", ""))
+            # waitress (with channel_request_lookahead) says when the client closed its connection (#13).
+            kwargs.setdefault("cancelled", request.environ.get("waitress.client_disconnected"))
         try:
             return getattr(self._pool, method)(*args, **kwargs)
+        except WorkerUnavailable as exc:
+            if has_request_context() and exc.retry_after is not None:
+                g.thaiplan_retry_after = exc.retry_after  # becomes the response's Retry-After
+            raise
         finally:
-            if has_request_context() and "thaiplan_client" in g:
+            if self._budgets is not None and has_request_context() and "thaiplan_client" in g:
                 # The worker's time, not the wait for a free worker: under load the queue is everyone's,
                 # and charging it would spend a light client's budget on the heavy ones' queries.
                 self._budgets.charge(g.thaiplan_client, self._pool.busy_seconds())
@@ -224,14 +242,41 @@ class MeteredPool:
         return self._timed("graphs", *args, **kwargs)
 
 
+def concurrency_from_config(config: Config) -> int:
+    """Query requests one client may have at once: the setting, else 0 on a loopback address, 2 elsewhere."""
+    limit = config.client_concurrency
+    if limit is None:
+        limit = 0 if is_loopback(config.host) else PUBLIC_CONCURRENCY
+    if limit < 0:
+        raise InputError(f"{ENV_CONCURRENCY}={limit}: give 0 (off) or a positive number of requests")
+    return limit
+
+
+def share_pool(pool: Any, config: Config) -> None:
+    """Turn on the pool's sharing between clients when a per-client concurrency limit applies (#13).
+
+    Heavy clients together may hold all but half of the web server's threads (and two more), heavy and new
+    clients together all but a quarter (and two), so that static files, cached answers and light clients
+    always find a thread, and a new light client usually finds one too; one reserve worker (with a
+    standby) is kept for light clients.
+    """
+    limit = concurrency_from_config(config)
+    if not limit:
+        return
+    threads = max(1, config.threads)
+    unproven = max(1, threads - 2 - max(1, threads // 4))
+    heavy = max(1, threads - 2 - max(1, threads // 2))
+    pool.share(client_limit=limit, reserve=1, heavy_limit=heavy, unproven_limit=unproven)
+
+
 def init_app(app: Flask, config: Config) -> None:
-    """Meter the app's query pool and refuse requests of clients that spent their budget."""
+    """Name each request's client, meter the app's query pool and refuse clients that spent their budget."""
     settings = BudgetSettings.from_config(config)
     app.config["THAIPLAN_BUDGET"] = settings
-    if not settings.enabled:
-        return
-    budgets = ClientBudgets(settings)
-    app.extensions["thaiplan_budgets"] = budgets
+    share_pool(app.extensions["thaiplan_pool"], config)
+    budgets = ClientBudgets(settings) if settings.enabled else None
+    if budgets is not None:
+        app.extensions["thaiplan_budgets"] = budgets
     app.extensions["thaiplan_pool"] = MeteredPool(app.extensions["thaiplan_pool"], budgets)
 
     @app.before_request
@@ -241,8 +286,16 @@ def init_app(app: Flask, config: Config) -> None:
             return None
         key = request_client(request, settings)
         g.thaiplan_client = key
-        wait = budgets.retry_after(key)
+        wait = budgets.retry_after(key) if budgets is not None else None
         return None if wait is None else too_many_requests(wait, settings)
+
+    @app.after_request
+    def say_when_to_retry(response: Response) -> Response:
+        """Give a refusal caused by the pool (429, 503) the Retry-After it computed."""
+        wait = g.get("thaiplan_retry_after")
+        if wait is not None and response.status_code in (429, 503) and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(wait)
+        return response
 
 
 def request_client(req: Request, settings: BudgetSettings) -> str:

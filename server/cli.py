@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import resource
 import signal
 import sys
 from collections.abc import Callable
@@ -26,7 +28,15 @@ SETTINGS = (
     "client_budget_seconds",
     "client_budget_window",
     "trusted_proxies",
+    "client_concurrency",
+    "worker_memory_mb",
+    "max_answer_bytes",
+    "idle_timeout",
+    "connection_limit",
 )
+# Requests waitress reads ahead on a connection while one is being answered: it is what lets waitress see
+# that a client closed its connection, so that its query is cancelled (issue 13).
+LOOKAHEAD = 4
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "environment variables (THAIPLAN_HOST, THAIPLAN_PORT, THAIPLAN_STORE_DIR, THAIPLAN_QUERY_TIMEOUT, "
         "THAIPLAN_MAX_ROWS, THAIPLAN_MAX_BODY_BYTES, THAIPLAN_THREADS, THAIPLAN_WORKERS, "
         "THAIPLAN_PUBLIC_URL, THAIPLAN_CLIENT_BUDGET_SECONDS, THAIPLAN_CLIENT_BUDGET_WINDOW, "
-        "THAIPLAN_TRUSTED_PROXIES).",
+        "THAIPLAN_TRUSTED_PROXIES, THAIPLAN_CLIENT_CONCURRENCY, THAIPLAN_WORKER_MEMORY_MB, "
+        "THAIPLAN_MAX_ANSWER_BYTES, THAIPLAN_IDLE_TIMEOUT, THAIPLAN_CONNECTION_LIMIT).",
     )
     p.add_argument(
         "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it to the network)"
@@ -70,6 +81,39 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="reverse proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, "
         "comma-separated (THAIPLAN_TRUSTED_PROXIES)",
     )
+    p.add_argument(
+        "--client-concurrency",
+        dest="client_concurrency",
+        type=int,
+        metavar="N",
+        help="query requests one client may have running or waiting (THAIPLAN_CLIENT_CONCURRENCY; 0: off; "
+        "default: off on a loopback address, 2 elsewhere)",
+    )
+    p.add_argument(
+        "--worker-memory",
+        dest="worker_memory_mb",
+        type=int,
+        metavar="MIB",
+        help="memory a query worker may take for a query, MiB (THAIPLAN_WORKER_MEMORY_MB, 2048; 0: off)",
+    )
+    p.add_argument(
+        "--max-answer-bytes",
+        type=int,
+        metavar="BYTES",
+        help="largest answer sent, in bytes (THAIPLAN_MAX_ANSWER_BYTES, 67108864; 0: no limit)",
+    )
+    p.add_argument(
+        "--idle-timeout",
+        type=int,
+        metavar="SECONDS",
+        help="seconds an idle connection stays open (THAIPLAN_IDLE_TIMEOUT, 30)",
+    )
+    p.add_argument(
+        "--connection-limit",
+        type=int,
+        metavar="N",
+        help="open connections at most (THAIPLAN_CONNECTION_LIMIT, 1000)",
+    )
     p.set_defaults(func=serve)
 
 
@@ -82,9 +126,7 @@ def serve(args: argparse.Namespace) -> int:
 
     app = create_app(config)
     try:
-        server = create_server(
-            app, host=config.host, port=config.port, threads=config.threads, ident="thaiplan"
-        )
+        server = create_server(app, **waitress_settings(config))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise ThaiplanError(
@@ -106,6 +148,37 @@ def serve(args: argparse.Namespace) -> int:
         pool.close()
     print("thaiplan serve: stopped", file=sys.stderr)
     return 0
+
+
+def waitress_settings(config: Config) -> dict[str, Any]:
+    """waitress's settings: idle connections closed, room for many of them, disconnects seen (#13)."""
+    return {
+        "host": config.host,
+        "port": config.port,
+        "threads": config.threads,
+        "ident": "thaiplan",
+        "channel_timeout": max(1, config.idle_timeout),
+        # waitress looks for idle connections every cleanup_interval (30 s by default): often enough that
+        # a connection is closed within 1.5x the idle timeout.
+        "cleanup_interval": max(1, min(30, config.idle_timeout // 2)),
+        "connection_limit": open_files_for(config.connection_limit),
+        "channel_request_lookahead": LOOKAHEAD,
+    }
+
+
+def open_files_for(connections: int) -> int:
+    """Raise the open-file limit to hold `connections` sockets if the system allows; the count it holds."""
+    spare = 64  # the listening socket, the workers' sockets, the store's files, logs
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + spare
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return max(1, connections)
+    return max(1, min(connections, soft - spare))
 
 
 def serve_config(args: argparse.Namespace) -> Config:

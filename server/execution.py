@@ -57,6 +57,8 @@ class QueryJob:
     # Columns left out of a SELECT answer: a named query's helper keys, derived from its parameters, which
     # pyoxigraph needs in the projection to bind them but which are not part of the answer.
     hidden: tuple[str, ...] = ()
+    # Most bytes the serialized answer may take (0: no limit); the pool sets THAIPLAN_MAX_ANSWER_BYTES (#13).
+    max_bytes: int = 0
 
 
 def encode_bindings(bindings: Mapping[str, Term] | None) -> tuple[tuple[str, str], ...]:
@@ -156,6 +158,12 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
         )
     except results.NotRepresentable as exc:  # a control character asked for in XML (issue 19)
         return Reply.error(406, f"Not acceptable: {exc}.")
+    except results.AnswerTooLarge as exc:
+        return Reply.error(
+            503,
+            f"The query was stopped: its answer is larger than {exc.limit} bytes, the server's limit. "
+            "Add LIMIT (and OFFSET to page), or select fewer or shorter values.",
+        )
     except StoreUnavailable as exc:  # a remote store that is down, slow or overloaded (issue 7)
         log.warning("%s", exc)
         return Reply.error(503, unavailable(exc))
@@ -233,7 +241,7 @@ def serialize(result: Any, job: QueryJob) -> Reply:
     if kind == "boolean":
         body = results.serialize_boolean(bool(result), name)
     elif kind == "solutions":
-        body = results.serialize_solutions(result, name, job.max_rows, job.hidden, job.query)
+        body = results.serialize_solutions(result, name, job.max_rows, job.hidden, job.max_bytes, job.query)
     else:
-        body = results.serialize_graph(result, name, job.max_rows, job.prefixes)
+        body = results.serialize_graph(result, name, job.max_rows, job.prefixes, job.max_bytes)
     return Reply(200, body, fmt.content_type)

@@ -2,13 +2,13 @@
 
 pyoxigraph serializes solutions only whole, so the solution formats are written here, one row at a time,
 which lets the worker stop at the row limit; graphs go through pyoxigraph's serializers from a counting
-iterator. Text is UTF-8 throughout and never escaped into ASCII, so Thai text stays as it is.
+iterator. Text is UTF-8 throughout and never escaped into ASCII, so Thai text stays as it is. Every
+writer also stops at a byte limit (issue 13): one row can hold a literal of hundreds of megabytes.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -52,6 +52,42 @@ class RowLimitExceeded(Exception):
         self.limit = limit
 
 
+class AnswerTooLarge(Exception):
+    """The serialized answer is larger than the configured number of bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} bytes")
+        self.limit = limit
+
+
+class CappedOutput:
+    """A byte buffer that raises AnswerTooLarge once more than `limit` bytes arrive (0: no limit)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.over = False
+        self._parts: list[bytes] = []
+
+    def write(self, data: str | bytes) -> int:
+        """Append text (as UTF-8) or bytes; AnswerTooLarge when the total passes the limit."""
+        chunk = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        self.size += len(chunk)
+        if self.limit and self.size > self.limit:
+            self.over = True
+            self._parts.clear()  # what was written is dropped at once, not when the caller unwinds
+            raise AnswerTooLarge(self.limit)
+        self._parts.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (pyoxigraph's serializer calls it)."""
+
+    def getvalue(self) -> bytes:
+        """Everything written, as one bytes object."""
+        return b"".join(self._parts)
+
+
 def limited(items: Iterable[Any], limit: int) -> Iterator[Any]:
     """Yield the items, raising RowLimitExceeded when there are more than `limit`."""
     for count, item in enumerate(items, start=1):
@@ -64,16 +100,23 @@ def limited(items: Iterable[Any], limit: int) -> Iterator[Any]:
 
 
 def serialize_solutions(
-    solutions: ox.QuerySolutions, fmt: str, limit: int, hidden: Collection[str] = (), query: str = ""
+    solutions: ox.QuerySolutions,
+    fmt: str,
+    limit: int,
+    hidden: Collection[str] = (),
+    max_bytes: int = 0,
+    query: str = "",
 ) -> bytes:
-    """SELECT results in `fmt` (json, xml, csv, tsv), at most `limit` rows, without the `hidden` columns;
+    """SELECT results in `fmt` (json, xml, csv, tsv): ≤ `limit` rows and `max_bytes`, no `hidden` columns;
     for `SELECT *` the columns in the order the `query` text first names them."""
     variables = [v.value for v in solutions.variables if v.value not in hidden]
     if query and SELECT_STAR.search(code_only(query)):
         variables = in_query_order(variables, query)
     rows = limited(solutions, limit)
     writer = {"json": _json_solutions, "xml": _xml_solutions, "csv": _csv_solutions, "tsv": _tsv_solutions}
-    return writer[fmt](variables, rows).encode("utf-8")
+    out = CappedOutput(max_bytes)
+    writer[fmt](variables, rows, out)
+    return out.getvalue()
 
 
 # `SELECT *` (or DISTINCT/REDUCED *) as the query's first projection; pyoxigraph lists its variables
@@ -134,18 +177,18 @@ def _json_term(term: Term) -> dict[str, Any]:
     return out
 
 
-def _json_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    bindings = []
-    for row in rows:
+def _json_solutions(variables: list[str], rows: Iterator[ox.QuerySolution], out: CappedOutput) -> None:
+    """SPARQL 1.1 Query Results JSON, written row by row so that the byte limit is checked as it grows."""
+    dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    out.write('{"head":{"vars":' + dump(variables) + '},"results":{"bindings":[')
+    for count, row in enumerate(rows):
         binding = {}
         for name in variables:
             term = row[name]
             if term is not None:
                 binding[name] = _json_term(term)
-        bindings.append(binding)
-    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        out.write(("," if count else "") + dump(binding))
+    out.write("]}}")
 
 
 def escape(text: str) -> str:
@@ -182,9 +225,8 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{escape(term.value)}</literal>"
 
 
-def _xml_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+def _xml_solutions(variables: list[str], rows: Iterator[ox.QuerySolution], out: CappedOutput) -> None:
     """SPARQL Query Results XML."""
-    out = io.StringIO()
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{RESULTS_NS}"><head>')
     for name in variables:
         out.write(f"<variable name={quoteattr(name)}/>")
@@ -197,7 +239,6 @@ def _xml_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> st
                 out.write(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
         out.write("</result>")
     out.write("</results></sparql>\n")
-    return out.getvalue()
 
 
 def _csv_value(term: Term | None) -> str:
@@ -211,14 +252,12 @@ def _csv_value(term: Term | None) -> str:
     return term.value
 
 
-def _csv_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+def _csv_solutions(variables: list[str], rows: Iterator[ox.QuerySolution], out: CappedOutput) -> None:
     """SPARQL 1.1 Query Results CSV (RFC 4180, CRLF line ends)."""
-    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
     for row in rows:
         writer.writerow([_csv_value(row[name]) for name in variables])
-    return out.getvalue()
 
 
 def _tsv_value(term: Term | None) -> str:
@@ -230,11 +269,11 @@ def _tsv_value(term: Term | None) -> str:
     return str(term)  # pyoxigraph writes N-Triples, which escapes \t, \n and \r inside literals
 
 
-def _tsv_solutions(variables: list[str], rows: Iterator[ox.QuerySolution]) -> str:
+def _tsv_solutions(variables: list[str], rows: Iterator[ox.QuerySolution], out: CappedOutput) -> None:
     """SPARQL 1.1 Query Results TSV."""
-    lines = ["\t".join(f"?{name}" for name in variables)]
-    lines.extend("\t".join(_tsv_value(row[name]) for name in variables) for row in rows)
-    return "\n".join(lines) + "\n"
+    out.write("\t".join(f"?{name}" for name in variables) + "\n")
+    for row in rows:
+        out.write("\t".join(_tsv_value(row[name]) for name in variables) + "\n")
 
 
 # --- boolean (ASK) ---------------------------------------------------------------------------------
@@ -257,10 +296,19 @@ def serialize_boolean(value: bool, fmt: str) -> bytes:
 # --- graphs (CONSTRUCT, DESCRIBE) ------------------------------------------------------------------
 
 
-def serialize_graph(triples: Iterable[ox.Triple], fmt: str, limit: int, prefixes: dict[str, str]) -> bytes:
-    """CONSTRUCT/DESCRIBE triples in an RDF syntax; TriG and N-Quads put them in the default graph."""
+def serialize_graph(
+    triples: Iterable[ox.Triple], fmt: str, limit: int, prefixes: dict[str, str], max_bytes: int = 0
+) -> bytes:
+    """CONSTRUCT/DESCRIBE triples in an RDF syntax (≤ `limit`, ≤ `max_bytes`); TriG/N-Quads: default graph."""
     items: Iterable[ox.Triple | ox.Quad] = limited(triples, limit)
     rdf_format = RDF_FORMATS[fmt]
     if rdf_format.supports_datasets:
         items = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in items)
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes if fmt in PREFIXED else None)
+    out = CappedOutput(max_bytes)
+    try:
+        ox.serialize(items, out, format=rdf_format, prefixes=prefixes if fmt in PREFIXED else None)
+    except Exception:
+        if out.over:  # pyoxigraph may wrap the writer's exception in its own
+            raise AnswerTooLarge(max_bytes) from None
+        raise
+    return out.getvalue()

@@ -6,6 +6,7 @@ first request after a build, and kept; a new build (a new snapshot id) makes the
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from html import escape
@@ -15,12 +16,14 @@ from markupsafe import Markup
 from thaiplan.graph.store import snapshot_id
 from thaiplan.graph.text import SOURCES
 from thaiplan.server import i18n
+from thaiplan.server.execution import unavailable
 from thaiplan.server.pagekit import error_page, page
 from thaiplan.shapes.report import render, render_html
 from thaiplan.shapes.validate import validate_files
 
 from thaiplan.errors import ThaiplanError
 
+log = logging.getLogger(__name__)
 bp = Blueprint("validation", __name__)
 DOWNLOADS = {"csv": "text/csv", "json": "application/json", "turtle": "text/turtle"}
 _lock = threading.Lock()
@@ -49,7 +52,8 @@ def validation() -> Response:
     try:
         report = current_report()
     except ThaiplanError as exc:
-        return error_page(503, i18n.t("unavailable"), str(exc))
+        log.warning("validation: the graph store could not be read: %s", exc)
+        return error_page(503, i18n.t("unavailable"), unavailable(exc))  # no path for the client (issue 13)
     lang = i18n.ui_lang()
     if fmt != "html":
         body = render(report, fmt, lang)  # type: ignore[arg-type]

@@ -28,6 +28,10 @@ class Config:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     max_body_bytes: int = 1_000_000
+    # Most bytes one serialized answer may take (issue 13): a single row can hold a huge literal.
+    max_answer_bytes: int = 64 * 1024 * 1024
+    # Memory a query worker may take beyond what it holds once its store is open, MiB (issue 13).
+    worker_memory_mb: int = 2048
     threads: int = 8
     workers: int = 2
     # A remote SPARQL 1.1 store instead of the embedded one (empty: embedded); see docs/stores.md.
@@ -49,6 +53,13 @@ class Config:
     answer_cache_mb: int = 64
     # Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, comma-separated.
     trusted_proxies: str = ""
+    # Query requests one client may have running or waiting at once (issue 13). None (unset) means "by
+    # host": off on a loopback address, 2 on any other; 0 is off. Also turns on the light clients' lane.
+    client_concurrency: int | None = None
+    # Seconds a connection may stay idle (no request in progress) before it is closed, and open
+    # connections at most (waitress's channel_timeout and connection_limit; issue 13).
+    idle_timeout: int = 30
+    connection_limit: int = 1000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
