@@ -72,6 +72,7 @@ def _fill(path: Path, inputs: list[Input], derive: indexes.Derive | None = None)
     for item in inputs:
         load_file(store, item)
     checked = quotes.check_quotes(store, files_by_graph(inputs))
+    store.bulk_extend(quotes.offset_quads(store))  # where each passage stands in its source (issue 15)
     unchecked = quotes.count_unchecked(store)
     derived = derive(store)
     result = BuildReport(

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from thaiplan.graph import closure
-from thaiplan.graph.inputs import rdf_source
+from thaiplan.graph.inputs import INFERRED_GRAPH, rdf_source
 from thaiplan.queries import search_index, trace_index
 
 # Above this many bytes of input, the derived graphs are computed in a worker beside the load.
@@ -113,9 +113,16 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
                 if link is not None:
                     classes.setdefault(link[0], set()).add(link[1])
             chains.add(quad)
+    for quad in chains.derived_supports():  # alignments' shortcuts are edges of the closure and the trace
+        chains.add(quad)
+        edge = trace_index.edge_of(quad)
+        if edge is not None:
+            up.setdefault(edge[0], set()).add(edge[1])
     trace = [*trace_index.index_quads(up), *trace_index.class_quads(classes), trace_index.version_quad()]
     search, searched = search_index.index_nquads(list(rows))
-    inferred = [q for prop, edges in chains.edges.items() for q in closure.closure_quads(prop, edges)]
+    inferred = chains.derived + [
+        q for prop, edges in chains.edges.items() for q in closure.closure_quads(prop, edges)
+    ]
     data = ox.serialize((inferred if chains.closed else []) + trace, format=ox.RdfFormat.N_QUADS)
     return data + search.encode(), {"search-index": searched, "trace-index": len(trace)}, chains.closed
 
@@ -137,9 +144,27 @@ class ClosureEdges:
             for e in es
         }
         self.closed = True  # False once a blank node is met: the store's labels differ from this parse's
+        # Alignment links and asserted shortcuts, from which the derived tp:supports quads come.
+        self.alignment: dict[str, dict[closure.Term, set[closure.Term]]] = {
+            p: {} for p in (closure.ALIGNMENT, closure.ALIGNED_TO, closure.SUPPORTS)
+        }
+        self.derived: list[ox.Quad] = []
+
+    def derived_supports(self) -> list[ox.Quad]:
+        """The `tp:supports` quads the alignments seen so far imply (as `closure.supports_quads`); kept."""
+        links = self.alignment
+        self.derived = list(
+            closure.derived_supports_quads(
+                links[closure.ALIGNMENT], links[closure.ALIGNED_TO], links[closure.SUPPORTS]
+            )
+        )
+        return self.derived
 
     def add(self, quad: ox.Quad) -> None:
-        """Count a quad in when it is an edge of a closure property."""
+        """Count a quad in when it is an edge of a closure property (or a link of an alignment)."""
+        links = self.alignment.get(quad.predicate.value)
+        if links is not None and quad.graph_name != ox.NamedNode(INFERRED_GRAPH):
+            links.setdefault(quad.subject, set()).add(quad.object)
         for prop in self.of.get(quad.predicate.value, ()):
             if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
                 self.closed = False

@@ -1,15 +1,20 @@
-"""The quote check: every `tp:quote` must stand word for word in the normalized text of its source."""
+"""The quote check: every `tp:quote` must stand word for word in the normalized text of its source; and
+the passages' character offsets (`tp:startOffset`, `tp:endOffset`) computed from the quotes (issue 15).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
+from thaiplan.graph.inputs import INFERRED_GRAPH
 from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store import run_query
 from thaiplan.graph.synth_terms import SYNTH_GRAPH
-from thaiplan.graph.text import SOURCES, quote_found
+from thaiplan.graph.text import SOURCES, collapse, normalized_source, quote_found
 
 from thaiplan.errors import ThaiplanError
 
@@ -20,6 +25,9 @@ MAX_LISTED = 20
 # quotes synthetic documents that have no text by design (issue 7). The build report says how many.
 UNCHECKED_GRAPHS = (SYNTH_GRAPH,)
 TP_QUOTE = ox.NamedNode("https://w3id.org/thaiplan/ontology#quote")
+TP_START = ox.NamedNode("https://w3id.org/thaiplan/ontology#startOffset")
+TP_END = ox.NamedNode("https://w3id.org/thaiplan/ontology#endOffset")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 @dataclass(frozen=True)
@@ -107,3 +115,43 @@ def count_unchecked(store: ox.Store) -> int:
         sum(1 for _ in store.quads_for_pattern(None, TP_QUOTE, None, ox.NamedNode(graph)))
         for graph in UNCHECKED_GRAPHS
     )
+
+
+# --- passage offsets (issue 15) ---------------------------------------------------------------------
+
+
+def quote_span(quote: str, doc: str) -> tuple[int, int] | None:
+    """(start, end) of the quote's first occurrence in the normalized text of `doc`, in code points, end
+    exclusive; a space of the quote matches any run of whitespace there (as the quote check reads it)."""
+    words = collapse(quote).split(" ")
+    if not words or words == [""]:
+        return None
+    found = _pattern(tuple(words)).search(normalized_source(doc))
+    return (found.start(), found.end()) if found else None
+
+
+@cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The regular expression of a quote's words separated by whitespace runs."""
+    return re.compile(r"\s+".join(re.escape(w) for w in words))
+
+
+def offset_quads(store: ox.Store) -> list[ox.Quad]:
+    """`tp:startOffset`/`tp:endOffset` of every checked passage, for the inferred graph.
+
+    A reader highlights a passage in the normalized text (`python -m thaiplan.graph.text show <doc>`, the
+    source-reader page) with them. Computed here, at build, so curators never write them by hand."""
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    quads: list[ox.Quad] = []
+    for row in run_query(store, read_rq("quotes")):
+        source = row["source"]
+        if not isinstance(source, ox.NamedNode) or not source.value.startswith(SOURCE_BASE):
+            continue
+        key = source.value.removeprefix(SOURCE_BASE)
+        span = quote_span(row["quote"].value, key) if key in SOURCES else None
+        if span is None:
+            continue
+        passage = row["passage"]
+        quads.append(ox.Quad(passage, TP_START, ox.Literal(str(span[0]), datatype=XSD_INTEGER), graph))
+        quads.append(ox.Quad(passage, TP_END, ox.Literal(str(span[1]), datatype=XSD_INTEGER), graph))
+    return quads

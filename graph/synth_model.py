@@ -26,7 +26,17 @@ from typing import TypeVar
 
 from thaiplan.graph import synth_words as W
 from thaiplan.graph.synth_sizes import FIRST_YEAR_BE, Shape, Sizes, shape_of
-from thaiplan.graph.synth_terms import SYNTH_BASE, V, g_year, integer, lit, lit_en, lit_th
+from thaiplan.graph.synth_terms import (
+    SYNTH_BASE,
+    V,
+    g_year,
+    hundredths,
+    integer,
+    lit,
+    lit_en,
+    lit_th,
+    xsd_date,
+)
 from thaiplan.graph.synth_values import KINDS, literal, observe, pick_kind, status, targets
 
 Block = tuple[str, list[tuple[str, str]]]
@@ -114,6 +124,7 @@ class Generator:
         yield from self.national_strategy()
         yield from self.master_plans()
         yield from self.agency_plans()
+        yield from self.fiscal_years()
         for index in range(self.shape.projects):
             yield from self.project(index)
 
@@ -271,6 +282,9 @@ class Generator:
                 target_node,
                 [
                     (V.type, V.Target),
+                    # Every entity a page shows is named in both languages (issue 15).
+                    (V.pref, lit_th(f"ค่าเป้าหมายปี {year_be_text(year_be)}: {th}")),
+                    (V.pref, lit_en(f"Target for {year_be_text(year_be)}: {en}")),
                     (V.indicator, node),
                     (V.year_be, year_be),
                     (V.year, year),
@@ -285,6 +299,8 @@ class Generator:
                 observation_node,
                 [
                     (V.type, V.Observation),
+                    (V.pref, lit_th(f"ผลการดำเนินงานปี {year_be_text(year_be)}: {th}")),
+                    (V.pref, lit_en(f"Result for {year_be_text(year_be)}: {en}")),
                     (V.indicator, node),
                     (V.year_be, year_be),
                     (V.year, year),
@@ -530,6 +546,8 @@ class Generator:
                 (V.in_scheme, plan),
                 (V.supports, tactic),
                 (V.supports, self.master_goals[m]),
+                (V.alignment, self.node("alignment", f"{key}-1")),
+                (V.alignment, self.node("alignment", f"{key}-2")),
                 (V.lead, department.node),
                 (V.co_responsible, partner.node),
                 (V.has_indicator, self.node("indicator", f"{key}-1")),
@@ -539,8 +557,104 @@ class Generator:
         )
         yield block
         yield from self.indicator(f"{key}-1", f"{code}-1", node, plan, passage, department.node)
+        yield from self.monitoring(index, key, node, passage, tactic, self.master_goals[m])
+
+    # --- monitoring (ontology 0.2.0, issue 15) ----------------------------------------------------
+
+    def fiscal_years(self) -> Iterator[Block]:
+        """One tp:FiscalYear per year (1 October to 30 September, named by its B.E. end year)."""
+        for (year_be, year), be in zip(self.year_terms, self.years_be, strict=True):
+            node = self.node("fiscal-year", str(be))
+            start, end = self.node("fiscal-year", f"{be}-start"), self.node("fiscal-year", f"{be}-end")
+            yield (
+                node,
+                [
+                    (V.type, V.FiscalYear),
+                    (V.pref, lit_th(f"ปีงบประมาณ พ.ศ. {be}")),
+                    (V.pref, lit_en(f"Fiscal year B.E. {be}")),
+                    (V.year_be, year_be),
+                    (V.year, year),
+                    (V.has_beginning, start),
+                    (V.has_end, end),
+                ],
+            )
+            ce = be - 543
+            for instant, th, en, date in (
+                (start, f"1 ตุลาคม {be - 1}", f"1 October {ce - 1}", f"{ce - 1:04d}-10-01"),
+                (end, f"30 กันยายน {be}", f"30 September {ce}", f"{ce:04d}-09-30"),
+            ):
+                yield (
+                    instant,
+                    [
+                        (V.type, V.Instant),
+                        (V.pref, lit_th(th)),
+                        (V.pref, lit_en(en)),
+                        (V.in_xsd_date, xsd_date(date)),
+                    ],
+                )
+
+    def monitoring(
+        self, index: int, key: str, project: str, passage: str, tactic: str, goal: str
+    ) -> Iterator[Block]:
+        """The project's two alignments (Y2: a sub-plan's tactic, Y1: a master plan's goal), and for each
+        year a budget allocation and a fourth-quarter progress report, as a monitoring record holds them."""
+        code = key.upper()
+        for n, (supported, level, th, en) in enumerate(
+            (
+                (tactic, V.level_sub_plan_target, "กลยุทธ์ของแผนย่อย", "a sub-plan tactic"),
+                (goal, V.level_master_plan_target, "เป้าหมายของแผนแม่บท", "a master-plan goal"),
+            ),
+            start=1,
+        ):
+            yield (
+                self.node("alignment", f"{key}-{n}"),
+                [
+                    (V.type, V.Alignment),
+                    (V.pref, lit_th(f"ความสอดคล้องของโครงการ {code} กับ{th}")),
+                    (V.pref, lit_en(f"Alignment of project {code} to {en}")),
+                    (V.aligned_to, supported),
+                    (V.alignment_level, level),
+                    (V.stated, V.true),
+                    (V.derived, passage),
+                ],
+            )
+        # A generator of its own per project: the budgets do not shift the sequence of the rest of the graph.
+        rng = random.Random(f"{self.sizes.seed}-monitoring-{index}")
+        for be in self.years_be:
+            fiscal_year = self.node("fiscal-year", str(be))
+            yield (
+                self.node("budget", f"{key}-{be}"),
+                [
+                    (V.type, V.BudgetAllocation),
+                    (V.pref, lit_th(f"งบประมาณโครงการ {code} ปีงบประมาณ {be}")),
+                    (V.pref, lit_en(f"Budget of project {code}, fiscal year {be}")),
+                    (V.amount, hundredths(rng.randrange(50_000, 500_000) * 10_000)),
+                    (V.fiscal_year, fiscal_year),
+                    (V.allocated_to, project),
+                    (V.derived, passage),
+                ],
+            )
+            late = rng.random() < 0.2
+            yield (
+                self.node("progress", f"{key}-{be}-q4"),
+                [
+                    (V.type, V.ProgressReport),
+                    (V.pref, lit_th(f"รายงานความก้าวหน้าโครงการ {code} ไตรมาส 4 ปีงบประมาณ {be}")),
+                    (V.pref, lit_en(f"Progress report of project {code}, Q4 of fiscal year {be}")),
+                    (V.reports_on, project),
+                    (V.fiscal_year, fiscal_year),
+                    (V.quarter, integer(4)),
+                    (V.progress_status, V.behind_schedule if late else V.on_schedule),
+                    (V.derived, passage),
+                ],
+            )
 
 
 def generate(sizes: Sizes, base: str = SYNTH_BASE) -> Iterator[Block]:
     """Every block of the synthetic graph for the sizes, deterministic for the seed."""
     return Generator(sizes, base).blocks()
+
+
+def year_be_text(term: str) -> str:
+    """The B.E. year of a pre-rendered integer literal (`"2564"^^<…#integer>`), as text."""
+    return term.split('"')[1] if term.startswith('"') else term

@@ -23,8 +23,13 @@ DEFAULT_YEARS = 4
 AGENCY_TRIPLES = 9  # type(s), 2 prefLabels, altLabel, parent or second type, derivedFrom, passage (3)
 PASSAGE_TRIPLES = 3  # type, quote, quotedFrom
 SOURCE_TRIPLES = 7  # type, 2 prefLabels, title, publisher, comment, identifier
-TARGET_TRIPLES = 8  # type, indicator, yearBE, year, comparator, value, unit, derivedFrom
-OBSERVATION_TRIPLES = 9  # type, indicator, yearBE, year, value, unit, status, source, derivedFrom
+TARGET_TRIPLES = 10  # type, 2 prefLabels, indicator, yearBE, year, comparator, value, unit, derivedFrom
+OBSERVATION_TRIPLES = 11  # type, 2 prefLabels, indicator, yearBE, year, value, unit, status, source, prov
+# Issue 15: per project 2 alignments (7 each) and their 2 links; per project and year a budget (7) and a
+# progress report (8); per year a fiscal year (7) and its two instants (4 each).
+MONITORING_TRIPLES = 2 * 7 + 2
+MONITORING_YEAR_TRIPLES = 7 + 8
+FISCAL_YEAR_TRIPLES = 7 + 2 * 4
 INDICATOR_TRIPLES = 8  # type, 2 prefLabels, notation, inScheme, partOf, unit, derivedFrom (+ 2 per year)
 
 
@@ -120,8 +125,13 @@ def count_triples(sizes: Sizes) -> int:
     subplans = s.subplans * (10 + PASSAGE_TRIPLES + ind)
     tactics = s.tactics * (7 + PASSAGE_TRIPLES)
     agency_plans = s.departments * (10 + PASSAGE_TRIPLES)
-    projects = s.projects * (16 + PASSAGE_TRIPLES + ind)
-    return sources + agencies + national + master + subplans + tactics + agency_plans + projects
+    projects = s.projects * (
+        16 + PASSAGE_TRIPLES + ind + MONITORING_TRIPLES + sizes.years * MONITORING_YEAR_TRIPLES
+    )
+    fiscal_years = sizes.years * FISCAL_YEAR_TRIPLES
+    return (
+        sources + agencies + national + master + subplans + tactics + agency_plans + projects + fiscal_years
+    )
 
 
 def default_agencies_for(triples: int) -> int:

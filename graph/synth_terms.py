@@ -18,6 +18,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+TIME = "http://www.w3.org/2006/time#"
 
 # Prefixes of the Turtle output (the kinds of instance get theirs from the base: see `kind_prefixes`).
 VOCAB_PREFIXES = {
@@ -29,6 +30,7 @@ VOCAB_PREFIXES = {
     "rdf": RDF,
     "rdfs": RDFS,
     "xsd": XSD,
+    "time": TIME,
 }
 KINDS = (
     "agency",
@@ -42,6 +44,10 @@ KINDS = (
     "observation",
     "passage",
     "source",
+    "alignment",
+    "fiscal-year",
+    "budget",
+    "progress",
 )
 
 # Characters an IRIREF may not hold (RDF 1.1 N-Triples), plus whitespace.
@@ -147,6 +153,20 @@ class V:
     end_year_be = iri(TP + "endYearBE")
     quote = iri(TP + "quote")
     observation_source = iri(TP + "observationSource")
+    # The monitoring terms of ontology 0.2.0 (issue 15).
+    alignment = iri(TP + "alignment")
+    aligned_to = iri(TP + "alignedTo")
+    alignment_level = iri(TP + "alignmentLevel")
+    stated = iri(TP + "stated")
+    fiscal_year = iri(TP + "fiscalYear")
+    amount = iri(TP + "amount")
+    allocated_to = iri(TP + "allocatedTo")
+    reports_on = iri(TP + "reportsOn")
+    quarter = iri(TP + "quarter")
+    progress_status = iri(TP + "progressStatus")
+    has_beginning = iri(TIME + "hasBeginning")
+    has_end = iri(TIME + "hasEnd")
+    in_xsd_date = iri(TIME + "inXSDDate")
 
     Agency = iri(TP + "Agency")
     Ministry = iri(TP + "Ministry")
@@ -162,6 +182,16 @@ class V:
     Observation = iri(TP + "Observation")
     Passage = iri(TP + "Passage")
     SourceDocument = iri(TP + "SourceDocument")
+    Alignment = iri(TP + "Alignment")
+    FiscalYear = iri(TP + "FiscalYear")
+    BudgetAllocation = iri(TP + "BudgetAllocation")
+    ProgressReport = iri(TP + "ProgressReport")
+    Instant = iri(TIME + "Instant")
+    level_master_plan_target = iri(TP + "levelMasterPlanTarget")
+    level_sub_plan_target = iri(TP + "levelSubPlanTarget")
+    on_schedule = iri(TP + "progressOnSchedule")
+    behind_schedule = iri(TP + "progressBehindSchedule")
+    true = f'"true"^^<{XSD}boolean>'
 
     atLeast = iri(TP + "atLeast")
     atMost = iri(TP + "atMost")
@@ -176,3 +206,8 @@ class V:
     rank = iri(TP + "unitRank")
     count = iri(TP + "unitCount")
     baht = iri(TP + "unitBaht")
+
+
+def xsd_date(text: str) -> str:
+    """An xsd:date literal (YYYY-MM-DD)."""
+    return f'"{text}"^^<{XSD}date>'

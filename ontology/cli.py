@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="extra",
         type=Path,
         nargs="+",
+        action="extend",  # `--with A --with B` checks both (issue 15: the last one alone was checked)
         default=[],
         metavar="FILE",
         help="RDF files (Turtle, N-Triples, RDF/XML) to check together with the ontology",
@@ -35,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-upstream",
         action="store_true",
         help="leave out the upstream axioms (ontology/upstream-axioms.ttl) the check adds by default",
+    )
+    check.add_argument(
+        "--profile",
+        action="store_true",
+        help="also run the OWL API's OWL 2 DL profile check on the ontology (about 5 s; 1 on a violation)",
     )
     check.set_defaults(func=_check)
 
@@ -51,7 +57,18 @@ def _check(args: argparse.Namespace) -> int:
 
     result = check(extra=args.extra, ontology=args.ontology, upstream=not args.no_upstream)
     print(result.report())
-    return 0 if result.ok else 1
+    ok = result.ok
+    if args.profile:
+        from thaiplan.ontology import ontology_path
+        from thaiplan.ontology.profile import profile_violations
+
+        target = args.ontology or ontology_path()
+        violations = profile_violations(target)
+        print(f"OWL 2 DL profile (OWL API) on {target}: {len(violations)} violations")
+        for violation in violations:
+            print(f"  {violation.kind}: {violation.message}")
+        ok = ok and not violations
+    return 0 if ok else 1
 
 
 def _doc(args: argparse.Namespace) -> int:

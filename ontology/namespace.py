@@ -17,17 +17,23 @@ class TP(DefinedNamespace):
     # Classes
     Agency: URIRef
     AgencyGroup: URIRef
+    Alignment: URIRef
+    Assessment: URIRef
     Benefit: URIRef
+    BudgetAllocation: URIRef
     Challenge: URIRef
     Commission: URIRef
     Decision: URIRef
     DesiredOutcome: URIRef
+    DevelopmentPlanMilestone: URIRef
     DevelopmentStrategy: URIRef
+    FiscalYear: URIRef
     FlagshipProject: URIRef
     Goal: URIRef
     Guideline: URIRef
     Indicator: URIRef
     Law: URIRef
+    LegislativeMeasure: URIRef
     MasterPlan: URIRef
     Milestone: URIRef
     Ministry: URIRef
@@ -37,12 +43,15 @@ class TP(DefinedNamespace):
     Passage: URIRef
     Plan: URIRef
     PlanComponent: URIRef
+    PlanEdition: URIRef
+    ProgressReport: URIRef
     Project: URIRef
     Recommendation: URIRef
     ReformActivity: URIRef
     ReformPlan: URIRef
     ReformTopic: URIRef
     SecurityPolicy: URIRef
+    Series: URIRef
     SourceDocument: URIRef
     Strategy: URIRef
     Tactic: URIRef
@@ -51,21 +60,36 @@ class TP(DefinedNamespace):
 
     # Object properties
     addresses: URIRef
+    alignedTo: URIRef
+    alignment: URIRef
+    alignmentLevel: URIRef
+    allocatedTo: URIRef
     approves: URIRef
-    comparator: URIRef
+    assesses: URIRef
     coResponsibleAgency: URIRef
+    comparator: URIRef
+    concernsLaw: URIRef
     decisionBody: URIRef
+    editionOf: URIRef
+    evidenceFor: URIRef
+    fiscalYear: URIRef
     hasIndicator: URIRef
     hasObservation: URIRef
     hasPart: URIRef
     hasTarget: URIRef
     indicator: URIRef
     leadAgency: URIRef
+    milestone: URIRef
+    observation: URIRef
     observationSource: URIRef
     partOf: URIRef
     partOfTransitive: URIRef
     preparedBy: URIRef
+    progressStatus: URIRef
+    reportedIn: URIRef
+    reportsOn: URIRef
     responsibleAgency: URIRef
+    series: URIRef
     status: URIRef
     succeeds: URIRef
     supportedBy: URIRef
@@ -74,14 +98,21 @@ class TP(DefinedNamespace):
     unit: URIRef
 
     # Datatype properties
+    achievedOn: URIRef
+    amount: URIRef
+    deadline: URIRef
+    endOffset: URIRef
     endYear: URIRef
     endYearBE: URIRef
     essence: URIRef
     inferred: URIRef
     meetingNumber: URIRef
+    quarter: URIRef
     quote: URIRef
+    startOffset: URIRef
     startYear: URIRef
     startYearBE: URIRef
+    stated: URIRef
     statusNote: URIRef
     value: URIRef
     valueText: URIRef
@@ -93,7 +124,9 @@ class TP(DefinedNamespace):
     ReformActivityCode: URIRef
 
     # Concept schemes
+    AlignmentLevelScheme: URIRef
     ComparatorScheme: URIRef
+    ProgressStatusScheme: URIRef
     StatusScheme: URIRef
     UnitScheme: URIRef
 
@@ -101,6 +134,24 @@ class TP(DefinedNamespace):
     atLeast: URIRef
     atMost: URIRef
     exactly: URIRef
+    levelDevelopmentStrategy: URIRef
+    levelGovernmentPolicy: URIRef
+    levelInternational: URIRef
+    levelMasterPlanTarget: URIRef
+    levelMinistryStrategy: URIRef
+    levelNationalStrategy: URIRef
+    levelNesdpMilestone: URIRef
+    levelReformPlan: URIRef
+    levelSdgTarget: URIRef
+    levelSecurityPolicy: URIRef
+    levelSubPlanTarget: URIRef
+    planLevel1: URIRef
+    planLevel2: URIRef
+    planLevel3: URIRef
+    progressBehindSchedule: URIRef
+    progressCompleted: URIRef
+    progressInProgress: URIRef
+    progressOnSchedule: URIRef
     statusAchieved: URIRef
     statusAtRisk: URIRef
     statusCritical: URIRef

@@ -44,10 +44,10 @@ def create_app(config: Config | None = None) -> Flask:
 
 def register_pages(app: Flask) -> None:
     """The planners' pages, linked-data pages, the named-queries API and the validation report (#6)."""
-    from thaiplan.server import api, downloads, i18n, reader, report, resources, validation_page, views
+    from thaiplan.server import api, downloads, i18n, reader, report, resources, validation_page, views, void
 
     i18n.init_app(app)
-    for module in (views, resources, api, validation_page, downloads, report, reader):  # last 3: issue 17
+    for module in (views, resources, api, validation_page, void, downloads, report, reader):  # last 3: issue 17
         app.register_blueprint(module.bp)
 
 

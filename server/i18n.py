@@ -58,6 +58,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_responsible": ("หน่วยงานรับผิดชอบ", "responsible"),
     "rel_supports": ("สนับสนุน", "supports"),
     "rel_partOf": ("เป็นส่วนหนึ่งของ", "part of"),
+    "level_inferred": ("อนุมาน", "inferred"),  # an alignment no sentence states (issue 15)
     "nothing": ("ไม่มี", "None"),
     "portfolio": ("งานที่รับผิดชอบ จำแนกตามแผน", "What it leads or shares, by plan"),
     "parents": ("สังกัด", "Part of (parent organizations)"),

@@ -10,6 +10,12 @@ FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"
 PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+
+
+def void_url(endpoint: str) -> str:
+    """The `/.well-known/void` URL beside the endpoint (`…/sparql`)."""
+    return endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void"
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -40,6 +46,8 @@ def describe(endpoint: str, named_graphs: list[str]) -> list[ox.Triple]:
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+        # The dataset's VoID/DCAT description (licence, publisher, sizes; issue 15).
+        ox.Triple(dataset, ox.NamedNode(RDFS_SEE_ALSO), ox.NamedNode(void_url(endpoint))),
     ]
     for fmt in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + fmt.w3c)))

@@ -54,7 +54,7 @@ TREE_KINDS = {
         "NationalDevelopmentPlan",
         "SecurityPolicy",
         "ReformTopic",
-        "Milestone",
+        "DevelopmentPlanMilestone",
     )
 }
 ROLE_ORDER = {"lead": 0, "co-responsible": 1, "responsible": 2}
@@ -73,6 +73,9 @@ class Node:
     via: str | None
     relation: str
     agencies: list[dict[str, str]] = field(default_factory=list)
+    # The alignment level of the step to `via` (ontology 0.2.0, issue 15): its name, th and en, and stated.
+    level: tuple[str, str] | None = None
+    levelStated: bool = True
     children: list[Node] = field(default_factory=list)
 
     @property
@@ -168,6 +171,10 @@ def trace() -> Response:
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     up, down = collect_nodes(up_rows), collect_nodes(down_rows)
+    try:
+        add_alignment_levels(up, down, page_rows("trace-alignments", entity=ox.NamedNode(iri)))
+    except PAGE_ERRORS as exc:
+        return query_error_page(exc)
     center = up.get(iri) or down.get(iri)
     up_list = sorted((n for n in up.values() if n.iri != iri), key=lambda n: (n.depth, _code_key(n.code)))
     down_list = sorted((n for n in down.values() if n.iri != iri), key=lambda n: (n.depth, _code_key(n.code)))
@@ -182,6 +189,21 @@ def trace() -> Response:
         entity=entity,
         known={**down, **up},
     )
+
+
+def add_alignment_levels(up: dict[str, Node], down: dict[str, Node], found: list[dict[str, Term]]) -> None:
+    """Give each trace step its alignment level: up, from `via` to the node; down, from the node to `via`."""
+    levels = {
+        (row["from"].value, row["to"].value): (
+            (value(row.get("levelTh")), value(row.get("levelEn"))),
+            value(row.get("stated")) != "false",
+        )
+        for row in found
+    }
+    for nodes, step in ((up, lambda n: (n.via, n.iri)), (down, lambda n: (n.iri, n.via))):
+        for node in nodes.values():
+            if node.via and step(node) in levels:
+                node.level, node.levelStated = levels[step(node)]
 
 
 def _trace_boxes(center: Node | None, up: list[Node], down: list[Node]) -> list[Box]:

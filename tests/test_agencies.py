@@ -94,7 +94,7 @@ def test_each_name_and_abbreviation_resolves_to_exactly_one_agency() -> None:
         ("สำนักงาน ก.พ.ร.", "opdc"),
         ("กพร.", "opdc"),
         ("สำนักงาน ก.พ.", "ocsc"),
-        ("ก.พ.", "ocsc"),
+        ("ก.พ.", "csc"),  # the commission, not its office (issue 15)
         ("สพร.", "dga"),
         ("สพธอ.", "etda"),
         ("มท.", "moi"),

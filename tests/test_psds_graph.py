@@ -37,7 +37,8 @@ LABELLED = (
     TP.Project,
     TP.Indicator,
 )
-LABELLED += (TP.Benefit, TP.Decision, TP.Vision, TP.Milestone, TP.FlagshipProject, TP.NationalStrategy)
+LABELLED += (TP.Benefit, TP.Decision, TP.Vision, TP.DevelopmentPlanMilestone, TP.FlagshipProject)
+LABELLED += (TP.NationalStrategy,)
 LABELLED += (
     TP.MasterPlan,
     TP.ReformPlan,

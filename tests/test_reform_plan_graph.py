@@ -55,7 +55,7 @@ def test_issue3_five_big_rock_activities_with_lead_agencies(g: Graph) -> None:
     leads = {
         "BR0201": "mdes",
         "BR0202": "opdc",
-        "BR0203": "ocsc",
+        "BR0203": "csc",  # ก.พ. in the table: the commission (issue 15)
         "BR0204": "opdc",
         "BR0205": "cgd",
     }
@@ -93,39 +93,53 @@ def test_issue3_every_indicator_has_targets_for_the_years_given(g: Graph, indica
 def test_issue3_target_versus_observed_2564(
     g: Graph, goal: str, observed: Decimal, target: Decimal, comparator: URIRef, unit: URIRef, status: URIRef
 ) -> None:
-    """2564: satisfaction 84.81 against at least 85 (yellow); UN EGDI rank 57 against the top 60 (green)."""
-    obs, tgt = ID[f"observation/{goal}-2564"], ID[f"target/{goal}-2564"]
+    """2564: satisfaction 84.81 against at least 85 (yellow); UN EGDI rank 57 against the top 60 (green).
+
+    Since ontology 0.2.0 (issue 15) the rating is a tp:Assessment of the target and the observation it rates
+    (for the EGDI, the survey of 2563), not a status on the observation."""
+    tgt = ID[f"target/{goal}-2564"]
+    (assessment,) = g.subjects(TP.assesses, tgt)
+    obs = g.value(assessment, TP.observation)
     assert _value(g, obs) == observed
     assert _value(g, tgt) == target
     assert g.value(tgt, TP.comparator) == comparator
     assert g.value(obs, TP.unit) == unit == g.value(tgt, TP.unit)
-    assert g.value(obs, TP.status) == status
+    assert g.value(assessment, TP.status) == status
+    assert g.value(obs, TP.status) is None and g.value(tgt, TP.status) is None
     met = observed >= target if comparator == TP.atLeast else observed <= target
     assert met == (status == TP.statusAchieved)
 
 
 def test_issue3_2565_targets_and_ratings(g: Graph) -> None:
-    """2565: satisfaction at least 85 and EGDI top 50, both rated close to the target (yellow)."""
+    """2565: satisfaction at least 85 and EGDI top 50, both rated close to the target (yellow) by an
+    assessment in the 2564 report (issue 15: no longer a status on the target)."""
     assert _value(g, ID["target/CR02G01-1-2565"]) == Decimal("85")
     assert _value(g, ID["target/CR02G02-1-2565"]) == Decimal("50")
     for key in ("CR02G01-1-2565", "CR02G02-1-2565"):
-        assert g.value(ID[f"target/{key}"], TP.status) == TP.statusNearTarget
+        (assessment,) = g.subjects(TP.assesses, ID[f"target/{key}"])
+        assert g.value(assessment, TP.status) == TP.statusNearTarget
 
 
 def test_issue3_egdi_history(g: Graph) -> None:
-    """The EGDI ranks the text gives: 77 in 2559, 73 in 2561, 57 in 2563 (2020)."""
+    """The EGDI ranks the text gives: 77 in 2559, 73 in 2561, 57 in 2563 (2020), each measured once (issue
+    15: the 2564 rating rests on the 2563 survey; it is no second observation of 57)."""
     ranks = {
         int(g.value(o, TP.yearBE)): int(_value(g, o))
         for o in g.objects(ID["indicator/CR02G02-1"], TP.hasObservation)
     }
-    assert ranks == {2559: 77, 2561: 73, 2563: 57, 2564: 57}
+    assert ranks == {2559: 77, 2561: 73, 2563: 57}
 
 
 def test_issue3_laws_and_decisions(g: Graph) -> None:
     """The two laws of the plan, the other laws it drafts or amends, and the dated decisions."""
     laws = _of_type(g, TP.Law)
     assert {ID["law/state-administration-act-2534"], ID["law/civil-service-act-2551"]} <= laws
-    assert len(laws) == 5
+    assert len(laws) == 6  # issue 15: the cited PDPA is a tp:Law too, now that a law is not a plan part
+    # The plan's items that call for them are legislative measures (issue 15), one per law drafted or amended.
+    measures = _of_type(g, TP.LegislativeMeasure)
+    cited = ID["law/personal-data-protection-act-2562"]
+    assert {g.value(m, TP.concernsLaw) for m in measures} == laws - {cited}
+    assert not [law for law in laws if (law, TP.partOf, None) in g or (law, TP.supports, None) in g]
     date = URIRef("http://purl.org/dc/terms/date")
     decisions = {d: str(g.value(d, date)) for d in _of_type(g, TP.Decision)}
     assert decisions == {
@@ -199,9 +213,11 @@ def test_issue3_years_are_consistent(g: Graph) -> None:
 
 
 def test_cited_law_is_not_a_plan_part_issue4(g: Graph) -> None:
-    """The personal data protection act is only cited in a challenge: a legal resource, not a tp:Law part."""
+    """The personal data protection act is only cited in a challenge: a law, not a plan part (since ontology
+    0.2.0 a tp:Law is never a plan part, issue 15; until then it was typed eli:LegalResource alone)."""
     pdpa = ID["law/personal-data-protection-act-2562"]
-    assert set(g.objects(pdpa, RDF.type)) == {ELI.LegalResource}
+    assert set(g.objects(pdpa, RDF.type)) == {TP.Law}
+    assert not list(g.subjects(TP.concernsLaw, pdpa))
     assert g.value(pdpa, SKOS.inScheme) is None and g.value(pdpa, TP.partOf) is None
     assert (ID["challenge/CR02G02-1"], URIRef("http://purl.org/dc/terms/references"), pdpa) in g
 

@@ -117,9 +117,9 @@ def test_shapes_are_named_and_explained_in_thai_and_english_issue4() -> None:
 def test_severities_are_deliberate_issue4() -> None:
     shapes = load_shapes()
     severity = {s: shapes.value(s, SH.severity) for s in _checked_shapes(shapes)}
-    # The issue's own examples: a missing Thai name breaks the graph, a missing English one is a gap.
+    # A missing Thai name breaks the graph; since issue 15 (bilingual pages) a missing English one too.
     assert severity[TPSH.ThaiPrefLabelShape] == SH.Violation
-    assert severity[TPSH.EnglishPrefLabelShape] == SH.Warning
+    assert severity[TPSH.EnglishPrefLabelShape] == SH.Violation
     # Gaps the sources leave are warnings, never violations.
     for gap in (TPSH.IndicatorTargetShape, TPSH.TargetValueShape, TPSH.MeasuredObservedShape):
         assert severity[gap] == SH.Warning
