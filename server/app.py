@@ -47,7 +47,8 @@ def register_pages(app: Flask) -> None:
     from thaiplan.server import api, downloads, i18n, reader, report, resources, validation_page, views, void
 
     i18n.init_app(app)
-    for module in (views, resources, api, validation_page, void, downloads, report, reader):  # last 3: issue 17
+    # downloads, report, reader: issue 17
+    for module in (views, resources, api, validation_page, void, downloads, report, reader):
         app.register_blueprint(module.bp)
 
 
