@@ -1,0 +1,205 @@
+"""`thaiplan import` (issue 16): every cell checked, nothing half-written, changes shown, re-import a no-op,
+the build reads the import and the named queries see it. Real XLSX files (openpyxl) and CSV files."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from thaiplan.graph.import_cells import mapping
+from thaiplan.graph.inputs import default_data_dir, sources_ttl
+
+from thaiplan.cli import main
+
+KEYS = list(mapping()["kinds"]["projects"]["columns"])
+GOOD = {
+    "project_code": "P-001",
+    "name_th": "โครงการพัฒนาระบบบริการดิจิทัลของหน่วยงาน",
+    "name_en": "Agency digital service development project",
+    "agency": "สำนักงาน ก.พ.ร.",
+    "aligned_to": "CR02G01;strategy/ns-6",
+    "fiscal_year": "๒๕๖๗",
+    "budget_baht": "1,250,000.50",
+    "status": "on schedule",
+    "source_title": "แผนปฏิบัติราชการประจำปี 2567",
+    "source_url": "https://example.org/plan-2567.pdf",
+    "source_locator": "หน้า 12",
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped curated data (with the sources description): imports never touch the real one."""
+    target = tmp_path / "data"
+    shutil.copytree(default_data_dir(), target, ignore=shutil.ignore_patterns("imports"))
+    shutil.copy(sources_ttl(), target / "sources.ttl")
+    return target
+
+
+def write_sheet(path: Path, rows: list[dict[str, str]], keys: list[str] = KEYS) -> Path:
+    """A real spreadsheet: XLSX through openpyxl (sheet `projects`) or CSV, keys in the first row."""
+    if path.suffix == ".xlsx":
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "projects"
+        sheet.append(keys)
+        for row in rows:
+            sheet.append([row.get(k, "") for k in keys])
+        book.save(path)
+    else:
+        with path.open("w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(keys)
+            writer.writerows([[row.get(k, "") for k in keys] for row in rows])
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the real command line in-process; its exit code, output and error output."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def imports_of(data_dir: Path) -> list[str]:
+    """The files an import wrote into the curated data."""
+    folder = data_dir / "imports"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_every_bad_cell_is_named_and_nothing_written_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    rows = [
+        {**GOOD, "budget_baht": "หนึ่งล้าน"},  # row 2
+        {**GOOD, "project_code": "P-002", "budget_baht": "1,2,3", "fiscal_year": "2024"},  # row 3
+        {**GOOD, "project_code": "P-003", "aligned_to": "NOPE99", "agency": "ไม่มีหน่วยงานนี้"},  # row 4
+        {**GOOD, "project_code": "P-004", "name_th": "", "fiscal_year": "3100"},  # row 5
+        {**GOOD, "project_code": "P-005", "agency": "กพร"},  # row 6: the office or the commission
+        {**GOOD, "project_code": "P-006"},  # row 7: fine
+        {**GOOD, "project_code": "P-006"},  # row 8: the same code for the same agency
+    ]
+    sheet = write_sheet(tmp_path / f"projects{suffix}", rows)
+    code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir))
+    assert code == 1
+    lines = err.splitlines()
+
+    def named(row: int, column: str, value: str) -> bool:
+        return any(f"row {row}, column {column} ({value!r})" in line for line in lines)
+
+    assert named(2, "budget_baht", "หนึ่งล้าน")
+    assert named(3, "budget_baht", "1,2,3")
+    assert named(3, "fiscal_year", "2024") and "B.E. year (2567)" in err
+    assert named(4, "aligned_to", "NOPE99")
+    assert named(4, "agency", "ไม่มีหน่วยงานนี้")
+    assert any("row 5, column name_th: a required cell is empty" in line for line in lines)
+    assert named(5, "fiscal_year", "3100")
+    ambiguous = next(line for line in lines if "row 6, column agency" in line)
+    assert "/id/agency/opdc" in ambiguous and "/id/agency/pdc" in ambiguous
+    assert named(8, "project_code", "P-006") and "row 7" in next(line for line in lines if "row 8" in line)
+    assert not any("row 7" in line.split(":")[1] for line in lines)
+    assert f"projects{suffix}: sheet" in err
+    assert "nothing was written" in err
+    assert imports_of(data_dir) == []
+
+
+def test_messages_in_thai_issue16(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = write_sheet(tmp_path / "p.csv", [{**GOOD, "budget_baht": "หนึ่งล้าน"}])
+    code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir), "--lang", "th")
+    assert code == 1
+    assert "แถว 2 คอลัมน์ budget_baht ('หนึ่งล้าน'): ไม่ใช่ตัวเลข" in err
+    assert "ไม่มีการบันทึกข้อมูล" in err
+
+
+def test_wrong_header_and_sheet_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = write_sheet(tmp_path / "p.csv", [GOOD], keys=["code", *KEYS[1:]])
+    code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir))
+    assert code == 2 and "no header row of column keys" in err
+    missing = write_sheet(tmp_path / "m.xlsx", [GOOD], keys=[k for k in KEYS if k != "agency"])
+    code, _, err = run(capsys, "import", str(missing), "--data", str(data_dir))
+    assert code == 2 and "lacks the required column(s) agency" in err
+    book = openpyxl.Workbook()
+    book.active.title = "budgets"
+    book.create_sheet("other")
+    book.save(tmp_path / "two.xlsx")
+    code, _, err = run(capsys, "import", str(tmp_path / "two.xlsx"), "--data", str(data_dir))
+    assert code == 2 and "no sheet named 'projects'" in err
+    assert imports_of(data_dir) == []
+
+
+def test_shape_violations_are_reported_per_row_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every entity is named in Thai and English (a shape, not a column rule): row 3 has no English name.
+    sheet = write_sheet(tmp_path / "p.xlsx", [GOOD, {**GOOD, "project_code": "P-002", "name_en": ""}])
+    code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir))
+    assert code == 1
+    assert "row 3" in err and "English skos:prefLabel" in err and "project/opdc-P-002" in err
+    assert "row 2" not in err
+    assert imports_of(data_dir) == []
+
+
+def test_dry_run_write_reimport_change_and_remove_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = {**GOOD, "project_code": "P-002", "aligned_to": "CR02G01", "status": ""}
+    sheet = write_sheet(tmp_path / "Projects 2567.xlsx", [GOOD, second])
+    code, out, _ = run(
+        capsys, "import", str(sheet), "--data", str(data_dir), "--dry-run", "--by", "steward-a"
+    )
+    assert code == 0
+    assert "+ added: https://w3id.org/thaiplan/id/project/opdc-P-001" in out
+    assert "+ added: https://w3id.org/thaiplan/id/alignment/project-opdc-P-001--strategy-ns-6" in out
+    assert "+ added: https://w3id.org/thaiplan/id/budget/opdc-P-001-2567" in out
+    assert imports_of(data_dir) == []
+
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--by", "steward-a")
+    assert code == 0 and "wrote" in out
+    assert imports_of(data_dir) == ["projects-2567.ttl", "projects-2567.xlsx"]
+    written = (data_dir / "imports" / "projects-2567.ttl").read_bytes()
+    assert (data_dir / "imports" / "projects-2567.xlsx").read_bytes() == sheet.read_bytes()
+    text = written.decode("utf-8")
+    assert "sha256:" in text and "steward-a" in text and '"projects!2"' in text
+    assert "หน้า 12" in text and "https://example.org/plan-2567.pdf" in text
+
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir))
+    assert code == 0 and "0 changes" in out and "wrote" not in out
+    assert (data_dir / "imports" / "projects-2567.ttl").read_bytes() == written
+
+    write_sheet(sheet, [{**GOOD, "budget_baht": "2,000,000"}])
+    code, out, _ = run(capsys, "import", str(sheet), "--data", str(data_dir), "--dry-run")
+    assert code == 0
+    assert "~ changed: https://w3id.org/thaiplan/id/budget/opdc-P-001-2567" in out
+    assert "tp:amount: " in out and "1250000.5" in out and "→" in out and "2000000" in out
+    assert "- removed: https://w3id.org/thaiplan/id/project/opdc-P-002" in out
+    assert (data_dir / "imports" / "projects-2567.ttl").read_bytes() == written
+
+
+def test_the_build_reads_the_import_and_the_queries_trace_it_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from thaiplan.graph.backend import open_store, with_location
+    from thaiplan.queries import registry
+    from thaiplan.queries.execute import rows
+
+    from thaiplan.config import Config
+
+    sheet = write_sheet(tmp_path / "agency.csv", [{**GOOD, "aligned_to": "CR02G01"}])
+    assert run(capsys, "import", str(sheet), "--data", str(data_dir))[0] == 0
+    store_dir = tmp_path / "store"
+    code, out, _ = run(capsys, "build", "--store", str(store_dir), "--data", str(data_dir))
+    assert code == 0 and "import-agency" in out
+    store = open_store(with_location(Config.from_env(), str(store_dir)))
+    project = "https://w3id.org/thaiplan/id/project/opdc-P-001"
+    up = rows(registry.run("trace-up", {"entity": project}, store))
+    reached = {r["node"].value for r in up}
+    assert "https://w3id.org/thaiplan/id/goal/CR02G01" in reached
+    assert "https://w3id.org/thaiplan/id/plan/national-strategy" in reached
+    portfolio = rows(registry.run("agency-portfolio", {"agency": "OPDC"}, store))
+    assert project in {r["item"].value for r in portfolio}
