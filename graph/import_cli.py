@@ -9,7 +9,7 @@ from thaiplan.graph.import_cells import mapping
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `import` command."""
+    """Add the `import` and `template` commands."""
     command = sub.add_parser(
         "import",
         help="check a steward's spreadsheet (XLSX or CSV) and write it as curated data",
@@ -27,10 +27,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     command.add_argument("--data", type=Path, metavar="DIR", help="curated-data folder (default: graph/data)")
     command.set_defaults(func=run)
 
+    template = sub.add_parser(
+        "template",
+        help="write the empty import workbook (a sheet per kind, headers, keys, lists, README)",
+        description="Write an empty XLSX workbook for `thaiplan import`: one sheet per kind with a header "
+        "row in Thai and English, a second row of column keys, data validation lists for coded columns and "
+        "a README sheet explaining each column, all generated from the import mapping and the ontology.",
+    )
+    template.add_argument("--kind", choices=list(mapping()["kinds"]), action="append", help="repeat for more")
+    template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx")
+    template.set_defaults(func=run_template)
+
 
 def run(args: argparse.Namespace) -> int:
     """`thaiplan import`: check, show the changes, write unless --dry-run."""
     from thaiplan.graph.importer import Options, run_import
 
     run_import(Options(args.file, args.kind, args.dry_run, args.lang, args.by, args.data))
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """`thaiplan template`: write the workbook."""
+    from thaiplan.graph.import_template import write_template
+
+    write_template(args.output, args.kind or list(mapping()["kinds"]))
+    print(f"wrote {args.output}")
     return 0

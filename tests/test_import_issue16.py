@@ -203,3 +203,29 @@ def test_the_build_reads_the_import_and_the_queries_trace_it_issue16(
     assert "https://w3id.org/thaiplan/id/plan/national-strategy" in reached
     portfolio = rows(registry.run("agency-portfolio", {"agency": "OPDC"}, store))
     assert project in {r["item"].value for r in portfolio}
+
+
+def test_template_is_generated_and_imports_when_filled_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "template.xlsx"
+    code, out, _ = run(capsys, "template", "-o", str(target))
+    assert code == 0 and target.is_file()
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["README", "lists", "projects"]
+    sheet = book["projects"]
+    assert [c.value for c in sheet[2]] == KEYS
+    assert sheet["A1"].value == "รหัสโครงการ / Project code"
+    assert {row[1] for row in book["README"].iter_rows(min_row=2, values_only=True)} == set(KEYS)
+    rules = {str(rule.sqref).split(":")[0]: rule.formula1 for rule in sheet.data_validations.dataValidation}
+    level_column = openpyxl.utils.get_column_letter(KEYS.index("alignment_level") + 1)
+    listed = [c.value for c in book["lists"]["A"]]
+    assert rules[f"{level_column}3"].startswith("=lists!$A$1") and {"X", "Y1", "Y2"} <= set(listed)
+    for column, key in enumerate(KEYS, start=1):
+        sheet.cell(row=3, column=column, value={**GOOD, "alignment_level": "Y1"}.get(key))
+    book.save(tmp_path / "filled.xlsx")
+    code, out, err = run(
+        capsys, "import", str(tmp_path / "filled.xlsx"), "--data", str(data_dir), "--dry-run"
+    )
+    assert code == 0, err
+    assert "+ added: https://w3id.org/thaiplan/id/project/opdc-P-001" in out
