@@ -368,10 +368,9 @@ def _row_entities(
             out.append(iri)
     project = made.get(spec["entities"][0]["name"])
     if project is not None and values.get("aligned_to"):
-        # A plan component hangs in a plan: the project is part of the first plan part it is aligned to.
-        first = values["aligned_to"][0]
-        graph.add((project, _term("tp:partOf"), first["iri"]))
-        graph.add((project, _term("skos:inScheme"), first["plan"]))
+        # A plan component sits in a plan's scheme: the plan of the first part it is aligned to. It is not
+        # made tp:partOf that part: a monitoring record says what a project supports, not what it is part of.
+        graph.add((project, _term("skos:inScheme"), values["aligned_to"][0]["plan"]))
     return out
 
 

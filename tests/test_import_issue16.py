@@ -199,6 +199,9 @@ def test_the_build_reads_the_import_and_the_queries_trace_it_issue16(
     project = "https://w3id.org/thaiplan/id/project/opdc-P-001"
     up = rows(registry.run("trace-up", {"entity": project}, store))
     reached = {r["node"].value for r in up}
+    # The first step is the alignment's tp:supports (derived by the build), not a tp:partOf.
+    first = {r["relation"].value for r in up if r.get("via") is not None and r["via"].value == project}
+    assert first == {"https://w3id.org/thaiplan/ontology#supports"}
     assert "https://w3id.org/thaiplan/id/goal/CR02G01" in reached
     assert "https://w3id.org/thaiplan/id/plan/national-strategy" in reached
     portfolio = rows(registry.run("agency-portfolio", {"agency": "OPDC"}, store))
