@@ -25,6 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     command.add_argument("--lang", choices=["th", "en"], default="en", help="language of the messages")
     command.add_argument("--by", metavar="NAME", help="who runs the import (default: the OS user)")
     command.add_argument("--data", type=Path, metavar="DIR", help="curated-data folder (default: graph/data)")
+    command.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.csv|FILE.html",
+        help="also write the problems found as CSV or HTML",
+    )
     command.set_defaults(func=run)
 
     template = sub.add_parser(
@@ -43,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     """`thaiplan import`: check, show the changes, write unless --dry-run."""
     from thaiplan.graph.importer import Options, run_import
 
-    run_import(Options(args.file, args.kind, args.dry_run, args.lang, args.by, args.data))
+    run_import(Options(args.file, args.kind, args.dry_run, args.lang, args.by, args.data, args.report))
     return 0
 
 

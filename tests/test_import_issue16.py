@@ -232,3 +232,21 @@ def test_template_is_generated_and_imports_when_filled_issue16(
     )
     assert code == 0, err
     assert "+ added: https://w3id.org/thaiplan/id/project/opdc-P-001" in out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".html"])
+def test_problems_as_csv_or_html_report_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    sheet = write_sheet(tmp_path / "p.csv", [{**GOOD, "budget_baht": "1,2,3"}])
+    report = tmp_path / f"report{suffix}"
+    code, _, _ = run(
+        capsys, "import", str(sheet), "--data", str(data_dir), "--report", str(report), "--lang", "th"
+    )
+    assert code == 1
+    if suffix == ".csv":
+        rows = list(csv.reader(report.read_text(encoding="utf-8-sig").splitlines()))
+        assert rows[0][0] == "ไฟล์" and rows[1][:5] == ["p.csv", "csv", "2", "budget_baht", "1,2,3"]
+    else:
+        text = report.read_text(encoding="utf-8")
+        assert "<td>budget_baht</td>" in text and "<td>1,2,3</td>" in text and "ไม่ใช่ตัวเลข" in text
