@@ -226,6 +226,8 @@ def check_cell(table: Table, row: int, key: str, value: str) -> tuple[Any, Probl
                 "not a code (letters, digits, . _ - / only)", "ไม่ใช่รหัส (ตัวอักษร ตัวเลข . _ - / เท่านั้น)"
             )
         return text, None
+    if kind == "text-list":
+        return [v.strip() for v in value.split(";") if v.strip()], None
     if kind == "url" and not _URL.match(value):
         return problem("not an http(s) URL", "ไม่ใช่ URL แบบ http(s)")
     return value, None

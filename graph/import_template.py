@@ -24,6 +24,7 @@ from thaiplan.errors import InputError
 _CODED = ("level", "progress")
 _TYPES_EN = {
     "text": "text",
+    "text-list": "texts separated by ;",
     "code": "code (letters, digits, . _ - /)",
     "agency": "an agency: code, IRI, Thai name or abbreviation",
     "plan-parts": "plan-part codes or IRIs, separated by ;",

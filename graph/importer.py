@@ -323,7 +323,7 @@ def _row_entities(
     number: int,
 ) -> list[URIRef]:
     """Add one row's entities (by the mapping's templates) and its provenance; return their IRIs."""
-    agency_key = str(values["agency"]).rsplit("/", 1)[-1]
+    agency_key = str(values.get("agency") or "").rsplit("/", 1)[-1]
     name = str(record["name"])
     row = URIRef(f"{ID}row/{name}-{_safe(table.sheet)}-{number}")
     graph.add((row, RDF.type, PROV.Entity))
@@ -361,56 +361,53 @@ def _row_entities(
                 graph.add((iri, RDF.type, _term(type_name)))
             for predicate, objects in entity["properties"].items():
                 for spec_value in objects:
-                    obj = _value(spec_value, values, item, env, made)
-                    if obj is not None:
+                    for obj in _values(spec_value, values, item, env, made):
                         graph.add((iri, _term(predicate), obj))
             for predicate, source in entity.get("subject_links", {}).items():
                 graph.add((made[source], _term(predicate), iri))
             graph.add((iri, PROV.wasDerivedFrom, row))
             graph.add((iri, PROV.wasDerivedFrom, cited))
             out.append(iri)
-    project = made.get(spec["entities"][0]["name"])
-    if project is not None and values.get("aligned_to"):
-        # A plan component sits in a plan's scheme: the plan of the first part it is aligned to. It is not
-        # made tp:partOf that part: a monitoring record says what a project supports, not what it is part of.
-        graph.add((project, _term("skos:inScheme"), values["aligned_to"][0]["plan"]))
+            if entity.get("in_scheme_of") and values.get(entity["in_scheme_of"]):
+                # A plan component sits in a plan's scheme: the plan of the first part it is aligned to. It
+                # is not made tp:partOf that part: a monitoring record says what a project supports.
+                graph.add((iri, _term("skos:inScheme"), values[entity["in_scheme_of"]][0]["plan"]))
     return out
 
 
-def _value(
+def _values(
     spec: dict[str, Any],
     values: dict[str, Any],
     item: dict[str, Any] | None,
     env: dict[str, str],
     made: dict[str, URIRef],
-) -> Any:
-    """One object of a template's property: a column's value, a reference, an IRI, a constant or a text."""
+) -> list[Any]:
+    """The objects of a template's property: column values, a reference, an IRI, a constant or a text."""
     if "column" in spec:
-        value = (
-            item
-            if item is not None and spec["column"] in values and isinstance(values[spec["column"]], list)
-            else values.get(spec["column"])
-        )
-        if isinstance(value, dict):
-            return value["iri"]
-        if value is None and spec["column"] == "alignment_level" and item is not None:
-            return item["level"]
+        value = values.get(spec["column"])
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            value = item  # the entity made for each aligned part takes that part
+        if value is None and item is not None and "default" in spec:
+            value = item[spec["default"]]  # e.g. the level the aligned part's plan implies
         if value is None or value == "":
-            return None
+            return []
+        if isinstance(value, dict):
+            return [value["iri"]]
         if isinstance(value, URIRef):
-            return value
-        return Literal(value, lang=spec["lang"]) if "lang" in spec else Literal(value)
+            return [value]
+        many = value if isinstance(value, list) else [value]
+        return [Literal(v, lang=spec["lang"]) if "lang" in spec else Literal(v) for v in many]
     if "ref" in spec:
-        return made.get(spec["ref"])
+        return [made[spec["ref"]]] if spec["ref"] in made else []
     if "iri" in spec:
-        return URIRef(ID + spec["iri"].format(**env))
+        return [URIRef(ID + spec["iri"].format(**env))]
     if "const" in spec:
-        return Literal(spec["const"] == "true")
+        return [Literal(spec["const"] == "true")]
     if "text" in spec:
         try:
-            return Literal(spec["text"].format(**env), lang=spec.get("lang"))
+            return [Literal(spec["text"].format(**env), lang=spec.get("lang"))]
         except KeyError:
-            return None  # a label needs a cell the row left empty (an English name): the shapes say so
+            return []  # a label needs a cell the row left empty (an English name): the shapes say so
     raise ThaiplanError(f"import mapping: unknown value {spec}")
 
 

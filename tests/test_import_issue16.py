@@ -215,11 +215,12 @@ def test_template_is_generated_and_imports_when_filled_issue16(
     code, out, _ = run(capsys, "template", "-o", str(target))
     assert code == 0 and target.is_file()
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["README", "lists", "projects"]
+    assert book.sheetnames == ["README", "lists", *(k["sheet"] for k in mapping()["kinds"].values())]
     sheet = book["projects"]
     assert [c.value for c in sheet[2]] == KEYS
     assert sheet["A1"].value == "รหัสโครงการ / Project code"
-    assert {row[1] for row in book["README"].iter_rows(min_row=2, values_only=True)} == set(KEYS)
+    readme = [row for row in book["README"].iter_rows(min_row=2, values_only=True) if row[0] == "projects"]
+    assert [row[1] for row in readme] == KEYS
     rules = {str(rule.sqref).split(":")[0]: rule.formula1 for rule in sheet.data_validations.dataValidation}
     level_column = openpyxl.utils.get_column_letter(KEYS.index("alignment_level") + 1)
     listed = [c.value for c in book["lists"]["A"]]
@@ -250,3 +251,32 @@ def test_problems_as_csv_or_html_report_issue16(
     else:
         text = report.read_text(encoding="utf-8")
         assert "<td>budget_baht</td>" in text and "<td>1,2,3</td>" in text and "ไม่ใช่ตัวเลข" in text
+
+
+def test_agencies_kind_then_projects_of_the_new_agency_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = list(mapping()["kinds"]["agencies"]["columns"])
+    agency = {
+        "agency_code": "nso",
+        "name_th": "สำนักงานสถิติแห่งชาติ",
+        "name_en": "National Statistical Office",
+        "abbreviations_th": "สสช.",
+        "abbreviations_en": "NSO",
+        "parent": "OPDC",
+        "source_title": "ทะเบียนหน่วยงาน",
+    }
+    bad = write_sheet(tmp_path / "bad-agencies.csv", [{**agency, "parent": "ไม่มีหน่วยงานนี้"}], keys=keys)
+    code, _, err = run(capsys, "import", str(bad), "--kind", "agencies", "--data", str(data_dir))
+    assert code == 1 and "row 2, column parent ('ไม่มีหน่วยงานนี้')" in err
+    sheet = write_sheet(tmp_path / "agencies.csv", [agency], keys=keys)
+    code, out, err = run(capsys, "import", str(sheet), "--kind", "agencies", "--data", str(data_dir))
+    assert code == 0, err
+    assert "+ added: https://w3id.org/thaiplan/id/agency/nso" in out
+    text = (data_dir / "imports" / "agencies.ttl").read_text(encoding="utf-8")
+    assert "org:subOrganizationOf" in text and "agency/opdc" in text and '"สสช."@th' in text
+    # The next import resolves the new agency by its abbreviation.
+    projects = write_sheet(tmp_path / "nso-projects.csv", [{**GOOD, "agency": "สสช."}])
+    code, out, err = run(capsys, "import", str(projects), "--data", str(data_dir), "--dry-run")
+    assert code == 0, err
+    assert "+ added: https://w3id.org/thaiplan/id/project/nso-P-001" in out
