@@ -193,6 +193,11 @@ def check_cell(table: Table, row: int, key: str, value: str) -> tuple[Any, Probl
         if column.get("required"):
             return problem("a required cell is empty", "ช่องที่จำเป็นต้องกรอกว่างอยู่")
         return None, None
+    if column.get("imported") is False:
+        return problem(
+            "this column is not imported yet: leave it empty (nothing is dropped silently)",
+            "คอลัมน์นี้ยังไม่รองรับการนำเข้า: กรุณาเว้นว่างไว้ (ไม่มีข้อมูลใดถูกทิ้งโดยไม่แจ้ง)",
+        )
     kind = column["type"]
     if kind == "decimal":
         number = parse_decimal(value)

@@ -81,7 +81,8 @@ def write_template(target: Path, kinds: list[str]) -> None:
                     column["th"],
                     column["en"],
                     "yes / ใช่" if column.get("required") else "",
-                    _TYPES_EN[column["type"]],
+                    _TYPES_EN[column["type"]]
+                    + (" — not imported yet" if column.get("imported") is False else ""),
                     column.get("help_th", ""),
                     column.get("help_en", ""),
                 ]

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -164,11 +165,11 @@ def to_rdf(
 ) -> tuple[Graph, list[Problem], dict[URIRef, int]]:
     """Every row as RDF by the mapping's templates, the problems of its cells, and each entity's row."""
     from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
-    from thaiplan.queries.resolve import resolve
 
     spec = mapping()["kinds"][opts.kind]
     graph, problems, rows_of = Graph(), [], {}
     seen: dict[tuple[str, ...], int] = {}
+    memo = Memo()
     record = _import_record(graph, opts, name)
     for number, cells in table.rows:
         values: dict[str, Any] = {}
@@ -194,16 +195,11 @@ def to_rdf(
             if not text or values[key] is None:
                 continue
             try:
-                if column["type"] == "agency":
-                    values[key] = URIRef(resolve(store, key, text, "tp:Agency").value)
-                elif column["type"] == "plan-parts":
-                    values[key] = [
-                        _part(store, resolve(store, key, code.strip()).value)
-                        for code in text.split(";")
-                        if code.strip()
-                    ]
-                elif column["type"] in ("level", "progress"):
-                    values[key] = _concept(store, column["type"], text)
+                if column["type"] == "plan-parts":
+                    codes = [code.strip() for code in text.split(";") if code.strip()]
+                    values[key] = [memo(key, c, partial(_look_up, store, "plan-part", key, c)) for c in codes]
+                elif column["type"] in ("agency", "level", "progress"):
+                    values[key] = memo(key, text, partial(_look_up, store, column["type"], key, text))
             except (UnresolvedParameter, AmbiguousParameter) as exc:
                 listed = "; ".join(
                     f"{c['iri']} ({c.get('label_th') or c.get('label_en') or c.get('code')})"
@@ -229,6 +225,40 @@ def to_rdf(
             for subject in _row_entities(graph, spec, values, record, table, number):
                 rows_of[subject] = number
     return graph, problems, rows_of
+
+
+def _look_up(store: ox.Store, kind: str, column: str, text: str) -> Any:
+    """What a coded cell names: an agency, a plan part, or a concept of a scheme (errors name `column`)."""
+    from thaiplan.queries.resolve import resolve
+
+    if kind == "agency":
+        return URIRef(resolve(store, column, text, "tp:Agency").value)
+    if kind == "plan-part":
+        return _part(store, resolve(store, column, text).value)
+    return _concept(store, kind, text)
+
+
+class Memo:
+    """Lookups of a cell's text, each done once per import: a sheet repeats its agencies and plan codes."""
+
+    def __init__(self) -> None:
+        """An empty memo."""
+        self.found: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, column: str, text: str, look_up: Callable[[], Any]) -> Any:
+        """The answer for `text` in `column`, or the same error, computed the first time only."""
+        from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
+
+        key = (column, text)
+        if key not in self.found:
+            try:
+                self.found[key] = look_up()
+            except (UnresolvedParameter, AmbiguousParameter, LookupError) as exc:
+                self.found[key] = exc
+        answer = self.found[key]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
 
 def _part(store: ox.Store, iri: str) -> dict[str, Any]:
