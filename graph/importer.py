@@ -469,13 +469,23 @@ def shape_problems(
                 table.file,
                 table.sheet,
                 rows_of[result.focus],
-                None,
+                " / ".join(columns_of(table.kind, result.path)) or None,
                 str(result.focus),
                 f"{report.message(result, 'en')} [{path}]",
                 f"{report.message(result, 'th')} [{path}]",
             )
         )
     return sorted(out, key=lambda p: (p.row or 0, p.en))
+
+
+def columns_of(kind: str, path: object) -> list[str]:
+    """The column keys whose cells the mapping writes under a shape result's path (a predicate IRI)."""
+    found: list[str] = []
+    for entity in mapping()["kinds"][kind]["entities"]:
+        for predicate, objects in entity["properties"].items():
+            if str(_term(predicate)) == str(path):
+                found.extend(o["column"] for o in objects if "column" in o and o["column"] not in found)
+    return found
 
 
 def _previous(target: Path) -> Graph:

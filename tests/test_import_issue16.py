@@ -132,6 +132,10 @@ def test_wrong_header_and_sheet_issue16(
     book.save(tmp_path / "two.xlsx")
     code, _, err = run(capsys, "import", str(tmp_path / "two.xlsx"), "--data", str(data_dir))
     assert code == 2 and "no sheet named 'projects'" in err
+    # Thai Windows (cp874) is not UTF-8: said so, by file, rather than read as mojibake.
+    (tmp_path / "cp874.csv").write_bytes(",".join(KEYS).encode() + "\nP-1,โครงการ\n".encode("cp874"))
+    code, _, err = run(capsys, "import", str(tmp_path / "cp874.csv"), "--data", str(data_dir))
+    assert code == 2 and "cp874.csv: not UTF-8 text" in err
     assert imports_of(data_dir) == []
 
 
@@ -142,7 +146,8 @@ def test_shape_violations_are_reported_per_row_issue16(
     sheet = write_sheet(tmp_path / "p.xlsx", [GOOD, {**GOOD, "project_code": "P-002", "name_en": ""}])
     code, _, err = run(capsys, "import", str(sheet), "--data", str(data_dir))
     assert code == 1
-    assert "row 3" in err and "English skos:prefLabel" in err and "project/opdc-P-002" in err
+    assert "row 3, column name_th / name_en" in err and "English skos:prefLabel" in err
+    assert "project/opdc-P-002" in err
     assert "row 2" not in err
     assert imports_of(data_dir) == []
 
