@@ -170,6 +170,9 @@ def to_rdf(
     graph, problems, rows_of = Graph(), [], {}
     seen: dict[tuple[str, ...], int] = {}
     memo = Memo()
+    data_dir = Path(opts.data_dir) if opts.data_dir else None
+    # The curated graphs only: the build's derived graphs (indexes, closures) repeat every entity.
+    curated = {i.graph for i in build_inputs(data_dir if data_dir != default_data_dir() else None)}
     record = _import_record(graph, opts, name)
     for number, cells in table.rows:
         values: dict[str, Any] = {}
@@ -222,9 +225,32 @@ def to_rdf(
         seen.setdefault(unique, number)
         problems.extend(row_problems)
         if not row_problems:
-            for subject in _row_entities(graph, spec, values, record, table, number):
+            made = _row_entities(graph, spec, values, record, table, number)
+            for subject in made:
                 rows_of[subject] = number
+            elsewhere = _defined_elsewhere(store, made[0], curated) if made else None
+            if elsewhere is not None:
+                key = spec["unique"][-1]
+                problems.append(
+                    Problem(
+                        table.file,
+                        table.sheet,
+                        number,
+                        key,
+                        cells.get(key, ""),
+                        f"{made[0]} is already in the graph ({elsewhere}): another file defines it",
+                        f"{made[0]} มีอยู่แล้วในกราฟ ({elsewhere}): กำหนดไว้ในไฟล์อื่น",
+                    )
+                )
     return graph, problems, rows_of
+
+
+def _defined_elsewhere(store: ox.Store, entity: URIRef, curated: set[str | None]) -> str | None:
+    """The curated graph of the built data (this import's previous file left out) that holds `entity`."""
+    from thaiplan.queries.execute import execute, rows
+
+    found = rows(execute(store, read_rq("import-existing"), {"entity": ox.NamedNode(str(entity))}))
+    return next((r["graph"].value for r in found if r["graph"].value in curated), None)
 
 
 def _look_up(store: ox.Store, kind: str, column: str, text: str) -> Any:

@@ -265,25 +265,35 @@ def test_agencies_kind_then_projects_of_the_new_agency_issue16(
 ) -> None:
     keys = list(mapping()["kinds"]["agencies"]["columns"])
     agency = {
-        "agency_code": "nso",
-        "name_th": "สำนักงานสถิติแห่งชาติ",
-        "name_en": "National Statistical Office",
-        "abbreviations_th": "สสช.",
-        "abbreviations_en": "NSO",
+        "agency_code": "tij",
+        "name_th": "สถาบันเพื่อการยุติธรรมแห่งประเทศไทย",
+        "name_en": "Thailand Institute of Justice",
+        "abbreviations_th": "",
+        "abbreviations_en": "TIJ",
         "parent": "OPDC",
         "source_title": "ทะเบียนหน่วยงาน",
     }
-    bad = write_sheet(tmp_path / "bad-agencies.csv", [{**agency, "parent": "ไม่มีหน่วยงานนี้"}], keys=keys)
+    bad = write_sheet(
+        tmp_path / "bad-agencies.csv",
+        [{**agency, "parent": "ไม่มีหน่วยงานนี้"}, {**agency, "agency_code": "opdc"}],
+        keys=keys,
+    )
     code, _, err = run(capsys, "import", str(bad), "--kind", "agencies", "--data", str(data_dir))
     assert code == 1 and "row 2, column parent ('ไม่มีหน่วยงานนี้')" in err
+    # An agency of the register is not redefined by a spreadsheet: it would merge with the curated one.
+    assert "row 3, column agency_code ('opdc')" in err and "graph/agencies" in err
     sheet = write_sheet(tmp_path / "agencies.csv", [agency], keys=keys)
     code, out, err = run(capsys, "import", str(sheet), "--kind", "agencies", "--data", str(data_dir))
     assert code == 0, err
-    assert "+ added: https://w3id.org/thaiplan/id/agency/nso" in out
+    assert "+ added: https://w3id.org/thaiplan/id/agency/tij" in out
     text = (data_dir / "imports" / "agencies.ttl").read_text(encoding="utf-8")
-    assert "org:subOrganizationOf" in text and "agency/opdc" in text and '"สสช."@th' in text
+    assert "org:subOrganizationOf" in text and "agency/opdc" in text and '"TIJ"@en' in text
     # The next import resolves the new agency by its abbreviation.
-    projects = write_sheet(tmp_path / "nso-projects.csv", [{**GOOD, "agency": "สสช."}])
-    code, out, err = run(capsys, "import", str(projects), "--data", str(data_dir), "--dry-run")
+    projects = write_sheet(tmp_path / "tij-projects.csv", [{**GOOD, "agency": "TIJ"}])
+    code, out, err = run(capsys, "import", str(projects), "--data", str(data_dir))
     assert code == 0, err
-    assert "+ added: https://w3id.org/thaiplan/id/project/nso-P-001" in out
+    assert "+ added: https://w3id.org/thaiplan/id/project/tij-P-001" in out
+    # The same project from another file is refused: its IRI is the agency's and the code's.
+    again = write_sheet(tmp_path / "copy.csv", [{**GOOD, "agency": "สถาบันเพื่อการยุติธรรมแห่งประเทศไทย"}])
+    code, _, err = run(capsys, "import", str(again), "--data", str(data_dir), "--dry-run")
+    assert code == 1 and "row 2, column project_code ('P-001')" in err and "graph/import-tij-projects" in err
