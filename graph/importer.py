@@ -356,7 +356,6 @@ def _import_record(graph: Graph, opts: Options, name: str) -> dict[str, URIRef]:
     graph.add((doc, RDF.type, PROV.Entity))
     graph.add((doc, DCTERMS.title, Literal(opts.path.name)))
     graph.add((doc, DCTERMS.identifier, Literal(f"sha256:{digest}")))
-    graph.add((doc, DCTERMS.publisher, Literal(opts.by or getpass.getuser())))
     graph.add((run, RDF.type, PROV.Activity))
     graph.add((run, PROV.used, doc))
     graph.add(
@@ -366,7 +365,11 @@ def _import_record(graph: Graph, opts: Options, name: str) -> dict[str, URIRef]:
             Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime),
         )
     )
-    graph.add((run, PROV.wasAssociatedWith, Literal(opts.by or getpass.getuser())))
+    # Who ran it: --by, else the OS user (an agent of the run, not the spreadsheet's publisher).
+    agent = URIRef(f"{ID}import/{name}-agent")
+    graph.add((agent, RDF.type, PROV.Agent))
+    graph.add((agent, RDFS.label, Literal(opts.by or getpass.getuser())))
+    graph.add((run, PROV.wasAssociatedWith, agent))
     return {"doc": doc, "run": run, "name": URIRef(name)}
 
 
