@@ -297,3 +297,14 @@ def test_agencies_kind_then_projects_of_the_new_agency_issue16(
     again = write_sheet(tmp_path / "copy.csv", [{**GOOD, "agency": "สถาบันเพื่อการยุติธรรมแห่งประเทศไทย"}])
     code, _, err = run(capsys, "import", str(again), "--data", str(data_dir), "--dry-run")
     assert code == 1 and "row 2, column project_code ('P-001')" in err and "graph/import-tij-projects" in err
+
+
+def test_an_imported_file_is_consistent_with_the_ontology_and_prov_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # HermiT with the real PROV-O/SKOS/ORG axioms: the rows, the run and its agent are typed as PROV says.
+    sheet = write_sheet(tmp_path / "p.csv", [GOOD])
+    assert run(capsys, "import", str(sheet), "--data", str(data_dir), "--by", "steward-a")[0] == 0
+    code, out, err = run(capsys, "ontology", "check", "--with", str(data_dir / "imports" / "p.ttl"))
+    assert code == 0, out + err
+    assert "consistent: yes" in out
