@@ -27,6 +27,7 @@ ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
 AGENCIES_GRAPH = GRAPH_BASE + "agencies"
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
+IMPORT_GRAPH_BASE = GRAPH_BASE + "import-"
 
 
 # The RDF syntaxes the build reads, by file extension. N-Triples and N-Quads parse several times faster
@@ -78,6 +79,9 @@ def build_inputs(data_dir: Path | None = None) -> list[Input]:
         raise InputError(f"{agencies}: not a folder (the agency register is read from it); nothing was built")
     for path in _data_files(agencies):
         inputs.append(Input(path, AGENCIES_GRAPH))
+    # `thaiplan import` writes each spreadsheet's graph as imports/<name>.ttl (issue 16).
+    for path in _data_files(data_dir / "imports"):
+        inputs.append(Input(path, IMPORT_GRAPH_BASE + path.stem))
     return inputs
 
 

@@ -70,6 +70,7 @@ SHAPE_FILES = (
     "agencies.ttl",
     "provenance.ttl",
     "vocabulary.ttl",
+    "imports.ttl",
 )
 LEVELS_FILE = SHAPES_DIR / "levels.ttl"
 TPSH = Namespace("https://w3id.org/thaiplan/shapes#")

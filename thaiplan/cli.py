@@ -13,6 +13,7 @@ from thaiplan.errors import ThaiplanError
 def build_parser() -> argparse.ArgumentParser:
     """Assemble the argument parser from every area's `register` function."""
     from thaiplan.graph import cli as graph_cli
+    from thaiplan.graph import import_cli
     from thaiplan.graph import synth as synth_cli
     from thaiplan.ontology import cli as ontology_cli
     from thaiplan.server import cli as server_cli
@@ -26,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"thaiplan {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for area in (ontology_cli, graph_cli, synth_cli, shapes_cli, server_cli):
+    for area in (ontology_cli, graph_cli, import_cli, synth_cli, shapes_cli, server_cli):
         area.register(sub)
     return parser
 

@@ -1,0 +1,137 @@
+"""Benchmark of `thaiplan import` (issue 16): project rows in spreadsheet form, checked and dry-run imported.
+
+Run on demand (never in the unit tests):
+
+    .venv/bin/python bench/import.py                       # 1,000, 10,000 and 100,000 rows (CSV and XLSX)
+    .venv/bin/python bench/import.py --rows 200 --formats csv   # a quick check that it runs
+
+Rows are generated deterministically (seeded) against the shipped graph: agencies by abbreviation, plan
+parts by code, B.E. years in Thai or Arabic digits, budgets with thousands separators; one row in 50 has a
+bad cell (a number in words, a C.E. year, an unknown code), so the run also measures errors found per
+second. Each size is imported with `--dry-run` into a copy of the curated data in a child process: wall
+time and peak memory (max RSS) go to `bench/results/import.md`. Timings need a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+from thaiplan.graph.import_cells import mapping
+from thaiplan.graph.inputs import default_data_dir, sources_ttl
+
+RESULTS = Path(__file__).resolve().parent / "results" / "import.md"
+AGENCIES = ["สำนักงาน ก.พ.ร.", "OPDC", "สพร.", "มท", "ก.พ."]
+PARTS = ["CR02G01", "CR02G02", "BR0201", "BR0203", "strategy/ns-6"]
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+def rows(count: int, bad: bool, seed: int = 16) -> list[dict[str, str]]:
+    """`count` project rows; with `bad`, one in 50 has a bad cell."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        year = str(rng.choice([2565, 2566, 2567, 2568]))
+        row = {
+            "project_code": f"B-{n:06d}",
+            "name_th": f"โครงการทดสอบการนำเข้าที่ {n}",
+            "name_en": f"Import benchmark project {n}",
+            "agency": rng.choice(AGENCIES),
+            "aligned_to": ";".join(rng.sample(PARTS, rng.randint(1, 2))),
+            "fiscal_year": year.translate(THAI) if rng.random() < 0.3 else year,
+            "budget_baht": f"{rng.randrange(100_000, 90_000_000):,}",
+            "status": rng.choice(["on schedule", "behind schedule", "completed", ""]),
+            "source_title": "แผนปฏิบัติราชการ (ชุดทดสอบ)",
+        }
+        if bad and n % 50 == 49:
+            bad = rng.choice([("budget_baht", "หนึ่งล้าน"), ("fiscal_year", "2024"), ("aligned_to", "NOPE99")])
+            row[bad[0]] = bad[1]
+        out.append(row)
+    return out
+
+
+def write(path: Path, data: list[dict[str, str]]) -> None:
+    """The rows as CSV (UTF-8 with BOM) or XLSX (openpyxl, write-only)."""
+    keys = list(mapping()["kinds"]["projects"]["columns"])
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(keys)
+            writer.writerows([[r.get(k, "") for k in keys] for r in data])
+        return
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("projects")
+    sheet.append(keys)
+    for r in data:
+        sheet.append([r.get(k, "") for k in keys])
+    book.save(path)
+
+
+def measure(sheet: Path, data_dir: Path) -> tuple[float, float, int, int]:
+    """Wall seconds, peak MiB, exit code and problems reported of one dry-run import in a child process."""
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(
+        [sys.executable, "-m", "thaiplan.cli", "import", str(sheet), "--data", str(data_dir), "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    problems = sum(1 for line in done.stderr.splitlines() if ", row " in line)
+    return seconds, peak, done.returncode, problems
+
+
+def main() -> int:
+    """Generate, import and write the results table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="1000,10000,100000", help="comma-separated row counts")
+    parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
+    args = parser.parse_args()
+    lines = [
+        "# `thaiplan import` benchmark (issue 16)",
+        "",
+        f"Machine: {platform.machine()}, Python {platform.python_version()}; "
+        f"`bench/import.py --rows {args.rows}`.",
+        "Dry-run imports of synthetic project rows into a copy of the shipped curated data: clean",
+        "sheets (cell checks, shapes with the existing graph, change list) and sheets with one bad row",
+        "in 50 (cell checks; no shapes once a cell is bad). Peak MiB: the largest child so far (max RSS).",
+        "",
+        "| rows | sheet | format | seconds | peak MiB | exit | problems | problems/s |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    with tempfile.TemporaryDirectory(prefix="thaiplan-bench-import-") as scratch:
+        data_dir = Path(scratch) / "data"
+        shutil.copytree(default_data_dir(), data_dir, ignore=shutil.ignore_patterns("imports"))
+        shutil.copy(sources_ttl(), data_dir / "sources.ttl")
+        for count in (int(c) for c in args.rows.split(",")):
+            for bad in (False, True):
+                data = rows(count, bad)
+                for fmt in args.formats.split(","):
+                    sheet = Path(scratch) / f"bench-{count}-{'bad' if bad else 'clean'}.{fmt}"
+                    write(sheet, data)
+                    seconds, peak, code, problems = measure(sheet, data_dir)
+                    rate = problems / seconds if seconds else 0.0
+                    kind = "1 in 50 bad" if bad else "clean"
+                    cells = [f"{count:,}", kind, fmt, f"{seconds:.1f}", f"{peak:.0f}", str(code)]
+                    cells += [f"{problems:,}", f"{rate:.0f}"]
+                    lines.append("| " + " | ".join(cells) + " |")
+                    print(lines[-1], flush=True)
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
