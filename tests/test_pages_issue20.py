@@ -241,7 +241,7 @@ LABEL_PAGES = [
     "/id/statement/psds-2567-2570-supports-national-security-policy",
     "/id/source/reform-plan-cr02",
     "/id/activity/BR0201",
-    "/id/observation/CR02G02-1-2564",
+    "/id/observation/CR02G02-1-2563",  # (2564 was the same survey: removed, issue 15)
 ]
 
 
