@@ -165,3 +165,16 @@ def test_text_helpers_name_every_variable_a_text_parameter_binds_issue6() -> Non
     for text in ("กพร.", ID + "agency/opdc", "", "คำ หลาย คำ ในข้อความ ยาว"):
         bound = set(_text_bindings("q", text)) - {"q"}
         assert bound <= set(text_helpers("q"))
+
+
+@pytest.mark.parametrize("words", ["ดิจิทัล", "digital", "แผนการปฏิรูปประเทศ"])
+def test_search_answers_each_entity_once_issue20(client: FlaskClient, words: str) -> None:
+    response = client.get(
+        "/api/queries/search", query_string={"q": words}, headers={"Accept": "application/sparql-results+json"}
+    )
+    entities = [b["entity"]["value"] for b in response.get_json()["results"]["bindings"]]
+    assert entities and len(entities) == len(set(entities)), "an entity once (CR02 was listed 16 times)"
+    cr02 = ID + "plan/reform-plan-cr02"
+    if cr02 in entities:
+        row = next(b for b in response.get_json()["results"]["bindings"] if b["entity"]["value"] == cr02)
+        assert row["type"]["value"].endswith("#ReformPlan")
