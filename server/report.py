@@ -2,8 +2,10 @@
 
 The report has what planners put in one: the plan's goals and desired outcomes; each indicator with its
 targets and results per year and the status colour (as the reform plan's "summary of achievement"
-table); the activities and projects with their lead agencies, progress notes, figures and sub-items; and
-footnotes citing the passage each fact was read from, linked to it in the source reader. Its queries are
+table, read from each target's tp:Assessment since ontology 0.2.0); the activities and projects with their
+lead agencies, progress notes, sub-items and their progress reports with the milestones each states (dated
+where the source dates them); and footnotes citing the passage each fact was read from, linked to it in
+the source reader. Its queries are
 `server/sparql/report-*.rq`, run in the workers through the answer cache; the page and the PDF are kept
 per store snapshot like every page. The PDF is the same page printed by Chromium (`server/pdf.py`).
 The plan key is the plan's IRI after `…/id/plan/` (`reform-plan-cr02`), or after `…/id/` when it has
@@ -32,8 +34,20 @@ log = logging.getLogger(__name__)
 bp = Blueprint("report", __name__)
 
 KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*")
-GOAL_TYPES = {TP + t for t in ("Vision", "Goal", "DesiredOutcome", "Strategy", "Milestone")}
-WORK_TYPES = {TP + t for t in ("ReformActivity", "Project", "FlagshipProject", "Tactic", "Guideline", "Law")}
+# tp:Milestone is, since ontology 0.2.0, a milestone a progress report states (shown under its activity);
+# the NESDP's หมุดหมาย, a goal, is tp:DevelopmentPlanMilestone. A law the plan enacts or amends is the plan's
+# tp:LegislativeMeasure (tp:Law in 0.1.0 data).
+GOAL_TYPES = {TP + t for t in ("Vision", "Goal", "DesiredOutcome", "Strategy", "DevelopmentPlanMilestone")}
+WORK_KINDS = (
+    "ReformActivity",
+    "Project",
+    "FlagshipProject",
+    "Tactic",
+    "Guideline",
+    "LegislativeMeasure",
+    "Law",
+)
+WORK_TYPES = {TP + t for t in WORK_KINDS}
 COLOURS = ("green", "yellow", "orange", "red")
 STATUS_OF_COLOUR = {
     "green": TP + "statusAchieved",
@@ -61,7 +75,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_figures": ("ไม่มีค่าเป้าหมายหรือผลการดำเนินงาน", "No targets or results"),
     "unknown_plan": ("ไม่มีแผนที่ชื่อ", "There is no plan"),
     "source_doc": ("เอกสาร", "Document"),
+    "quarter": ("ไตรมาส", "quarter"),
+    "fiscal_year": ("ปีงบประมาณ", "fiscal year"),
+    "rated_on": ("ผลที่ใช้ประเมิน", "result rated"),
+    "milestones": ("ผลสำเร็จ", "Milestones"),
 }
+MONTHS_TH = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def w(key: str) -> str:
@@ -85,6 +111,7 @@ class Item:
     status: str = ""
     colour: str = ""
     agencies: list[dict[str, str]] = field(default_factory=list)
+    reports: list[Progress] = field(default_factory=list)
     children: list[Item] = field(default_factory=list)
     depth: int = 0
 
@@ -100,21 +127,74 @@ class Item:
 
 
 @dataclass
+class Milestone:
+    """A milestone a progress report states: its names, progress status, date reached and year."""
+
+    iri: str
+    labelTh: str = ""
+    labelEn: str = ""
+    progress: str = ""
+    achievedOn: str = ""
+    yearBE: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The label in the interface language."""
+        return i18n.label(self.labelTh, self.labelEn, self.iri)
+
+
+@dataclass
+class Progress:
+    """A progress report on an item: its period, progress status, note and milestones."""
+
+    iri: str
+    yearBE: int | None = None
+    quarter: str = ""
+    fiscal: bool = False
+    progress: str = ""
+    noteTh: str = ""
+    noteEn: str = ""
+    milestones: list[Milestone] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        """The report's note in the interface language (else the other one)."""
+        return i18n.label(self.noteTh, self.noteEn)
+
+
+@dataclass
 class YearRow:
-    """One year of an indicator: its target, its result and the status colour."""
+    """One year of an indicator: its target, its result, and the assessment rating the target."""
 
     year: int
     start: int | None = None
     target: dict[str, Term] | None = None
     observed: dict[str, Term] | None = None
+    rating: dict[str, Term] | None = None
 
     @property
     def colour(self) -> str:
-        """The result's colour, else the target's (the rating against that year's target)."""
-        for fig in (self.observed, self.target):
+        """The assessment's colour; else, in ontology 0.1.0 data, the result's or the target's own."""
+        for fig in (self.rating, self.observed, self.target):
             if fig and value(fig.get("colour")) in COLOURS:
                 return value(fig.get("colour"))
         return ""
+
+    @property
+    def rated(self) -> dict[str, Term] | None:
+        """The result the assessment rated when the year has no result of its own (figure_text's keys)."""
+        if self.observed is not None or self.rating is None or self.rating.get("obs") is None:
+            return None
+        row = self.rating
+        return {"fig": row["obs"], "value": row.get("obsValue"), "unit": row.get("obsUnit"),
+                "yearBE": row.get("obsYearBE")}  # fmt: skip
+
+    @property
+    def rated_year(self) -> int | None:
+        """The year of the rated result when it is not this row's year (a 2565 target rated in 2564)."""
+        rated = self.rated
+        year = _int(rated.get("yearBE")) if rated else None
+        return year if year is not None and year != self.year else None
 
 
 @dataclass
@@ -288,8 +368,14 @@ def _order(item: Item) -> tuple[Any, ...]:
     return (_code_key(item.code), item.labelTh, item.iri)
 
 
-def collect_indicators(found: list[dict[str, Term]]) -> list[Indicator]:
-    """The indicators with their targets and results by year, from `report-figures.rq` rows."""
+def collect_indicators(found: list[dict[str, Term]], ratings: list[dict[str, Term]]) -> list[Indicator]:
+    """The indicators with their targets and results by year (`report-figures.rq` rows), and the
+    assessment of each target (`report-assessments.rq` rows: the latest one when it was rated again)."""
+    latest: dict[str, dict[str, Term]] = {}
+    for row in ratings:
+        key = value(row["target"])
+        if key not in latest or _rating_order(row) > _rating_order(latest[key]):
+            latest[key] = row
     indicators: dict[tuple[str, str], Indicator] = {}
     for row in found:
         key = (value(row["owner"]), value(row["ind"]))
@@ -307,9 +393,67 @@ def collect_indicators(found: list[dict[str, Term]]) -> list[Indicator]:
         if value(row.get("kind")) == "target":
             slot.target = slot.target or row
             slot.start = _int(row.get("startYearBE"))
+            slot.rating = latest.get(value(slot.target["fig"]))  # the assessment of the target shown
         else:
             slot.observed = slot.observed or row
     return sorted(indicators.values(), key=lambda i: (i.owner, i.code, i.iri))
+
+
+def _rating_order(row: dict[str, Term]) -> tuple[int, str]:
+    """Assessments of one target by the year they were made, then by IRI (the same pick on every run)."""
+    return (_int(row.get("ratingYearBE")) or 0, value(row["rating"]))
+
+
+def collect_progress(items: dict[str, Item], found: list[dict[str, Term]]) -> None:
+    """Attach each item's progress reports and their milestones from `report-progress.rq` rows."""
+    reports: dict[str, Progress] = {}
+    for row in found:
+        item = items.get(value(row["item"]))
+        if item is None:
+            continue
+        iri = value(row["report"])
+        report = reports.get(iri)
+        if report is None:
+            year, fiscal_year = _int(row.get("yearBE")), _int(row.get("fiscalYearBE"))
+            fiscal = year is None and fiscal_year is not None  # the period is named as a fiscal year
+            report = Progress(iri, fiscal_year if fiscal else year, value(row.get("quarter")), fiscal)
+            reports[iri] = report
+            item.reports.append(report)
+        for name, column in (("progress", "progress"), ("noteTh", "noteTh"), ("noteEn", "noteEn")):
+            if not getattr(report, name) and row.get(column) is not None:
+                setattr(report, name, value(row[column]))
+        if row.get("milestone") is None:
+            continue
+        key = value(row["milestone"])
+        milestone = next((m for m in report.milestones if m.iri == key), None)
+        if milestone is None:
+            milestone = Milestone(key, yearBE=_int(row.get("mYearBE")))
+            report.milestones.append(milestone)
+        for name, column in (("labelTh", "mLabelTh"), ("labelEn", "mLabelEn"), ("progress", "mProgress"),
+                             ("achievedOn", "achievedOn")):  # fmt: skip
+            if not getattr(milestone, name) and row.get(column) is not None:
+                setattr(milestone, name, value(row[column]))
+    for report in reports.values():
+        report.milestones.sort(key=_milestone_order)
+    for item in items.values():
+        item.reports.sort(key=lambda r: (r.yearBE or 0, _int(r.quarter) or 0, r.iri))
+
+
+def _milestone_order(milestone: Milestone) -> tuple[int, str]:
+    """Milestones in the order the report lists them (`…-2564-2` before `…-2564-10`), else by IRI."""
+    stem, _, number = milestone.iri.rpartition("-")
+    return (int(number), stem) if number.isdigit() else (0, milestone.iri)
+
+
+def date_text(iso: str) -> str:
+    """An xsd:date as people write it: `18 มีนาคม 2564` (B.E.) in Thai, `18 March 2021` in English."""
+    match = re.fullmatch(r"(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?", iso)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return iso
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if i18n.ui_lang() == "th":
+        return f"{day} {MONTHS_TH[month - 1]} {year + i18n.BE_OFFSET}"
+    return f"{day} {MONTHS_EN[month - 1]} {year}"
 
 
 def _int(term: Term | None) -> int | None:
@@ -327,7 +471,9 @@ def report_context(iri: str) -> dict[str, Any] | None:
     if not heading:
         return None
     items = collect_items(page_rows("report-items", plan=plan), page_rows("report-agencies", plan=plan))
-    indicators = collect_indicators(page_rows("report-figures", plan=plan))
+    collect_progress(items, page_rows("report-progress", plan=plan))
+    ratings = page_rows("report-assessments", plan=plan)
+    indicators = collect_indicators(page_rows("report-figures", plan=plan), ratings)
     by_owner: dict[str, list[Indicator]] = {}
     for ind in indicators:
         by_owner.setdefault(ind.owner, []).append(ind)
@@ -343,6 +489,7 @@ def report_context(iri: str) -> dict[str, Any] | None:
         "colours": [(c, STATUS_OF_COLOUR[c]) for c in COLOURS],
         "colours_map": STATUS_OF_COLOUR,
         "figure_text": figure_text,
+        "date_text": date_text,
         "w": w,
     }
 

@@ -75,7 +75,9 @@ def test_report_html_has_goals_figures_status_colours_agencies_and_sources_issue
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = html.unescape(response.get_data(as_text=True))
     assert '<html lang="th">' in page
-    for text in ("CR02G01", "CR02G02", "CR02G01-1", "BR0201", "BR0205"):
+    # The goals' and activities' codes, and the indicator by its name: since issue 15 (5ba5267) the
+    # plan gives the indicator no code ("CR02G01-1" is the project's hidden key, not shown as a code).
+    for text in ("CR02G01", "CR02G02", "ระดับความพึงพอใจในคุณภาพการให้บริการของภาครัฐ", "BR0201", "BR0205"):
         assert text in page, text
     # The satisfaction indicator: 2564 target and result, rated yellow (near the target), in B.E.
     summary = page[page.index('id="summary-table"') : page.index('id="work"')]
@@ -89,6 +91,29 @@ def test_report_html_has_goals_figures_status_colours_agencies_and_sources_issue
     assert quote[1].endswith("/source/reform-plan-cr02#reform-plan-cr02-19")
     marks = re.findall(r'<a href="#fn-(\d+)">', page)
     assert {int(m) for m in marks} == set(range(1, len(notes) + 1))  # every footnote is cited
+
+
+def milestone_item(html_text: str, label: str) -> str:
+    """The list item of the milestone named `label` in a part of the activities table."""
+    items = (li.split("</li>")[0] for li in html_text.split('<li class="milestone')[1:])
+    return next(li for li in items if label in li)
+
+
+def test_report_shows_each_activitys_progress_reports_and_dated_milestones_issue17(client) -> None:
+    # Issue 15 moved the activities' outputs into tp:ProgressReport / tp:Milestone nodes; the report
+    # lists them under their activity (issue 17: "activities with their lead agencies, progress and
+    # milestones"), the Revenue Department's digital ID with the date the source gives, 18 March 2564.
+    page = html.unescape(get(client, "/report/reform-plan-cr02?lang=th").get_data(as_text=True))
+    row = next(r for r in page.split("<tr") if ">BR0201<" in r)
+    assert "เป็นไปตามแผน" in row  # the progress report's status: on schedule
+    item = milestone_item(row, "กรมสรรพากร")
+    assert "18 มีนาคม 2564" in item and 'datetime="2021-03-18"' in item and "ดำเนินการแล้วเสร็จ" in item
+    assert re.search(r'<a href="#fn-\d+">', item)  # cited: its passage is a footnote
+    assert "วันที่ 18 มีนาคม 2564" in page[page.index('id="sources"') :]  # the quote behind it
+    assert row.count('<li class="milestone') == 8  # BR0201's eight outputs of 2564
+    english = html.unescape(get(client, "/report/reform-plan-cr02?lang=en", "en").get_data(as_text=True))
+    item = milestone_item(english[english.index('id="work-table"') :], "Revenue Department")
+    assert "18 March 2021" in item and "2564" not in item and "completed" in item
 
 
 def test_report_in_english_shows_common_era_years_issue17(client) -> None:
