@@ -107,7 +107,9 @@ class Dataset:
     ) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         """A parsed object for the store, its written form noted when the store may change it."""
         if isinstance(term, ox.Literal) and _may_change(term):
-            written = Literal(term.value, datatype=URIRef(term.datatype.value))
+            # As written: rdflib would normalize it ("1.5E6"^^xsd:double to "1500000.0"), unlike the
+            # rdflib parsers of the other path (`_lexical_forms_kept`, issue 19), so reports differed.
+            written = Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
             self._written.append((term, written))
         return term
 

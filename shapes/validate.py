@@ -597,7 +597,7 @@ def sparql_results(
 
 
 def _to_rdflib(term: object) -> Node:
-    """Turn a pyoxigraph term into the equal rdflib term."""
+    """Turn a pyoxigraph term into the equal rdflib term (a literal's lexical form kept, as parsed)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -605,7 +605,9 @@ def _to_rdflib(term: object) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        # Not normalized, as the rdflib parsers read it (`_lexical_forms_kept`): an N-Triples file and
+        # a Turtle file with the same literal give the same graph (issue 19).
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise ThaiplanError(f"unexpected term in a SPARQL result: {term!r}")
 
 
