@@ -170,7 +170,9 @@ def test_text_helpers_name_every_variable_a_text_parameter_binds_issue6() -> Non
 @pytest.mark.parametrize("words", ["ดิจิทัล", "digital", "แผนการปฏิรูปประเทศ"])
 def test_search_answers_each_entity_once_issue20(client: FlaskClient, words: str) -> None:
     response = client.get(
-        "/api/queries/search", query_string={"q": words}, headers={"Accept": "application/sparql-results+json"}
+        "/api/queries/search",
+        query_string={"q": words},
+        headers={"Accept": "application/sparql-results+json"},
     )
     entities = [b["entity"]["value"] for b in response.get_json()["results"]["bindings"]]
     assert entities and len(entities) == len(set(entities)), "an entity once (CR02 was listed 16 times)"

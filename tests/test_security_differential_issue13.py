@@ -444,8 +444,8 @@ def ask_unguarded_worker(store_dir: Path, port: int, confined: bool) -> tuple[in
         query = f"SELECT * WHERE {{ SERVICE <{TARGET.format(port=port)}> {{ ?s ?p ?o }} }}"
         conn.send(QueryJob(query, "", negotiation.negotiate(None, None), 10))
         assert conn.poll(30)
-        reply = conn.recv()
-        return reply.status, reply.body.decode("utf-8")
+        _, reply = conn.recv()  # the worker's protocol: a header, then the body as raw bytes (issue 13)
+        return reply.status, conn.recv_bytes().decode("utf-8")
     finally:
         conn.close()
         process.kill()
