@@ -620,7 +620,8 @@ def main() -> None:
             label += f"-hostile{args.hostile}"
         port = free_port()
         log = work / "serve.log"
-        concurrency = args.client_concurrency if args.hostile else None
+        # The normal mix comes from one address: without --hostile, sharing off (it would see one client).
+        concurrency = args.client_concurrency if args.hostile else 0
         server = start_server(
             store_dir, port, args.workers, args.threads, args.timeout, log, args.answer_cache_mb, concurrency
         )

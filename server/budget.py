@@ -18,8 +18,9 @@ IPv6 clients are grouped by /64, the block one host usually holds. The three set
 or given to `thaiplan serve` as --client-budget, --client-budget-window and --trusted-proxies.
 
 Concurrency (issue 13): `THAIPLAN_CLIENT_CONCURRENCY` (--client-concurrency) is how many query requests
-one client may have running or waiting at once; beyond it, 429 with Retry-After. Like the budget it is
-off by default on a loopback address and on (2) elsewhere; when on, the pool also serves light clients
+one client may have running or waiting at once; beyond it, 429 with Retry-After. Unlike the budget it is
+on (2) by default on every address, loopback included (heavy clients froze a local server's pages for
+everyone, issue 13); 0 turns it off. When on, the pool also serves light clients
 first and keeps a reserve worker for them (server/workers.py). Every request's client is named here, so
 the pool can tell clients apart, and a client that disconnects has its query cancelled.
 """
@@ -243,10 +244,10 @@ class MeteredPool:
 
 
 def concurrency_from_config(config: Config) -> int:
-    """Query requests one client may have at once: the setting, else 0 on a loopback address, 2 elsewhere."""
+    """Query requests one client may have at once: the setting, else 2 (0 turns the sharing off)."""
     limit = config.client_concurrency
     if limit is None:
-        limit = 0 if is_loopback(config.host) else PUBLIC_CONCURRENCY
+        limit = PUBLIC_CONCURRENCY  # on a loopback address too: an attack from 127.0.0.1 is still one
     if limit < 0:
         raise InputError(f"{ENV_CONCURRENCY}={limit}: give 0 (off) or a positive number of requests")
     return limit

@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         metavar="N",
         help="query requests one client may have running or waiting (THAIPLAN_CLIENT_CONCURRENCY; 0: off; "
-        "default: off on a loopback address, 2 elsewhere)",
+        "default: 2)",
     )
     p.add_argument(
         "--worker-memory",

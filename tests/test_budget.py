@@ -158,7 +158,8 @@ def test_no_budget_on_loopback_by_default_issue8(tmp_path: Path, monkeypatch: py
 def test_waiting_for_a_busy_worker_is_not_charged_issue8(tmp_path: Path) -> None:
     """A light query queued behind a heavy one is charged its own run, not the heavy one's."""
     store_dir = make_store(tmp_path / "store", numbers=60)
-    budget = {"client_budget_seconds": 0.3, "client_budget_window": 3600.0}
+    # One lane (no sharing): the light query must queue behind the heavy one for this test to mean anything.
+    budget = {"client_budget_seconds": 0.3, "client_budget_window": 3600.0, "client_concurrency": 0}
     heavy_query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     with running_app(store_dir, workers=1, query_timeout=20.0, **budget) as app:
         app.extensions["thaiplan_pool"].start()

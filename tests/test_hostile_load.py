@@ -68,7 +68,8 @@ def test_client_over_its_concurrency_limit_gets_429_with_retry_after_issue13(sto
 
 def test_light_query_answers_while_heavy_clients_run_issue13(store: Path) -> None:
     heavy_clients = 6  # 3x the CPUs: every ordinary worker stays busy, clients queue behind them
-    with serve(store, workers=2, threads=8, client_concurrency=2, query_timeout=15) as served:
+    # Defaults: the sharing is on when serve listens on 127.0.0.1 too (issue 13).
+    with serve(store, workers=2, threads=8, query_timeout=15) as served:
         cached = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         assert get(served, cached).status == 200  # an answer cached before the load starts
         # The light client has asked before: a known light client (a first query is not known to be light).
@@ -108,7 +109,7 @@ def test_light_query_answers_while_heavy_clients_run_issue13(store: Path) -> Non
 
 def test_burst_of_new_heavy_clients_leaves_threads_for_others_issue13(store: Path) -> None:
     # 8 threads: clients not yet known to be light may hold 4 of them; the other 8 of the 12 get 503 at once.
-    with serve(store, workers=2, threads=8, client_concurrency=2, query_timeout=20) as served:
+    with serve(store, workers=2, threads=8, query_timeout=20) as served:  # defaults, as above
         burst = [raw_request(served.port, CROSS_COUNT_4, source=f"127.0.0.{30 + i}") for i in range(12)]
         try:
             time.sleep(1.0)

@@ -53,8 +53,8 @@ class Config:
     answer_cache_mb: int = 64
     # Reverse proxies whose X-Forwarded-For names the client: addresses or CIDR blocks, comma-separated.
     trusted_proxies: str = ""
-    # Query requests one client may have running or waiting at once (issue 13). None (unset) means "by
-    # host": off on a loopback address, 2 on any other; 0 is off. Also turns on the light clients' lane.
+    # Query requests one client may have running or waiting at once (issue 13). None (unset) means 2, on
+    # every address (loopback too); 0 is off. Also turns on the light clients' lane.
     client_concurrency: int | None = None
     # Seconds a connection may stay idle (no request in progress) before it is closed, and open
     # connections at most (waitress's channel_timeout and connection_limit; issue 13).
