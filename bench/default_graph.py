@@ -33,11 +33,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from thaiplan.graph import default_graph
-from thaiplan.graph.build import build
-from thaiplan.graph.store import current_snapshot
 
 from thaiplan.config import Config
+from thaiplan.graph.build import default_graph
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import current_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from thaiplan.graph import safety
-from thaiplan.graph.canonical import canonicalize
+
+from thaiplan.queries.guard import safety
+from thaiplan.queries.guard.canonical import canonicalize
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

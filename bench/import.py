@@ -27,8 +27,9 @@ import time
 from pathlib import Path
 
 import openpyxl
-from thaiplan.graph.import_cells import mapping
-from thaiplan.graph.inputs import default_data_dir, sources_ttl
+
+from thaiplan.graph.build.inputs import default_data_dir, sources_ttl
+from thaiplan.graph.imports.cells import mapping
 
 RESULTS = Path(__file__).resolve().parent / "results" / "import.md"
 AGENCIES = ["สำนักงาน ก.พ.ร.", "OPDC", "สพร.", "มท", "ก.พ."]

@@ -112,10 +112,11 @@ def build_with_synth(store_dir: Path, triples: int, work: Path) -> None:
     snapshot is filled here with the build's own steps (load, closures, indexes) minus the quote check.
     """
     import pyoxigraph as ox
-    from thaiplan.graph import indexes
-    from thaiplan.graph.build import load_file
-    from thaiplan.graph.inputs import GRAPH_BASE, Input, build_inputs
-    from thaiplan.graph.store import build_lock, new_snapshot
+
+    from thaiplan.graph.build import indexes
+    from thaiplan.graph.build.inputs import GRAPH_BASE, Input, build_inputs
+    from thaiplan.graph.build.pipeline import load_file
+    from thaiplan.graph.store.local import build_lock, new_snapshot
 
     synth = work / "synth.nt"
     thaiplan("synth", "--triples", str(triples), "--output", str(synth))

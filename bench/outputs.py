@@ -25,11 +25,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from thaiplan.graph.build import build
-from thaiplan.server import create_app
-
 from thaiplan.cli import main as thaiplan_main
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
+from thaiplan.server import create_app
 
 RESULTS = Path(__file__).resolve().parent / "results" / "outputs.md"
 PLAN = "synth/plan/ap-d0001"
@@ -88,8 +87,8 @@ def pdf_pages(path: Path) -> int | str:
 
 def shipped(folder: Path, repeat: int) -> dict[str, float]:
     """The reader of the reform plan and the coverage of the shipped graph."""
-    from thaiplan.graph.coverage import document_coverage
-    from thaiplan.graph.store import open_read_only
+    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.graph.text.coverage import document_coverage
 
     config = Config(store_dir=folder / "shipped", workers=1, answer_cache_mb=0)
     build(config, out=lambda _: None)

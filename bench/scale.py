@@ -50,7 +50,7 @@ PY = sys.executable
 THAIPLAN = [PY, "-m", "thaiplan.cli"]
 SPARQL_QUERIES = ("join-2hop", "path-transitive", "group-by")
 NAMED = ("trace-up", "trace-down", "agency-portfolio", "indicator-series", "search")
-SEARCH_WORDS = "ชลประทาน"  # a word of the synthetic project names (graph/synth_words.py)
+SEARCH_WORDS = "ชลประทาน"  # a word of the synthetic project names (graph/synth/words.py)
 JSON_RESULTS = "application/sparql-results+json"
 SERVERS = ("thaiplan", "oxigraph", "rdflib", "virtuoso")
 # rdflib's engine needs minutes per join at 1M triples: fewer requests, and a cap on each measurement.
@@ -343,7 +343,7 @@ def hammer(request: Request, clients: int, total: int, cap: float, timeout: floa
 
 def named_params(store_dir: Path) -> dict[str, dict[str, str]]:
     """Parameters of the five named queries for the synthetic graph, picked by the setup queries."""
-    from thaiplan.graph.store import open_read_only
+    from thaiplan.graph.store.local import open_read_only
 
     store = open_read_only(store_dir)
 
@@ -364,9 +364,9 @@ def named_params(store_dir: Path) -> dict[str, dict[str, str]]:
 
 def named_sparql(store_dir: Path, params: dict[str, dict[str, str]]) -> dict[str, str]:
     """Each named query's SPARQL with its parameters resolved and written in (what thaiplan's API runs)."""
-    from thaiplan.graph.store import open_read_only
+    from thaiplan.graph.store.inline import bind_inline
+    from thaiplan.graph.store.local import open_read_only
     from thaiplan.queries import registry
-    from thaiplan.queries.inline import bind_inline
 
     store = open_read_only(store_dir)
     out = {}
@@ -461,7 +461,7 @@ def measure_servers(
     size: str, args: argparse.Namespace, out: dict[str, Any], work: Path, store_dir: Path
 ) -> dict[str, Any]:
     """Start each server on the built store's data, measure it, stop it; results into `out["servers"]`."""
-    from thaiplan.graph.store import current_snapshot
+    from thaiplan.graph.store.local import current_snapshot
 
     snapshot = current_snapshot(store_dir)
     assert snapshot is not None
@@ -608,7 +608,7 @@ def render(all_results: dict[str, Any]) -> str:
         "for the five named queries are its API as deployed, with the per-snapshot answer cache; "
         "`thaiplan-uncached` is the same API asked with `Cache-Control: no-cache` (the query runs each "
         "time, its terms bound by pyoxigraph substitutions); `thaiplan-sparql` sends the named queries' "
-        "SPARQL with the terms written into the text (`queries/inline.py`), as every other server gets "
+        "SPARQL with the terms written into the text (`graph/store/inline.py`), as every other server gets "
         "them. Every SPARQL request "
         "carries `Cache-Control: no-cache`, so thaiplan runs the query each time.",
         "",
@@ -717,7 +717,7 @@ WHY = """## What the numbers say, and why a target is missed (issue 7, session 3
   not kept and the "cached" column pays the query (1.5 s, still under Virtuoso's 7.7 s); a larger
   `THAIPLAN_ANSWER_CACHE_MB` keeps it.
 - **What remote stores get** (`thaiplan-sparql`, Oxigraph's server, Virtuoso): the bound terms are now
-  written in place of their variables (`queries/inline.py`), with a one-row VALUES block only where the
+  written in place of their variables (`graph/store/inline.py`), with a one-row VALUES block only where the
   variable must stay one. A VALUES block in every group made pyoxigraph evaluate each group over the whole
   graph first: Oxigraph's server took 0.4–4.3 s per named query at 1M (5–85 s at 10M); now 2.6–105 ms at
   1M and 3 ms–1.3 s at 10M, the same as the embedded engine with substitutions.

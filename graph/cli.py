@@ -6,13 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from thaiplan.graph.backend import add_store_argument
-from thaiplan.graph.inputs import open_regular
-from thaiplan.graph.results import FORMATS, render
-from thaiplan.graph.safety import check_query, syntax_error
-
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.inputs import open_regular
+from thaiplan.graph.results import FORMATS, render
+from thaiplan.graph.store.backend import add_store_argument
+from thaiplan.queries.guard.safety import check_query, syntax_error
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,8 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """`thaiplan build`: build a new snapshot and print what it holds."""
-    from thaiplan.graph.backend import with_location
-    from thaiplan.graph.build import build
+    from thaiplan.graph.build.pipeline import build
+    from thaiplan.graph.store.backend import with_location
 
     build(with_location(Config.from_env(), args.store), args.data)
     return 0
@@ -60,7 +59,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_query_command(args: argparse.Namespace) -> int:
     """`thaiplan query`: run one query on the current snapshot and print its results."""
-    from thaiplan.graph.backend import open_store, with_location
+    from thaiplan.graph.store.backend import open_store, with_location
 
     config = with_location(Config.from_env(), args.store)
     sparql = read_query(args.file, config.max_body_bytes)

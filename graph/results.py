@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from thaiplan.graph.table import render_table
 
 from thaiplan.errors import InputError
+from thaiplan.graph.table import render_table
 
 # Prefixes used to shorten IRIs in tables and Turtle output.
 PREFIXES = {

@@ -15,13 +15,13 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
-from thaiplan.graph.inputs import check_regular_file
+
+from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.inputs import check_regular_file
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.external import unknown_external_iris
 from thaiplan.ontology.terms import TP_NS
 from thaiplan.shapes.input_guard import check_file
-
-from thaiplan.errors import InputError, ThaiplanError
 
 # HermiT implements exactly the OWL 2 datatype map; xsd:gYear (tp:year) and rdf:langString (tp:quote)
 # are outside it, so HermiT is told to treat them as opaque rather than stop.

@@ -10,6 +10,7 @@ from html import escape
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SDO
+
 from thaiplan.ontology.terms import TP_NS, is_tp
 
 WIDTH, HEIGHT = 980, 720  # the circle the classes sit on; the drawing's extent is measured after

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SDO, SKOS
+
 from thaiplan.ontology import ONTOLOGY_IRI
 from thaiplan.ontology.diagram import core_diagram_svg
 from thaiplan.ontology.terms import KINDS, TP_NS, is_tp, kind_of, load

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
 from thaiplan.ontology import ontology_path
 
 TP_NS = "https://w3id.org/thaiplan/ontology#"

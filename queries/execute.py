@@ -1,7 +1,7 @@
 """Running a query with bound values on whichever store the caller has.
 
 Two kinds of store are accepted: a bare `pyoxigraph.Store` (tests, the build), queried with the union of
-the named graphs as the default graph, and any store of `thaiplan.graph.store.GraphStore`'s shape, whose
+the named graphs as the default graph, and any store of `thaiplan.graph.store.local.GraphStore`'s shape, whose
 `query(sparql, bindings=…)` does the same on its backend.
 """
 
@@ -13,7 +13,8 @@ from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
-from thaiplan.graph.default_graph import union_graphs
+
+from thaiplan.graph.build.default_graph import union_graphs
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -22,7 +23,7 @@ def execute(store: Any, sparql: str, bindings: Mapping[str, Term] | None = None)
     """Run `sparql` with `bindings` (variable name → RDF term, never pasted into the text)."""
     bindings = dict(bindings or {})
     if isinstance(store, ox.Store):
-        # The data with the ontology and the indexes (graph/default_graph.py, issue 19).
+        # The data with the ontology and the indexes (graph/build/default_graph.py, issue 19).
         return store.query(
             sparql,
             default_graph=union_graphs(store),

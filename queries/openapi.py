@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from thaiplan.queries.registry import NamedQuery, Param, list_queries
-
 from thaiplan import __version__
+from thaiplan.queries.registry import NamedQuery, Param, list_queries
 
 # What `/api/queries/<name>` answers with, by content negotiation (as `/sparql` does).
 RESULT_TYPES = (

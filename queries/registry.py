@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
 from thaiplan.queries import keys
 from thaiplan.queries.errors import ParameterError, UnknownQuery
 from thaiplan.queries.execute import Term, execute

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+
 from thaiplan.ontology import ontology_path
 from thaiplan.queries import keys, terms
 from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter

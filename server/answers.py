@@ -128,9 +128,9 @@ def current_snapshot() -> str | None:
 def _read_snapshot() -> str | None:
     """The current snapshot's id as the store reports it, or None when it cannot tell."""
     from flask import current_app
-    from thaiplan.graph.backend import current_snapshot_id
 
     from thaiplan.errors import ThaiplanError
+    from thaiplan.graph.store.backend import current_snapshot_id
 
     try:
         # The app's own settings (a remote store's timeouts), not the environment's: a slow store must

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, jsonify, request, url_for
+
 from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.openapi import openapi_spec

@@ -6,11 +6,11 @@ import atexit
 import logging
 
 from flask import Flask, Response, render_template, request
-from thaiplan.server import budget, security
-from thaiplan.server.workers import WorkerPool
 from werkzeug.exceptions import HTTPException
 
 from thaiplan.config import Config
+from thaiplan.server import budget, security
+from thaiplan.server.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     security.init_app(app, config.max_body_bytes)
 
     # The backend (embedded directory or remote SPARQL store) reaches the workers as a location (issue 7).
-    from thaiplan.graph.backend import location, worker_env
+    from thaiplan.graph.store.backend import location, worker_env
 
     pool = WorkerPool(
         location(config),

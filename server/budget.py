@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Request, Response, g, has_request_context, request
-from thaiplan.server.workers import WorkerUnavailable
 
 from thaiplan.config import ENV_PREFIX, Config
 from thaiplan.errors import InputError
+from thaiplan.server.workers import WorkerUnavailable
 
 # The settings' names in messages: the environment variables of their Config fields.
 ENV_SECONDS = ENV_PREFIX + "CLIENT_BUDGET_SECONDS"

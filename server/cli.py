@@ -12,10 +12,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from thaiplan.graph.backend import add_store_argument
-
 from thaiplan.config import Config
 from thaiplan.errors import ThaiplanError
+from thaiplan.graph.store.backend import add_store_argument
 
 # The Config fields `serve` takes as options (an option left out keeps the THAIPLAN_* value or the default).
 SETTINGS = (
@@ -121,8 +120,9 @@ def serve(args: argparse.Namespace) -> int:
     """Run the server until interrupted; known failures become a message and an exit code."""
     config = serve_config(args)
     ensure_store(config)
-    from thaiplan.server.app import create_app
     from waitress.server import create_server
+
+    from thaiplan.server.app import create_app
 
     app = create_app(config)
     try:
@@ -183,7 +183,7 @@ def open_files_for(connections: int) -> int:
 
 def serve_config(args: argparse.Namespace) -> Config:
     """The settings `serve` runs with: THAIPLAN_* variables, overridden by the options given."""
-    from thaiplan.graph.backend import with_location
+    from thaiplan.graph.store.backend import with_location
 
     config = Config.from_env(**{name: getattr(args, name) for name in SETTINGS})
     return with_location(config, args.store)  # a URL selects the remote backend (issue 7)
@@ -191,7 +191,7 @@ def serve_config(args: argparse.Namespace) -> Config:
 
 def ensure_store(config: Config) -> None:
     """Build the store when it has no snapshot yet, and check that the current one opens."""
-    from thaiplan.graph.store import damaged_pointer, found_snapshots, open_read_only, snapshot_id
+    from thaiplan.graph.store.local import damaged_pointer, found_snapshots, open_read_only, snapshot_id
 
     if config.store:
         ensure_remote_store(config)
@@ -201,7 +201,7 @@ def ensure_store(config: Config) -> None:
     if snapshot_id(config.store_dir) is None:
         if found_snapshots(config.store_dir):
             raise damaged_pointer(config.store_dir, "it is missing")
-        from thaiplan.graph.build import build
+        from thaiplan.graph.build.pipeline import build
 
         print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)
         build(config)
@@ -215,9 +215,9 @@ def warn_old_indexes(config: Config, store: Callable[[], Any]) -> None:
     The server still starts (its answers are those of the old build, some incomplete): rebuilding is the
     user's call, and a store that cannot be asked now is reported by the requests themselves.
     """
-    from thaiplan.graph.backend import describe
+    from thaiplan.graph.build.trace_index import index_version
+    from thaiplan.graph.store.backend import describe
     from thaiplan.queries import terms
-    from thaiplan.queries.trace_index import index_version
 
     try:
         found = index_version(store())  # opening a remote store asks it too: inside the try
@@ -239,8 +239,8 @@ def ensure_remote_store(config: Config) -> None:
 
     The server starts anyway when the remote store is down: it answers 503 until the store is back.
     """
-    from thaiplan.graph.backend import location, open_store, remote_snapshot_id
-    from thaiplan.graph.remote import StoreUnavailable
+    from thaiplan.graph.store.backend import location, open_store, remote_snapshot_id
+    from thaiplan.graph.store.remote import StoreUnavailable
 
     try:
         sid = remote_snapshot_id(location(config))
@@ -248,7 +248,7 @@ def ensure_remote_store(config: Config) -> None:
         print(f"thaiplan serve: warning: {exc}; serving 503 until it answers", file=sys.stderr, flush=True)
         return
     if sid is None:
-        from thaiplan.graph.build import build
+        from thaiplan.graph.build.pipeline import build
 
         print(f"thaiplan serve: no thaiplan graph in {location(config)}; building it first", flush=True)
         build(config)

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
+
 from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.execute import Term, rows

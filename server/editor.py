@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
+
+from thaiplan.errors import ThaiplanError
+from thaiplan.graph.store.inline import bind_inline
 from thaiplan.queries import registry
 from thaiplan.queries.errors import ParameterError
-from thaiplan.queries.inline import bind_inline
 from thaiplan.server.named import PoolStore, QueryFailed, pool
 from thaiplan.server.results import code_only
 from thaiplan.server.workers import WorkerUnavailable
-
-from thaiplan.errors import ThaiplanError
 
 PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
@@ -77,7 +77,7 @@ def filled_examples(examples: list[Example], graphs: list[str]) -> list[Example]
     """The examples with their parameters filled in from their headers' example values (issue 20).
 
     Each value is resolved as the API resolves it (a code, a label, an abbreviation → the entity's IRI) and
-    written into the text as a term (`queries/inline.py`, what the remote backend runs), so that a click
+    written into the text as a term (`graph/store/inline.py`, what the remote backend runs), so that a click
     runs a meaningful query as shown. The named queries read the ontology and the build's indexes beside
     the data, which /sparql keeps out of its default graph: each example names the store's `graphs` in
     FROM, the dataset the API runs it on. An example whose values do not resolve (another `build --data`

@@ -4,7 +4,7 @@ Everything that can take time happens here (parsing for the guard too), so the w
 the time limit the pool enforces by killing the worker. Results are serialized under a row limit. Values a
 page or a named query binds travel as N-Triples terms beside the query text and are bound here: with
 pyoxigraph `substitutions` on the embedded store; a remote store (`RemoteSnapshot`) writes them as typed
-terms in VALUES rows (`thaiplan.queries.inline`). A substituted variable must be in a SELECT's projection.
+terms in VALUES rows (`thaiplan.graph.store.inline`). A substituted variable must be in a SELECT's projection.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from thaiplan.graph import safety
-from thaiplan.graph.default_graph import has_copy, named_graphs_of, public_graphs, union_graphs
-from thaiplan.graph.remote import StoreRejected, StoreUnavailable, public_message
-from thaiplan.graph.store import open_read_only, snapshot_id
-from thaiplan.queries.inline import Term, term_text
-from thaiplan.server import results
-from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
 
 from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.default_graph import has_copy, named_graphs_of, public_graphs, union_graphs
+from thaiplan.graph.store.inline import Term, term_text
+from thaiplan.graph.store.local import open_read_only, snapshot_id
+from thaiplan.graph.store.remote import StoreRejected, StoreUnavailable, public_message
+from thaiplan.queries.guard import safety
+from thaiplan.server import results
+from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
 
 log = logging.getLogger(__name__)
 # pyoxigraph's RuntimeError for a function IRI it does not know.
@@ -100,7 +100,7 @@ class Reply:
 
 def store_location(store_dir: Path | str) -> Path | str:
     """A store directory as a Path, or a remote store's URL as text (Path would fold its `//`)."""
-    from thaiplan.graph.backend import is_remote, remote_url
+    from thaiplan.graph.store.backend import is_remote, remote_url
 
     return remote_url(store_dir) if is_remote(store_dir) else Path(store_dir)
 
@@ -185,7 +185,7 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
 def unavailable(exc: ThaiplanError) -> str:
     """The 503 text for a store that cannot answer: what happened, without paths, URLs or its answer."""
     said = getattr(exc, "public", None) or "it could not be opened"
-    if "thaiplan build" in str(exc):  # graph/store.py's advice for a store never built or damaged
+    if "thaiplan build" in str(exc):  # graph/store/local.py's advice for a store never built or damaged
         said = "it is not built or is damaged: run `thaiplan build` on the server"
     return f"The graph store is not available: {said} (the server's log says more). Try again later."
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import current_app
+
 from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import answers

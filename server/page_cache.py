@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, g, request
+
 from thaiplan.server import answers, i18n
 from thaiplan.server.execution import Reply
 

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 import rdflib
 from flask import Response, current_app, render_template, request, url_for
+
 from thaiplan.ontology import ontology_path
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.server import i18n

@@ -1,6 +1,6 @@
 """`/source/<doc-key>`: a source document's normalized text with every passage the graph cites (issue 17).
 
-Each passage is highlighted where its quote stands (`graph/coverage.py` finds it as the quote check
+Each passage is highlighted where its quote stands (`graph/text/coverage.py` finds it as the quote check
 does) and links to the facts derived from it; hovering shows their names, clicking goes to the list of
 them beside the text (no page script: `title` and `:target`). Sentences that no cited passage overlaps
 are marked as uncovered, and the page shows the coverage per section and for the document.
@@ -15,8 +15,9 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app
-from thaiplan.graph.coverage import coverage, locate_all, sentences
-from thaiplan.graph.text import SOURCES, normalized_source
+
+from thaiplan.graph.text.coverage import coverage, locate_all, sentences
+from thaiplan.graph.text.normalize import SOURCES, normalized_source
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.named import page_rows

@@ -22,7 +22,8 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, url_for
-from thaiplan.graph.text import SOURCES
+
+from thaiplan.graph.text.normalize import SOURCES
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.named import page_rows

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.reference import render_html as render_reference
 from thaiplan.queries.execute import Term

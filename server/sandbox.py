@@ -1,6 +1,6 @@
 """Defence in depth for query workers: a worker process cuts itself off the network when it starts.
 
-The guard (`thaiplan.graph.safety`) keeps SERVICE and LOAD from the engine, and the engine runs only the
+The guard (`queries/guard/safety.py`) keeps SERVICE and LOAD from the engine, and the engine runs only the
 guard's canonical text (issue 13); pyoxigraph 0.5 has no option to refuse SERVICE itself (its
 `Store.query` takes none). So, should a future check miss something, the worker still reaches nothing:
 
@@ -50,7 +50,7 @@ EMBEDDED_METHODS = ("netns", "userns", "seccomp")
 
 def confine(store: str, methods: Sequence[str] = EMBEDDED_METHODS) -> str:
     """Cut this worker off the network as far as `store` allows; the name of the confinement in force."""
-    from thaiplan.graph.backend import is_remote, remote_url
+    from thaiplan.graph.store.backend import is_remote, remote_url
 
     if is_remote(store):
         return confine_to_store(remote_url(store))
@@ -127,7 +127,7 @@ _METHODS = {"netns": network_namespace, "userns": user_network_namespace, "secco
 
 def confine_to_store(query_url: str) -> str:
     """Allow this process's sockets to reach only the remote store's hosts and ports."""
-    from thaiplan.graph.backend import remote_config
+    from thaiplan.graph.store.backend import remote_config
 
     config = remote_config(query_url)
     allow_only(url for url in (query_url, config.store_update, config.store_gsp) if url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+
 from thaiplan.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

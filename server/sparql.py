@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
-from thaiplan.graph import safety
+
+from thaiplan.queries.guard import safety
 from thaiplan.server import answers, negotiation, results, service_description, urls
 from thaiplan.server.editor import editor_prefixes, render_editor
 from thaiplan.server.execution import QueryJob

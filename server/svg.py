@@ -20,6 +20,7 @@ from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
+
 from thaiplan.server.pagekit import display_text
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 220, 94, 14, 40, 10

@@ -13,15 +13,15 @@ from html import escape
 
 from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
-from thaiplan.graph.store import snapshot_id
-from thaiplan.graph.text import SOURCES
+
+from thaiplan.errors import ThaiplanError
+from thaiplan.graph.store.local import snapshot_id
+from thaiplan.graph.text.normalize import SOURCES
 from thaiplan.server import i18n
 from thaiplan.server.execution import unavailable
 from thaiplan.server.pagekit import error_page, page
 from thaiplan.shapes.report import render, render_html
 from thaiplan.shapes.validate import validate_files
-
-from thaiplan.errors import ThaiplanError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("validation", __name__)

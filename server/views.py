@@ -14,6 +14,7 @@ from urllib.parse import unquote_plus
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request, url_for
+
 from thaiplan.queries import registry
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n

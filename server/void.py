@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+
 from thaiplan.ontology import ONTOLOGY_IRI, ontology_path
 from thaiplan.queries.execute import rows
 from thaiplan.server import negotiation, results
@@ -147,6 +148,7 @@ def ontology_reference() -> Response:
 def shapes() -> Response:
     """The shapes' IRI: every SHACL shape of the project, as one Turtle graph."""
     from rdflib import Graph
+
     from thaiplan.shapes.validate import load_shapes
 
     graph: Graph = load_shapes()

@@ -8,10 +8,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from thaiplan.graph.backend import add_store_argument
-from thaiplan.shapes.report import FORMATS, render
-
 from thaiplan.errors import InputError
+from thaiplan.graph.store.backend import add_store_argument
+from thaiplan.shapes.report import FORMATS, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,7 +79,7 @@ def _link_base(given: str | None) -> str | None:
 
 def source_coverage(text: str, args: argparse.Namespace) -> str:
     """Issue 17's hook: the coverage of each source document added to the text and JSON reports."""
-    from thaiplan.graph.coverage import add_to_report, validated_store
+    from thaiplan.graph.text.coverage import add_to_report, validated_store
 
     if args.format not in ("text", "json") or args.shapes is not None:
         return text  # with a steward's own shapes, the data need not be the project's documents

@@ -14,10 +14,10 @@ import pyshacl
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, SH
 from rdflib.term import Node
-from thaiplan.shapes.compiled import CLASS_TYPES, TARGETS, targeted_shapes
-from thaiplan.shapes.report import Report
 
 from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.shapes.compiled import CLASS_TYPES, TARGETS, targeted_shapes
+from thaiplan.shapes.report import Report
 
 
 def handover_shapes(shapes: Graph, handed: set[Node]) -> Graph:

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from thaiplan.graph.inputs import base_iri
 
 from thaiplan.errors import InputError
+from thaiplan.graph.build.inputs import base_iri
 
 XML_FORMATS = {"xml", "trix"}
 # Characters an IRI may not hold (RFC 3987 and the Turtle IRIREF rule); rdflib's parsers let them through.

@@ -3,7 +3,7 @@
 Kept as the oracle the compiled validator (shapes/compiled/) is held to: tests/test_core_sparql.py
 validates every case and the shipped graph with both and compares the results field by field. It is
 slow on large graphs (owlrl's inference and rdflib dominate), which is why `thaiplan validate` does not
-use it; `.venv/bin/python -m thaiplan.shapes.benchmark --reference` times it beside the new one.
+use it; `.venv/bin/python bench/validate.py --reference` times it beside the new one.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph
 from rdflib.term import Node
+
+from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.shapes.report import Report, Result
 from thaiplan.shapes.validate import (
     SparqlCheck,
@@ -23,8 +25,6 @@ from thaiplan.shapes.validate import (
     sparql_checks,
     sparql_results,
 )
-
-from thaiplan.errors import InputError, ThaiplanError
 
 
 def validate_reference(data: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> Report:

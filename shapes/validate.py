@@ -35,7 +35,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 from rdflib.util import guess_format
-from thaiplan.graph.inputs import check_regular_file, rdf_source
+
+from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.inputs import check_regular_file, rdf_source
 from thaiplan.ontology import ontology_path
 from thaiplan.shapes import input_guard
 from thaiplan.shapes.compiled import (
@@ -58,8 +60,6 @@ from thaiplan.shapes.dataset import (
 from thaiplan.shapes.handover import run_handed
 from thaiplan.shapes.locations import locate
 from thaiplan.shapes.report import Report, Result
-
-from thaiplan.errors import InputError, ThaiplanError
 
 SHAPES_DIR = Path(__file__).resolve().parent
 SPARQL_DIR = SHAPES_DIR / "sparql"
@@ -86,7 +86,7 @@ _LINE_FORMATS = {"nt", "nt11", "ntriples", "nquads"}
 
 def project_files() -> list[Path]:
     """The curated files the build reads (sources description and graph/data), without the ontology."""
-    from thaiplan.graph.inputs import ONTOLOGY_GRAPH, build_inputs
+    from thaiplan.graph.build.inputs import ONTOLOGY_GRAPH, build_inputs
 
     return [item.path for item in build_inputs() if item.graph != ONTOLOGY_GRAPH]
 
@@ -267,8 +267,8 @@ def _parse_one_slowly(path: Path, fmt: str) -> None:
 
 def load_store(dataset: Dataset, store_dir: Path) -> None:
     """Load the curated data of a built store (every named graph but the ontology and inferred closures)."""
-    from thaiplan.graph.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from thaiplan.graph.store import open_read_only
+    from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
+    from thaiplan.graph.store.local import open_read_only
 
     store = open_read_only(Path(store_dir))
     skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}
@@ -281,8 +281,8 @@ def load_store(dataset: Dataset, store_dir: Path) -> None:
 
 def read_store(store_dir: Path) -> Graph:
     """The curated data of a built store (every named graph but the ontology and inferred closures)."""
-    from thaiplan.graph.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from thaiplan.graph.store import open_read_only
+    from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
+    from thaiplan.graph.store.local import open_read_only
 
     store = open_read_only(Path(store_dir))
     skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}

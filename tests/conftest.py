@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from thaiplan.graph.build import build
 
 from tests.test_remote_support import Server, oxigraph_server, remote_config, virtuoso_server
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
 
 SERVERS = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, SKOS
-from thaiplan.graph.text import SOURCES, quote_found
+
+from thaiplan.graph.text.normalize import SOURCES, quote_found
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "graph" / "data"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph import closure, indexes
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import INFERRED_GRAPH, build_inputs
-from thaiplan.graph.rq import read_rq
-from thaiplan.graph.store import EmbeddedStore
 
 from thaiplan.config import Config
+from thaiplan.graph.build import closure, indexes
+from thaiplan.graph.build.inputs import INFERRED_GRAPH, build_inputs
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.rq import read_rq
+from thaiplan.graph.store.local import EmbeddedStore
 
 DATA = Path(__file__).parent / "data" / "build"
 TP = "https://w3id.org/thaiplan/ontology#"

@@ -9,11 +9,11 @@ import json
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.queries import registry
-from thaiplan.queries.registry import _text_bindings, text_helpers
 
 from tests import test_pages_support as support
 from tests.test_pages_support import ID
+from thaiplan.queries import registry
+from thaiplan.queries.registry import _text_bindings, text_helpers
 
 # The shared fixtures (a store of the curated graph, an app, a client).
 store_dir, app, client = support.store_dir, support.app, support.client

@@ -19,11 +19,11 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from thaiplan.graph.build import build
-from thaiplan.server.pagekit import FSI, PDI, cap_marks, display_text, isolate
 
 from tests.test_browser import CHROMEDRIVER, CHROMIUM, browser, serving, shoot
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
+from thaiplan.server.pagekit import FSI, PDI, cap_marks, display_text, isolate
 
 __all__ = ["browser"]  # the Chromium fixture of test_browser, shared
 

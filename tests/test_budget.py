@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from thaiplan.server.budget import BudgetSettings, ClientBudgets, client_key, parse_networks
 
 from tests.test_sparql_support import make_store, running_app
 from thaiplan.config import Config
 from thaiplan.errors import InputError
+from thaiplan.server.budget import BudgetSettings, ClientBudgets, client_key, parse_networks
 
 # A cross product of every quad with itself four times: far longer than the 1 s time limit below.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -75,9 +75,8 @@ def test_settings_off_on_loopback_on_elsewhere_issue8() -> None:
 
 def test_serve_options_set_the_budget_issue8(monkeypatch: pytest.MonkeyPatch) -> None:
     """`thaiplan serve --client-budget …` overrides the THAIPLAN_* variables, which fill in the rest."""
-    from thaiplan.server.cli import serve_config
-
     from thaiplan.cli import build_parser
+    from thaiplan.server.cli import serve_config
 
     monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_WINDOW", "30")
     monkeypatch.setenv("THAIPLAN_CLIENT_BUDGET_SECONDS", "1")

@@ -6,13 +6,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import AGENCIES_GRAPH, GRAPH_BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH
-from thaiplan.graph.store import EmbeddedStore, current_snapshot, snapshot_id
 
 from thaiplan.cli import main
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.inputs import (
+    AGENCIES_GRAPH,
+    GRAPH_BASE,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    SOURCES_GRAPH,
+)
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import EmbeddedStore, current_snapshot, snapshot_id
 
 DATA = Path(__file__).parent / "data" / "build"
 TP = "https://w3id.org/thaiplan/ontology#"

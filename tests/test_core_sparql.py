@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDFS, SKOS
+
 from thaiplan.shapes.reference import validate_reference
 from thaiplan.shapes.report import Report
 from thaiplan.shapes.validate import project_files, read_rdf, validate, validate_files
@@ -98,9 +99,9 @@ SPARQL = Path(__file__).resolve().parent.parent / "shapes" / "sparql"
 
 def _damaged_synthetic() -> Graph:
     """A synthetic graph with every 13th triple dropped: many shapes broken at once, on many focus nodes."""
-    from thaiplan.graph.synth_model import generate
-    from thaiplan.graph.synth_sizes import Sizes
-    from thaiplan.graph.synth_write import chunks_for
+    from thaiplan.graph.synth.model import generate
+    from thaiplan.graph.synth.sizes import Sizes
+    from thaiplan.graph.synth.write import chunks_for
 
     text = "".join(chunks_for("nt", generate(Sizes(agencies=20, projects=30, years=2, seed=5)), [0], ""))
     whole = Graph().parse(data=text, format="nt")

@@ -15,10 +15,10 @@ from datetime import date
 import openpyxl
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.server.tables import Link, Table, write_csv, write_xlsx
 
 from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER, ID
+from thaiplan.server.tables import Link, Table, write_csv, write_xlsx
 
 store_dir, app, client = support.store_dir, support.app, support.client
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -228,10 +228,9 @@ def hostile_client(tmp_path_factory: pytest.TempPathFactory):
     """A client of an app over the hostile graph of tests/data/hostile (markup, bidi, mark floods)."""
     from pathlib import Path
 
-    from thaiplan.graph.build import build
-    from thaiplan.server import create_app
-
     from thaiplan.config import Config
+    from thaiplan.graph.build.pipeline import build
+    from thaiplan.server import create_app
 
     store = tmp_path_factory.mktemp("hostile-downloads") / "store"
     build(Config(store_dir=store), Path(__file__).resolve().parent / "data" / "hostile", out=lambda _: None)

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.queries import registry
 
 from tests.test_browser import CHROMEDRIVER, CHROMIUM, browser, serving, shoot  # noqa: F401 (fixtures)
 from tests.test_pages_support import build_store
 from tests.test_sparql_support import running_app
 from thaiplan.config import Config
+from thaiplan.queries import registry
 
 SETTINGS = re.compile(r'<script type="application/json" id="editor-settings">(.*?)</script>', re.DOTALL)
 BROWSER = pytest.mark.skipif(

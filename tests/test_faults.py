@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from thaiplan.graph.build import build
-from thaiplan.graph.store import POINTER, EmbeddedStore, snapshot_id, snapshots_dir
 
 from tests.test_sparql_support import NUMBERS_GRAPH, free_port, make_store, running_app
 from thaiplan.cli import main
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import POINTER, EmbeddedStore, snapshot_id, snapshots_dir
 
 DATA = Path(__file__).parent / "data" / "build"
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NUMBERS_GRAPH}> {{ ?s ?p ?o }} }}"

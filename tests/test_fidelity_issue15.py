@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import rdflib
 from rdflib.namespace import RDF, SKOS
-from thaiplan.graph.inputs import build_inputs
+
+from thaiplan.graph.build.inputs import build_inputs
 
 TP = rdflib.Namespace("https://w3id.org/thaiplan/ontology#")
 ID = rdflib.Namespace("https://w3id.org/thaiplan/id/")
@@ -117,8 +118,8 @@ def test_the_big_rock_outputs_of_2564_are_milestones_issue15(g: rdflib.Graph) ->
 def test_every_quote_begins_and_ends_at_a_break_of_the_text_issue15(g: rdflib.Graph) -> None:
     """No quote cut mid-word: it starts after and ends before whitespace (or the text's ends), so that it
     holds whole phrases (Thai writes no space between the words of a phrase)."""
-    from thaiplan.graph.quotes import quote_span
-    from thaiplan.graph.text import normalized_source
+    from thaiplan.graph.text.normalize import normalized_source
+    from thaiplan.graph.text.quotes import quote_span
 
     prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
     cut = []

@@ -20,11 +20,11 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from thaiplan.graph.build import load_file
-from thaiplan.graph.inputs import Input
-from thaiplan.shapes.validate import read_rdf
 
 from thaiplan.errors import InputError
+from thaiplan.graph.build.inputs import Input
+from thaiplan.graph.build.pipeline import load_file
+from thaiplan.shapes.validate import read_rdf
 
 FUZZ = settings(
     max_examples=60,

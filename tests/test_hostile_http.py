@@ -19,10 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from thaiplan.graph.build import build
 
 from tests.test_sparql_support import running_app
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
 
 # Bounded: a modest number of examples per property, no per-example deadline (the worker round trip
 # varies on CI), no example database written into the checkout.

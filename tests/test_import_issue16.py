@@ -9,10 +9,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from thaiplan.graph.import_cells import mapping
-from thaiplan.graph.inputs import default_data_dir, sources_ttl
 
 from thaiplan.cli import main
+from thaiplan.graph.build.inputs import default_data_dir, sources_ttl
+from thaiplan.graph.imports.cells import mapping
 
 KEYS = list(mapping()["kinds"]["projects"]["columns"])
 GOOD = {
@@ -191,11 +191,10 @@ def test_dry_run_write_reimport_change_and_remove_issue16(
 def test_the_build_reads_the_import_and_the_queries_trace_it_issue16(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from thaiplan.graph.backend import open_store, with_location
+    from thaiplan.config import Config
+    from thaiplan.graph.store.backend import open_store, with_location
     from thaiplan.queries import registry
     from thaiplan.queries.execute import rows
-
-    from thaiplan.config import Config
 
     sheet = write_sheet(tmp_path / "agency.csv", [{**GOOD, "aligned_to": "CR02G01"}])
     assert run(capsys, "import", str(sheet), "--data", str(data_dir))[0] == 0

@@ -13,13 +13,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph.store import open_read_only
-from thaiplan.queries import keys, registry
-from thaiplan.queries.execute import Term, read_rq
-from thaiplan.queries.inline import bind_inline
 
 from tests.test_pages_support import build_store as build_shipped
 from tests.test_queries import build_store
+from thaiplan.graph.store.inline import bind_inline
+from thaiplan.graph.store.local import open_read_only
+from thaiplan.queries import keys, registry
+from thaiplan.queries.execute import Term, read_rq
 
 ROOT = Path(__file__).parent.parent
 EDGE_CASES = ROOT / "tests" / "data" / "queries" / "edge-cases.trig"

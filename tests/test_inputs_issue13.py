@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
-from thaiplan.graph.inputs import GRAPH_BASE
-from thaiplan.graph.store import POINTER, EmbeddedStore, snapshot_id, snapshots_dir
 
 from tests.test_hostile_files import assert_clean_failure, listener, thaiplan
 from tests.test_sparql_support import free_port, make_store
+from thaiplan.graph.build.inputs import GRAPH_BASE
+from thaiplan.graph.store.local import POINTER, EmbeddedStore, snapshot_id, snapshots_dir
 
 # --- JSON-LD contexts ---------------------------------------------------------------------------------
 

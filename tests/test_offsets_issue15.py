@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import INFERRED_GRAPH
-from thaiplan.graph.quotes import quote_span
-from thaiplan.graph.store import EmbeddedStore
-from thaiplan.graph.text import collapse, normalized_source
 
 from thaiplan.config import Config
+from thaiplan.graph.build.inputs import INFERRED_GRAPH
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import EmbeddedStore
+from thaiplan.graph.text.normalize import collapse, normalized_source
+from thaiplan.graph.text.quotes import quote_span
 
 TP = "https://w3id.org/thaiplan/ontology#"
 PROV = "http://www.w3.org/ns/prov#"

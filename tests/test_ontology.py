@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.namespace import OWL, RDFS, SKOS
+
 from thaiplan.ontology import ONTOLOGY_IRI, ontology_path
 from thaiplan.ontology.external import unknown_external_iris
 from thaiplan.ontology.terms import TP_NS, defined_terms, load

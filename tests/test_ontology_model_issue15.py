@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from thaiplan.graph.inputs import build_inputs
-from thaiplan.ontology import ONTOLOGY_IRI, ontology_path
-from thaiplan.ontology.terms import TP_NS, defined_terms
 
 from thaiplan.cli import main
+from thaiplan.graph.build.inputs import build_inputs
+from thaiplan.ontology import ONTOLOGY_IRI, ontology_path
+from thaiplan.ontology.terms import TP_NS, defined_terms
 
 DATA = Path(__file__).parent / "data" / "ontology"
 

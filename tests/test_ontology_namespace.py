@@ -1,6 +1,7 @@
 """Issue 2: the TP DefinedNamespace and the Turtle list the same terms, so neither drifts."""
 
 import pytest
+
 from thaiplan.ontology.namespace import TP
 from thaiplan.ontology.terms import TP_NS, defined_terms
 

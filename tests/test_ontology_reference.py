@@ -7,11 +7,11 @@ from xml.etree import ElementTree
 
 import pytest
 import rdflib
+
+from thaiplan.cli import main
 from thaiplan.ontology.diagram import core_diagram_svg, core_edges
 from thaiplan.ontology.reference import render_html
 from thaiplan.ontology.terms import defined_terms, load
-
-from thaiplan.cli import main
 
 
 class _Ids(HTMLParser):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from thaiplan.ontology import ontology_path
-from thaiplan.ontology.profile import profile_violations
 
 from thaiplan.cli import main
+from thaiplan.ontology import ontology_path
+from thaiplan.ontology.profile import profile_violations
 
 DATA = Path(__file__).parent / "data" / "ontology"
 pytestmark = pytest.mark.slow  # a JVM compiles and runs the checker: about 5 s each

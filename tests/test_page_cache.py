@@ -7,9 +7,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph.store import build_lock, new_snapshot
-from thaiplan.server import answers, named
-from thaiplan.server.named import select
 
 from tests.test_sparql_support import (
     NUMBERS_GRAPH,
@@ -19,6 +16,9 @@ from tests.test_sparql_support import (
     make_store,
     running_app,
 )
+from thaiplan.graph.store.local import build_lock, new_snapshot
+from thaiplan.server import answers, named
+from thaiplan.server.named import select
 
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{NUMBERS_GRAPH}> {{ ?s ?p ?o }} }}"
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

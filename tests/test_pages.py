@@ -8,15 +8,15 @@ import re
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.graph.default_graph import union_graphs
-from thaiplan.graph.store import open_read_only
-from thaiplan.queries import registry
-from thaiplan.queries.execute import rows
-from thaiplan.queries.inline import bind_inline, values_block
-from thaiplan.server.execution import QueryJob, SnapshotStore, encode_bindings, parse_term, run_job
 
 from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER, ID, html_get
+from thaiplan.graph.build.default_graph import union_graphs
+from thaiplan.graph.store.inline import bind_inline, values_block
+from thaiplan.graph.store.local import open_read_only
+from thaiplan.queries import registry
+from thaiplan.queries.execute import rows
+from thaiplan.server.execution import QueryJob, SnapshotStore, encode_bindings, parse_term, run_job
 
 # The shared fixtures (a store of the curated graph, an app, a client).
 store_dir, app, client = support.store_dir, support.app, support.client

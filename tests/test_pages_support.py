@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from thaiplan.graph.build import build
-from thaiplan.server import create_app
 
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
+from thaiplan.server import create_app
 
 ID = "https://w3id.org/thaiplan/id/"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
-from thaiplan.graph.text import SOURCES, normalized_source, quote_found
+
+from thaiplan.graph.text.normalize import SOURCES, normalized_source, quote_found
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "graph" / "data"

@@ -9,8 +9,10 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+
+from thaiplan.graph.build import search_index, trace_index
 from thaiplan.ontology import ontology_path
-from thaiplan.queries import registry, search_index, terms, trace_index
+from thaiplan.queries import registry, terms
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.execute import rows
 from thaiplan.queries.openapi import openapi_spec
@@ -312,8 +314,8 @@ def test_parameter_values_are_data_not_sparql(store: ox.Store, value: str) -> No
 
 
 def test_queries_work_through_a_graph_store_interface() -> None:
-    """The server's stores expose `query(sparql, bindings=…)` (thaiplan.graph.store.GraphStore)."""
-    from thaiplan.graph.store import run_query
+    """The server's stores expose `query(sparql, bindings=…)` (thaiplan.graph.store.local.GraphStore)."""
+    from thaiplan.graph.store.local import run_query
 
     inner = build_store()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from thaiplan.queries.header import HeaderError, parse_header, split_rq
 from thaiplan.queries.registry import Registry, load_query
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph.build import load_file
-from thaiplan.graph.inputs import build_inputs
-from thaiplan.queries import registry, search_index, trace_index
+
+from thaiplan.graph.build import search_index, trace_index
+from thaiplan.graph.build.inputs import build_inputs
+from thaiplan.graph.build.pipeline import load_file
+from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
 from thaiplan.queries.execute import rows
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph import indexes
-from thaiplan.ontology import ontology_path
-from thaiplan.queries import registry, terms, trace_index
-from thaiplan.queries.execute import execute, read_rq, rows
 
 from tests.test_queries import build_store
+from thaiplan.graph.build import indexes, trace_index
+from thaiplan.ontology import ontology_path
+from thaiplan.queries import registry, terms
+from thaiplan.queries.execute import execute, read_rq, rows
 
 DATA = Path(__file__).parent / "data" / "queries" / "edge-cases.trig"
 ID = "https://w3id.org/thaiplan/id/"

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from thaiplan.graph.build import build
-from thaiplan.graph.table import display_width, render_table
 
 from thaiplan.cli import main
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.table import display_width, render_table
 
 DATA = Path(__file__).parent / "data" / "build"
 QUERIES = DATA / "queries"

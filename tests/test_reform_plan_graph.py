@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
-from thaiplan.graph.text import quote_found
+
+from thaiplan.graph.text.normalize import quote_found
 
 GRAPH_DIR = Path(__file__).resolve().parents[1] / "graph"
 TP = Namespace("https://w3id.org/thaiplan/ontology#")

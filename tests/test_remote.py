@@ -18,19 +18,19 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 from flask import Flask
-from thaiplan.graph.backend import open_store, worker_env
-from thaiplan.graph.build import build
-from thaiplan.graph.default_graph import public_graphs
-from thaiplan.graph.inputs import build_inputs, default_data_dir
-from thaiplan.graph.publish import build_remote
-from thaiplan.graph.remote import STAGING_PREFIX, RemoteClient, RemoteSettings, StoreUnavailable
-from thaiplan.queries import registry, terms
-from thaiplan.queries.trace_index import index_version
-from thaiplan.server.app import create_app
 
 from tests.test_remote_support import Server, SlowProxy, oxigraph_server, remote_config
 from thaiplan.cli import main
 from thaiplan.config import Config
+from thaiplan.graph.build.default_graph import public_graphs
+from thaiplan.graph.build.inputs import build_inputs, default_data_dir
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.build.trace_index import index_version
+from thaiplan.graph.store.backend import open_store, worker_env
+from thaiplan.graph.store.publish import build_remote
+from thaiplan.graph.store.remote import STAGING_PREFIX, RemoteClient, RemoteSettings, StoreUnavailable
+from thaiplan.queries import registry, terms
+from thaiplan.server.app import create_app
 
 pytestmark = pytest.mark.remote
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from thaiplan.graph.backend import open_store
-from thaiplan.queries import registry
-from thaiplan.queries.resolve import candidates
 
 from tests.test_remote_support import Server
 from thaiplan.config import Config
+from thaiplan.graph.store.backend import open_store
+from thaiplan.queries import registry
+from thaiplan.queries.resolve import candidates
 
 pytestmark = pytest.mark.remote
 

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph.backend import is_remote, remote_url, with_location, worker_env
-from thaiplan.graph.remote import MANIFEST_GRAPH, normalize_json_results, parse_answer, switch_update
-from thaiplan.queries.inline import bind_inline
 
 from thaiplan.config import Config
+from thaiplan.graph.store.backend import is_remote, remote_url, with_location, worker_env
+from thaiplan.graph.store.inline import bind_inline
+from thaiplan.graph.store.remote import (
+    MANIFEST_GRAPH,
+    normalize_json_results,
+    parse_answer,
+    switch_update,
+)
 
 
 def test_locations_tell_urls_from_directories_even_through_path() -> None:

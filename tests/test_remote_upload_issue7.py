@@ -16,11 +16,15 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph import publish as publish_module
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import build_inputs, default_data_dir
-from thaiplan.graph.publish import build_remote
-from thaiplan.graph.remote import (
+
+from tests.test_remote_support import Server, remote_config
+from thaiplan.config import Config
+from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.inputs import build_inputs, default_data_dir
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store import publish as publish_module
+from thaiplan.graph.store.publish import build_remote
+from thaiplan.graph.store.remote import (
     STAGING_PREFIX,
     Pieces,
     RemoteClient,
@@ -29,10 +33,6 @@ from thaiplan.graph.remote import (
     read_ru,
     upload_bytes,
 )
-
-from tests.test_remote_support import Server, remote_config
-from thaiplan.config import Config
-from thaiplan.errors import InputError, ThaiplanError
 
 EX = "https://example.org/issue7/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

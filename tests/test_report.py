@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from thaiplan.graph.build import build
-from thaiplan.server import create_app
 
 from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER
 from thaiplan.cli import main as thaiplan_main
 from thaiplan.config import Config
+from thaiplan.graph.build.pipeline import build
+from thaiplan.server import create_app
 
 store_dir, app, client = support.store_dir, support.app, support.client
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -11,18 +11,18 @@ from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pythainlp.util import normalize
-from thaiplan.graph import closure, indexes
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import GRAPH_BASE, INFERRED_GRAPH
-from thaiplan.graph.rq import read_rq
-from thaiplan.graph.synth_terms import SYNTH_GRAPH
-from thaiplan.queries import keys, search_index
-from thaiplan.server import answers
 
 from tests import test_pages_support as support
 from thaiplan.cli import main
 from thaiplan.config import Config
 from thaiplan.errors import ThaiplanError
+from thaiplan.graph.build import closure, indexes, search_index
+from thaiplan.graph.build.inputs import GRAPH_BASE, INFERRED_GRAPH
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.rq import read_rq
+from thaiplan.graph.synth.terms import SYNTH_GRAPH
+from thaiplan.queries import keys
+from thaiplan.server import answers
 
 DATA = Path(__file__).parent / "data" / "build"
 TP = "https://w3id.org/thaiplan/ontology#"
@@ -177,6 +177,6 @@ def test_issue7_the_answer_cache_is_bounded_in_bytes() -> None:
 
 
 def test_issue7_the_quote_query_leaves_out_exactly_the_unchecked_graphs() -> None:
-    from thaiplan.graph.quotes import UNCHECKED_GRAPHS
+    from thaiplan.graph.text.quotes import UNCHECKED_GRAPHS
 
     assert UNCHECKED_GRAPHS == (SYNTH_GRAPH,) and f"<{SYNTH_GRAPH}>" in read_rq("quotes")

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from thaiplan.graph import build as build_module
-from thaiplan.graph import indexes
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import INFERRED_GRAPH, build_inputs
-from thaiplan.graph.store import EmbeddedStore
-from thaiplan.queries import keys, registry, search_index, terms, trace_index
-from thaiplan.queries.execute import execute, read_rq, rows
-from thaiplan.queries.resolve import candidates
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError
+from thaiplan.graph.build import indexes, search_index, trace_index
+from thaiplan.graph.build import pipeline as build_module
+from thaiplan.graph.build.inputs import INFERRED_GRAPH, build_inputs
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import EmbeddedStore
+from thaiplan.queries import keys, registry, terms
+from thaiplan.queries.execute import execute, read_rq, rows
+from thaiplan.queries.resolve import candidates
 
 ID = "https://w3id.org/thaiplan/id/"
 MINI = Path(__file__).parent / "data" / "queries" / "mini.trig"

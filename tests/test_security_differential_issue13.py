@@ -24,17 +24,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from thaiplan.graph import safety
-from thaiplan.graph.backend import open_store
-from thaiplan.server import negotiation
-from thaiplan.server.execution import QueryJob, SnapshotStore, run_job
-from thaiplan.server.sandbox import network_namespace_of
 
 from tests.test_remote import app_for
 from tests.test_remote_support import Server
 from tests.test_sparql_security import Listener
 from tests.test_sparql_support import NUMBERS_GRAPH, make_store, running_app
 from thaiplan.errors import InputError
+from thaiplan.graph.store.backend import open_store
+from thaiplan.queries.guard import safety
+from thaiplan.server import negotiation
+from thaiplan.server.execution import QueryJob, SnapshotStore, run_job
+from thaiplan.server.sandbox import network_namespace_of
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "http://127.0.0.1:{port}/sparql"
@@ -406,8 +406,8 @@ def test_a_large_values_query_is_read_in_linear_time_and_cached_by_size_issue13(
 # engine as the client wrote it. Only the confinement stands between it and the listener.
 UNGUARDED_WORKER = """
 import sys
-from thaiplan.graph import safety
-from thaiplan.graph.backend import open_store
+from thaiplan.queries.guard import safety
+from thaiplan.graph.store.backend import open_store
 from thaiplan.server import sandbox, workers
 
 def unchecked(sparql, allowed, base_iri=None, parse=True):

@@ -12,9 +12,9 @@ import pytest
 import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
-from thaiplan.server import editor
 
 from tests.test_sparql_support import NUMBERS_GRAPH, THAI_GRAPH, W3C_GRAPH, make_store, running_app
+from thaiplan.server import editor
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 # The service description's endpoint without a public URL: the default address `serve` listens on.

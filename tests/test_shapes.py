@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
+
 from thaiplan.shapes.validate import (
     SPARQL_DIR,
     core_shapes,

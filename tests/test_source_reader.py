@@ -7,12 +7,12 @@ import json
 import re
 
 import pytest
-from thaiplan.graph.coverage import collapsed_with_offsets, locate
-from thaiplan.graph.text import collapse, normalized_source
 
 from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER
 from thaiplan.cli import main as thaiplan_main
+from thaiplan.graph.text.coverage import collapsed_with_offsets, locate
+from thaiplan.graph.text.normalize import collapse, normalized_source
 
 store_dir, app, client = support.store_dir, support.app, support.client
 DOC = "reform-plan-cr02"
@@ -90,8 +90,9 @@ def test_thaiplan_validate_reports_the_coverage_the_reader_shows_issue17(client,
 
 def test_every_passage_of_the_curated_graph_is_located_at_its_quote_issue17(store_dir) -> None:
     import pyoxigraph as ox
-    from thaiplan.graph.coverage import cited_passages
-    from thaiplan.graph.store import open_read_only
+
+    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.graph.text.coverage import cited_passages
 
     store = open_read_only(store_dir)
     cited = cited_passages(store)
@@ -132,11 +133,10 @@ def unused_passage_app(tmp_path_factory: pytest.TempPathFactory):
     """An app over the curated graph plus one passage of the reform plan that no fact cites."""
     import shutil
 
-    from thaiplan.graph.build import build
-    from thaiplan.graph.inputs import default_data_dir, sources_ttl
-    from thaiplan.server import create_app
-
     from thaiplan.config import Config
+    from thaiplan.graph.build.inputs import default_data_dir, sources_ttl
+    from thaiplan.graph.build.pipeline import build
+    from thaiplan.server import create_app
 
     folder = tmp_path_factory.mktemp("unused-passage")
     data = folder / "data"

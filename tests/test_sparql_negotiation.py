@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.server import negotiation
 
 from tests.test_sparql_support import OPDC, SKOS_PREF, THAI, THAI_GRAPH, TRICKY, make_store, running_app
+from thaiplan.server import negotiation
 
 SELECT = f"SELECT ?label ?note WHERE {{ <{OPDC}> <{SKOS_PREF}> ?label ; <https://example.org/note> ?note }}"
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{THAI_GRAPH}> {{ ?s ?p ?o }} }}"

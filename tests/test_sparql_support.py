@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Flask
-from thaiplan.graph import default_graph
-from thaiplan.graph.store import build_lock, new_snapshot
-from thaiplan.server import create_app
 
 from thaiplan.config import Config
+from thaiplan.graph.build import default_graph
+from thaiplan.graph.store.local import build_lock, new_snapshot
+from thaiplan.server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 W3C_DIR = ROOT.parent / "shared" / "conformance" / "w3c-sparql11-protocol"

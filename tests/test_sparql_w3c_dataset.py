@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from thaiplan.graph.build import build
-from thaiplan.graph.inputs import GRAPH_BASE, ONTOLOGY_GRAPH
-from thaiplan.queries.terms import SEARCH_INDEX_GRAPH, TRACE_INDEX_GRAPH
 
 from tests.test_sparql_support import running_app
 from thaiplan.config import Config
+from thaiplan.graph.build.inputs import GRAPH_BASE, ONTOLOGY_GRAPH
+from thaiplan.graph.build.pipeline import build
+from thaiplan.queries.terms import SEARCH_INDEX_GRAPH, TRACE_INDEX_GRAPH
 
 ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"

@@ -18,12 +18,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from thaiplan.graph import default_graph
-from thaiplan.graph.build import build
-from thaiplan.graph.store import build_lock, current_snapshot, new_snapshot
 
 from tests.test_sparql_support import ROOT
 from thaiplan.config import Config
+from thaiplan.graph.build import default_graph
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import build_lock, current_snapshot, new_snapshot
 
 SUITE = ROOT.parent / "shared" / "conformance" / "w3c-sparql11-query"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

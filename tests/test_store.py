@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from thaiplan.graph import closure
-from thaiplan.graph.build import build
-from thaiplan.graph.store import (
+
+from thaiplan.config import Config
+from thaiplan.errors import ThaiplanError
+from thaiplan.graph.build import closure
+from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.local import (
     EmbeddedStore,
     GraphStore,
     build_lock,
@@ -15,9 +18,6 @@ from thaiplan.graph.store import (
     open_read_only,
     snapshot_id,
 )
-
-from thaiplan.config import Config
-from thaiplan.errors import ThaiplanError
 
 DATA = Path(__file__).parent / "data" / "build"
 COUNT = (DATA / "queries" / "from-agencies.rq").read_text(encoding="utf-8")

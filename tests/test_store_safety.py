@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from thaiplan.graph.safety import check_query_safe, query_dataset
 
 from thaiplan.errors import InputError
+from thaiplan.queries.guard.safety import check_query_safe, query_dataset
 
 OWN = {"https://w3id.org/thaiplan/graph/agencies", "https://w3id.org/thaiplan/graph/ontology"}
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from thaiplan.graph import synth_words
-from thaiplan.graph.synth_model import generate
-from thaiplan.graph.synth_sizes import MAX_PROJECTS, Sizes, count_triples, shape_of, sizes_for_triples
-from thaiplan.graph.synth_terms import SYNTH_BASE, SYNTH_GRAPH
 
 from thaiplan.cli import main
+from thaiplan.graph.synth import words as synth_words
+from thaiplan.graph.synth.model import generate
+from thaiplan.graph.synth.sizes import MAX_PROJECTS, Sizes, count_triples, shape_of, sizes_for_triples
+from thaiplan.graph.synth.terms import SYNTH_BASE, SYNTH_GRAPH
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SMALL = ["--agencies", "60", "--projects", "40", "--years", "3", "--seed", "7"]
@@ -139,7 +139,7 @@ def test_output_is_a_folder_is_refused_issue_7(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_failed_run_leaves_no_file_issue_7(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from thaiplan.graph import synth
+    from thaiplan.graph.synth import command as synth
 
     monkeypatch.setattr(synth, "count_triples", lambda sizes: -1)  # forces the internal consistency error
     assert main(["synth", *SMALL, "--output", str(tmp_path / "g.nt")]) == 1

@@ -8,9 +8,10 @@ from functools import cache
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH, SKOS
-from thaiplan.graph.synth_model import generate
-from thaiplan.graph.synth_sizes import Sizes
-from thaiplan.graph.synth_write import chunks_for
+
+from thaiplan.graph.synth.model import generate
+from thaiplan.graph.synth.sizes import Sizes
+from thaiplan.graph.synth.write import chunks_for
 
 TP = Namespace("https://w3id.org/thaiplan/ontology#")
 SIZES = Sizes(agencies=80, projects=120, years=3, seed=11)

@@ -1,4 +1,4 @@
-"""Issue 3: normalization of the Thai source texts and the quote check (graph/text.py).
+"""Issue 3: normalization of the Thai source texts and the quote check (graph/text/normalize.py).
 
 Normalizing both documents takes 0.55–0.76 s on the development machine (pythainlp dictionary loaded;
 measured with time.perf_counter around `normalize_text` of both raw texts).
@@ -7,7 +7,8 @@ measured with time.perf_counter around `normalize_text` of both raw texts).
 from __future__ import annotations
 
 import pytest
-from thaiplan.graph.text import (
+
+from thaiplan.graph.text.normalize import (
     SOURCES,
     collapse,
     footnote_marks,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF, RDFS, SH
-from thaiplan.shapes.report import Report, link_for, render_html
-from thaiplan.shapes.validate import read_rdf, validate, validate_files
 
 from thaiplan.cli import main
+from thaiplan.shapes.report import Report, link_for, render_html
+from thaiplan.shapes.validate import read_rdf, validate, validate_files
 
 TPSH = Namespace("https://w3id.org/thaiplan/shapes#")
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def test_undated_figures_are_warnings_only_for_project_figures_issue4(shipped: R
 
 
 def test_validation_reads_what_the_build_reads_issue4() -> None:
-    from thaiplan.graph.inputs import ONTOLOGY_GRAPH, build_inputs
+    from thaiplan.graph.build.inputs import ONTOLOGY_GRAPH, build_inputs
     from thaiplan.shapes.validate import project_files
 
     assert project_files() == [i.path for i in build_inputs() if i.graph != ONTOLOGY_GRAPH]

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
-from thaiplan.shapes.reference import validate_reference
-from thaiplan.shapes.validate import read_rdf, validate
 
 from thaiplan.cli import main
+from thaiplan.shapes.reference import validate_reference
+from thaiplan.shapes.validate import read_rdf, validate
 
 TPSH = "https://w3id.org/thaiplan/shapes#"
 PREFIXES = """@prefix tp: <https://w3id.org/thaiplan/ontology#> .

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
-from thaiplan.shapes.validate import validate_files
 
 from thaiplan.cli import main
+from thaiplan.shapes.validate import validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = """@prefix tp: <https://w3id.org/thaiplan/ontology#> .

@@ -13,8 +13,8 @@ from thaiplan.errors import ThaiplanError
 def build_parser() -> argparse.ArgumentParser:
     """Assemble the argument parser from every area's `register` function."""
     from thaiplan.graph import cli as graph_cli
-    from thaiplan.graph import import_cli
-    from thaiplan.graph import synth as synth_cli
+    from thaiplan.graph.imports import cli as import_cli
+    from thaiplan.graph.synth import command as synth_cli
     from thaiplan.ontology import cli as ontology_cli
     from thaiplan.server import cli as server_cli
     from thaiplan.shapes import cli as shapes_cli

@@ -18,6 +18,7 @@ back) and run.py. A shape using a feature the table lacks compiles to no check a
 from __future__ import annotations
 
 from rdflib import Graph
+
 from thaiplan.shapes.compiled.base import CLASS_TYPES, TARGETS, Compiled, CoreCheck, Unsupported
 from thaiplan.shapes.compiled.compiler import Compiler, check_vocabulary
 from thaiplan.shapes.compiled.run import focus_sets_of, run_check, run_core

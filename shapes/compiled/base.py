@@ -8,9 +8,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SH, XSD
 from rdflib.term import Node
-from thaiplan.shapes.dataset import Dataset, fill
 
 from thaiplan.errors import ThaiplanError
+from thaiplan.shapes.dataset import Dataset, fill
 
 FUNCTIONS = "urn:thaiplan:shacl:"  # the Python functions compiled queries call (compiled/functions.py)
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

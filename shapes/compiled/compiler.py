@@ -11,12 +11,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
+from thaiplan.errors import InputError
 from thaiplan.shapes.compiled.base import NOT_CONSTRAINTS, CoreCheck, Unsupported, template
 from thaiplan.shapes.compiled.components import COMPONENTS, Component
 from thaiplan.shapes.compiled.paths import sparql_path
 from thaiplan.shapes.compiled.targets import core_targets, implicit_class_targets, targeted_shapes
-
-from thaiplan.errors import InputError
 
 # SHACL Advanced Features neither engine runs (pySHACL only with its `advanced` mode): refused, not ignored.
 ADVANCED = {SH.target, SH.rule, SH.condition}

@@ -18,11 +18,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
+from thaiplan.errors import ThaiplanError
 from thaiplan.shapes.compiled.base import FUNCTIONS, Unsupported, count, iri, is_true, need_iri, term
 from thaiplan.shapes.compiled.paths import repeats
 from thaiplan.shapes.dataset import TYPES
-
-from thaiplan.errors import ThaiplanError
 
 
 class Context(Protocol):

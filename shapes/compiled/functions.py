@@ -16,9 +16,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
-from thaiplan.shapes.compiled.base import FUNCTIONS
 
 from thaiplan.errors import ThaiplanError
+from thaiplan.shapes.compiled.base import FUNCTIONS
 
 
 def less_than_or_equal(value: Node, other: Node) -> bool:

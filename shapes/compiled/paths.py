@@ -6,6 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
+
 from thaiplan.shapes.compiled.base import Unsupported, iri
 
 PATH_KINDS = (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath, SH.inversePath, SH.alternativePath)

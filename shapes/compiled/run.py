@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib.term import Node
+
 from thaiplan.shapes.compiled.base import CoreCheck
 from thaiplan.shapes.compiled.functions import functions, less_than_or_equal
 from thaiplan.shapes.dataset import CORE_GRAPHS, FOCUS, Dataset, fill, select

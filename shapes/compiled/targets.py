@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
+
 from thaiplan.shapes.compiled.base import CLASS_TYPES, SHAPE_TYPES, TARGETS, iri, need_iri, term
 from thaiplan.shapes.dataset import TYPES
 

@@ -1,0 +1,82 @@
+"""The default graph a researcher queries: the set union of the data graphs, materialized at build (issue 19).
+
+Each source document has its own named graph, so a fact two documents state sits in two graphs, and
+pyoxigraph's union default graph (`use_default_graph_as_union`) is a bag: on the shipped data 6,398 rows
+for 6,380 distinct triples, duplicate rows for every client. A list of default graphs is a bag too. The
+build therefore copies every triple of the data graphs, once, into the store's own default graph, which
+`/sparql` serves when the request names no dataset. The ontology and the search and trace indexes stay out
+of it (they stay queryable by name: `GRAPH`, `FROM`, `default-graph-uri`).
+
+Measured (bench/default_graph.py, bench/results/default-graph.md): the copy costs a second set of the data
+quads on disk and a few seconds of build per 100k triples. The project's own queries, which need the
+ontology and the indexes too, then read the copy with those graphs (`union_graphs`), not pyoxigraph's
+union flag, which would see the copy beside the graphs it copies (trace-up 4-30x slower).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from thaiplan.graph.build.inputs import ONTOLOGY_GRAPH
+from thaiplan.graph.rq import read_rq
+from thaiplan.queries.terms import INDEX_GRAPHS
+
+# Graphs that are not data: the vocabulary and the build's indexes.
+PRIVATE_GRAPHS = frozenset((ONTOLOGY_GRAPH, *INDEX_GRAPHS))
+
+
+def public_graphs(graphs: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.NamedNode]:
+    """The data graphs among `graphs`, sorted: every named graph but the ontology and the indexes."""
+    return sorted(
+        (g for g in graphs if isinstance(g, ox.NamedNode) and g.value not in PRIVATE_GRAPHS), key=str
+    )
+
+
+def materialize(store: ox.Store) -> int:
+    """Copy the triples of every data graph into the default graph (a set: each once); return its size."""
+    for graph in public_graphs(store.named_graphs()):
+        plain, with_blanks = _split(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"")
+        # The bulk loader is native speed but gives blank nodes new labels; lines naming a blank node go
+        # through `parse`, which keeps the labels (the store's own ids), so the copy is the same node.
+        store.bulk_load(input=plain, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        quads = ox.parse(with_blanks, format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    size = next(iter(store.query(read_rq("default-graph-size"))))  # type: ignore[call-overload]
+    return int(size["triples"].value)
+
+
+def _split(ntriples: bytes) -> tuple[bytes, bytes]:
+    """N-Triples lines without a blank node, and those with one (or with ` _:` inside a literal)."""
+    plain, blank = [], []
+    for line in ntriples.splitlines(keepends=True):
+        (blank if line.startswith(b"_:") or b" _:" in line else plain).append(line)
+    return b"".join(plain), b"".join(blank)
+
+
+def has_copy(store: object) -> bool:
+    """True when `store` is an embedded store whose default graph holds the build's copy of the data."""
+    if not isinstance(store, ox.Store):
+        return False
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def named_graphs_of(store: object) -> list[ox.NamedNode]:
+    """Every named graph of the store, sorted."""
+    return sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=str)  # type: ignore[attr-defined]
+
+
+def union_graphs(store: object) -> list[ox.NamedNode | ox.DefaultGraph]:
+    """The default graph of the project's own queries: the data with the ontology and the indexes.
+
+    With the build's copy: the copy (each triple once) and the private graphs, four graphs, where listing
+    every named graph makes pyoxigraph evaluate each pattern in each (trace-up on the shipped graph, loaded
+    machine: 8.3 ms against 16.6 ms listed and 9.6 ms with the union flag before the copy; see
+    bench/results/default-graph.md). Without it (a remote store, a store built before issue 19): every
+    named graph, listed.
+    """
+    graphs = named_graphs_of(store)
+    if has_copy(store):
+        return [ox.DefaultGraph(), *(g for g in graphs if g.value in PRIVATE_GRAPHS)]
+    return list(graphs)

@@ -1,0 +1,1 @@
+"""Stewards' spreadsheets in and out: `thaiplan import`, `template`, `export`, by a declarative mapping."""

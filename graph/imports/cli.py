@@ -1,0 +1,62 @@
+"""`thaiplan import` (and later `template`, `export`): stewards' spreadsheets in and out (issue 16)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from thaiplan.graph.imports.cells import mapping
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `import` and `template` commands."""
+    command = sub.add_parser(
+        "import",
+        help="check a steward's spreadsheet (XLSX or CSV) and write it as curated data",
+        description="Check every cell of an XLSX or CSV file against the import mapping and the shapes, "
+        "print what would change (entities added, changed, removed), then write "
+        "graph/data/imports/<name>.ttl and keep the spreadsheet beside it; `thaiplan build` reads it. "
+        "Exit 0 on success, 1 when a cell or shape has a problem (each named by file, sheet, row and "
+        "column; nothing is written), 2 on an unreadable file.",
+    )
+    command.add_argument("file", type=Path, metavar="FILE.xlsx|FILE.csv")
+    command.add_argument("--kind", choices=list(mapping()["kinds"]), default="projects")
+    command.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    command.add_argument("--lang", choices=["th", "en"], default="en", help="language of the messages")
+    command.add_argument("--by", metavar="NAME", help="who runs the import (default: the OS user)")
+    command.add_argument("--data", type=Path, metavar="DIR", help="curated-data folder (default: graph/data)")
+    command.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.csv|FILE.html",
+        help="also write the problems found as CSV or HTML",
+    )
+    command.set_defaults(func=run)
+
+    template = sub.add_parser(
+        "template",
+        help="write the empty import workbook (a sheet per kind, headers, keys, lists, README)",
+        description="Write an empty XLSX workbook for `thaiplan import`: one sheet per kind with a header "
+        "row in Thai and English, a second row of column keys, data validation lists for coded columns and "
+        "a README sheet explaining each column, all generated from the import mapping and the ontology.",
+    )
+    template.add_argument("--kind", choices=list(mapping()["kinds"]), action="append", help="repeat for more")
+    template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx")
+    template.set_defaults(func=run_template)
+
+
+def run(args: argparse.Namespace) -> int:
+    """`thaiplan import`: check, show the changes, write unless --dry-run."""
+    from thaiplan.graph.imports.importer import Options, run_import
+
+    run_import(Options(args.file, args.kind, args.dry_run, args.lang, args.by, args.data, args.report))
+    return 0
+
+
+def run_template(args: argparse.Namespace) -> int:
+    """`thaiplan template`: write the workbook."""
+    from thaiplan.graph.imports.template import write_template
+
+    write_template(args.output, args.kind or list(mapping()["kinds"]))
+    print(f"wrote {args.output}")
+    return 0
