@@ -15,9 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = actions.add_parser(
         "check",
         help="run the HermiT reasoner: consistency and unsatisfiable classes",
-        description="Load the ontology (plus any --with files and the upstream SKOS/PROV-O/ORG axioms) with "
-        "owlready2 and run HermiT. Exit 0 when consistent with no unsatisfiable class, 1 when not, "
-        "2 when a file cannot be read, 3 when the reasoner cannot run (no Java).",
+        description="Load the ontology (plus any --with files and the vendored upstream PROV-O, SKOS, "
+        "ORG, OWL-Time, Data Cube, DCMI Terms, DCAT and VoID) and run HermiT (the jar owlready2 ships). "
+        "Exit 0 when consistent with no unsatisfiable class, 1 when not, 2 when a file cannot be read, "
+        "3 when the reasoner cannot run (no Java).",
     )
     check.add_argument(
         "--ontology", type=Path, metavar="FILE", help="check this file instead of ontology/thaiplan.ttl"
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--no-upstream",
         action="store_true",
-        help="leave out the upstream axioms (ontology/upstream-axioms.ttl) the check adds by default",
+        help="leave out the vendored upstream vocabularies (ontology/upstream/) the check adds by default",
     )
     check.add_argument(
         "--profile",
