@@ -133,3 +133,33 @@ def test_an_indicator_brings_the_other_plans_indicator_of_its_series_issue15(sto
     assert {r["ind"].value for r in found} == {ID + "indicator/CR02G01-1", ID + "indicator/psds-2567-2570-1"}
     plans = {r["plan"].value for r in found if "plan" in r}
     assert plans == {ID + "plan/reform-plan-cr02", ID + "plan/psds-2567-2570"}
+
+
+def test_trace_up_returns_each_steps_alignment_level_issue15(store: ox.Store) -> None:
+    found = rows(registry.run("trace-up", {"entity": ID + "activity/BR0201"}, store))
+    steps = {
+        (r["via"].value.split("/id/")[1], r["node"].value.split("/id/")[1]): (
+            r["level"].value,
+            r["levelLabelEn"].value,
+            r["stated"].value,
+        )
+        for r in found
+        if "via" in r and "level" in r
+    }
+    assert steps[("activity/BR0201", "goal/CR02G01")] == (
+        TP + "levelReformPlan",
+        "national reform plan",
+        "true",
+    )
+    # The reform plan's support of the National Strategy's strategies is the curators' inference.
+    assert steps[("plan/reform-plan-cr02", "strategy/ns-6")] == (
+        TP + "levelNationalStrategy",
+        "National Strategy (X)",
+        "false",
+    )
+    # The entity's own row (no via) is never given a level of some other contributor's alignment.
+    own = [r for r in found if r["depth"].value == "0"]
+    assert own and all("level" not in r for r in own)
+    # A partOf step is no alignment: no level.
+    part = [r for r in found if r["node"].value.endswith("/plan/reform-plan-cr02")]
+    assert part and all("level" not in r for r in part)
