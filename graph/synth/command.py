@@ -20,9 +20,12 @@ from pathlib import Path
 from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.synth.model import generate
 from thaiplan.graph.synth.sizes import (
+    AGENCY_TRIPLES,
     DEFAULT_YEARS,
     FIRST_YEAR_BE,
     NATIONAL_AGENCIES,
+    PER_PROJECT,
+    PER_PROJECT_YEAR,
     Sizes,
     count_triples,
     shape_of,
@@ -43,9 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Write a synthetic graph of Thai plans at national scale: ministries, departments and "
         "local administrations; the National Strategy, master plans, sub-plans, tactics and agency action "
         "plans; projects supporting tactics and goals; indicators with yearly targets and observations whose "
-        "status agrees with them; provenance to synthetic source documents. It follows the ontology and "
+        "status agrees with them; for every project its alignment levels and, per fiscal year, a budget, a "
+        "progress report with a milestone and an assessment; provenance to synthetic source documents. It "
+        "follows the ontology and "
         f"passes the SHACL shapes. Instances are under {SYNTH_BASE} and, in N-Quads, in the graph "
-        f"{SYNTH_GRAPH}. Triples ≈ 9 × agencies + (27 + 19 × years) × projects + a plan skeleton; "
+        f"{SYNTH_GRAPH}. Triples ≈ {AGENCY_TRIPLES} × agencies + ({PER_PROJECT} + "
+        f"{PER_PROJECT_YEAR} × years) × projects + a plan skeleton; "
         "--triples picks the sizes for a target. The triple count is printed at the end. Exit 2 on bad "
         "arguments.",
     )

@@ -25,12 +25,19 @@ PASSAGE_TRIPLES = 3  # type, quote, quotedFrom
 SOURCE_TRIPLES = 7  # type, 2 prefLabels, title, publisher, comment, identifier
 TARGET_TRIPLES = 10  # type, 2 prefLabels, indicator, yearBE, year, comparator, value, unit, derivedFrom
 OBSERVATION_TRIPLES = 11  # type, 2 prefLabels, indicator, yearBE, year, value, unit, status, source, prov
-# Issue 15: per project 2 alignments (7 each) and their 2 links; per project and year a budget (7) and a
-# progress report (8); per year a fiscal year (7) and its two instants (4 each).
+# Issue 15: per project 2 alignments (7 each) and their 2 links; per project and year a budget (7), a
+# progress report (9, with its milestone link), the milestone it states (7: type, 2 prefLabels, progress
+# status, a date and its fiscal year or a B.E. and CE year, derivedFrom) and an assessment of the project
+# indicator's target (8: type, 2 prefLabels, assesses, observation, status, reportedIn, derivedFrom); per
+# year a fiscal year (7) and its two instants (4 each).
 MONITORING_TRIPLES = 2 * 7 + 2
-MONITORING_YEAR_TRIPLES = 7 + 8
+MONITORING_YEAR_TRIPLES = 7 + 9 + 7 + 8
 FISCAL_YEAR_TRIPLES = 7 + 2 * 4
 INDICATOR_TRIPLES = 8  # type, 2 prefLabels, notation, inScheme, partOf, unit, derivedFrom (+ 2 per year)
+PROJECT_TRIPLES = 16  # type, 2 prefLabels, notation, partOf, inScheme, 2 supports, 2 alignments, lead, …
+# A project with its passage, measured indicator and monitoring record: a fixed part and a part per year.
+PER_PROJECT = PROJECT_TRIPLES + PASSAGE_TRIPLES + INDICATOR_TRIPLES + MONITORING_TRIPLES
+PER_PROJECT_YEAR = 2 + TARGET_TRIPLES + OBSERVATION_TRIPLES + MONITORING_YEAR_TRIPLES
 
 
 @dataclass(frozen=True)
@@ -125,9 +132,7 @@ def count_triples(sizes: Sizes) -> int:
     subplans = s.subplans * (10 + PASSAGE_TRIPLES + ind)
     tactics = s.tactics * (7 + PASSAGE_TRIPLES)
     agency_plans = s.departments * (10 + PASSAGE_TRIPLES)
-    projects = s.projects * (
-        16 + PASSAGE_TRIPLES + ind + MONITORING_TRIPLES + sizes.years * MONITORING_YEAR_TRIPLES
-    )
+    projects = s.projects * (PER_PROJECT + sizes.years * PER_PROJECT_YEAR)
     fiscal_years = sizes.years * FISCAL_YEAR_TRIPLES
     return (
         sources + agencies + national + master + subplans + tactics + agency_plans + projects + fiscal_years
