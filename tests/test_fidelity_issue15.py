@@ -130,3 +130,37 @@ def test_every_quote_begins_and_ends_at_a_break_of_the_text_issue15(g: rdflib.Gr
         if not ((start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace())):
             cut.append(str(passage))
     assert cut == []
+
+
+# Words that continue a sentence begun before them (a quote starting with one was cut from its sentence's
+# head) and words that need what follows (a quote ending with one was cut from its tail).
+CONTINUES = {"นั้น", "และ", "หรือ", "โดย", "ซึ่ง", "เพื่อ", "รวมทั้ง", "ตลอดจน", "ได้แก่", "ของ", "ที่", "ให้"}
+CONTINUES |= {"กับ", "แต่", "จึง", "อีกทั้ง", "รวมถึง", "ใน", "จาก", "ต่อ", "ด้วย", "เป็น", "มี", "ได้", "จะ"}
+NEEDS_MORE = {"และ", "หรือ", "โดย", "ซึ่ง", "เพื่อ", "ของ", "ที่", "ให้", "กับ", "รวมทั้ง", "ตลอดจน", "ทั้ง"}
+NEEDS_MORE |= {"ใน", "จาก", "ต่อ", "คือ", "เป็น", "มี", "แต่", "จึง", "การ", "ความ", "ด้าน", "อาทิ", "เช่น"}
+# Labels of the plan's alignment figure, quoted as the figure prints them (no sentence holds them).
+FIGURE_LABELS = {"reform-plan-cr02-10"}
+
+
+def test_every_quote_is_a_whole_sentence_issue15(g: rdflib.Graph) -> None:
+    """No quote begins with a word that continues a sentence or ends with one that needs more: each holds
+    the whole sentence (pythainlp's crfcut sentences, joined across an abbreviation's period) its facts
+    come from, so that a reader checks the fact in its context."""
+    from pythainlp.tokenize import word_tokenize
+
+    cut = []
+    for passage, quote in g.subject_objects(TP.quote):
+        words = [w for w in word_tokenize(str(quote), engine="newmm") if w.strip()]
+        if words[0] in CONTINUES or words[-1] in NEEDS_MORE:
+            cut.append(str(passage).rsplit("/", 1)[1])
+    assert sorted(set(cut) - FIGURE_LABELS) == []
+
+
+def test_whole_sentences_still_hold_the_facts_cut_from_them_issue15(g: rdflib.Graph) -> None:
+    # The Revenue Department's digital ID of 18 March 2564, once quoted from "เพื่อ…": the sentence says who.
+    passage = ID["passage/reform-plan-cr02-agency-rd-1"]
+    quote = str(g.value(passage, TP.quote))
+    assert quote.startswith("นอกจากนี้ยังมี") and "กรมสรรพากร" in quote and "18 มีนาคม 2564" in quote
+    # The original plan's six topics carried on through Big Rock: the sentence, not "นั้น ได้นำมา…".
+    topics = str(g.value(ID["passage/reform-plan-cr02-9"], TP.quote))
+    assert not topics.startswith("นั้น") and "ฉบับเดิม" in topics and "Big Rock" in topics
