@@ -18,6 +18,8 @@ from thaiplan.graph.store.local import EmbeddedStore
 DATA = Path(__file__).parent / "data" / "build"
 TP = "https://w3id.org/thaiplan/ontology#"
 ID = "https://w3id.org/thaiplan/id/"
+PROV = "http://www.w3.org/ns/prov#"
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 
 
 def _objects(store: ox.Store, subject: str, prop: str) -> set[str]:
@@ -102,3 +104,29 @@ def test_psds_2564_prepares_for_the_nesdp_an_inferred_alignment_issue15(shipped:
     node = ox.NamedNode(ID + "alignment/plan-psds-2564-2565--plan-nesdp-13")
     stated = list(shipped.quads_for_pattern(node, ox.NamedNode(TP + "stated"), None, None))
     assert [q.object.value for q in stated] == ["false"]
+
+
+def test_no_reified_statement_is_left_in_the_shipped_data_issue15(shipped: ox.Store) -> None:
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    statements = list(
+        shipped.quads_for_pattern(None, ox.NamedNode(rdf + "type"), ox.NamedNode(rdf + "Statement"))
+    )
+    assert statements == []
+    assert list(shipped.quads_for_pattern(None, ox.NamedNode(TP + "inferred"), None)) == []
+    # The one statement that had an IRI still resolves, to the alignment that replaced it.
+    old = ox.NamedNode(ID + "statement/psds-2567-2570-supports-national-security-policy")
+    see_also = [q.object for q in shipped.quads_for_pattern(old, ox.NamedNode(RDFS_SEE_ALSO), None)]
+    assert see_also == [ox.NamedNode(ID + "alignment/plan-psds-2567-2570--plan-national-security-policy")]
+    stated = list(shipped.quads_for_pattern(see_also[0], ox.NamedNode(TP + "stated"), None))
+    assert [q.object.value for q in stated] == ["true"]
+
+
+def test_the_revised_edition_rests_on_the_passage_its_revision_link_came_from_issue15(
+    shipped: ox.Store,
+) -> None:
+    revised = ox.NamedNode(ID + "plan/reform-plan-cr02")
+    derived = {
+        q.object.value
+        for q in shipped.quads_for_pattern(revised, ox.NamedNode(PROV + "wasDerivedFrom"), None)
+    }
+    assert ID + "passage/reform-plan-cr02-9" in derived
