@@ -164,3 +164,15 @@ def test_whole_sentences_still_hold_the_facts_cut_from_them_issue15(g: rdflib.Gr
     # The original plan's six topics carried on through Big Rock: the sentence, not "นั้น ได้นำมา…".
     topics = str(g.value(ID["passage/reform-plan-cr02-9"], TP.quote))
     assert not topics.startswith("นั้น") and "ฉบับเดิม" in topics and "Big Rock" in topics
+
+
+def test_no_budget_is_invented_where_the_sources_give_none_issue15(g: rdflib.Graph) -> None:
+    """tp:BudgetAllocation is used by imports and the synthetic graph: the three sources state no amount in
+    baht, so the curated data holds no allocation (nothing invented)."""
+    import re
+
+    from thaiplan.graph.text.normalize import normalized_source
+
+    for doc in ("reform-plan-cr02", "psds-2567-2570", "national-strategy"):
+        assert not re.search(r"[0-9๐-๙][0-9๐-๙,.]*\s*(ล้าน)?บาท", normalized_source(doc)), doc
+    assert list(g.subjects(RDF.type, TP.BudgetAllocation)) == []
