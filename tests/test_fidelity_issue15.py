@@ -135,7 +135,8 @@ def test_every_quote_begins_and_ends_at_a_break_of_the_text_issue15(g: rdflib.Gr
 # Words that continue a sentence begun before them (a quote starting with one was cut from its sentence's
 # head) and words that need what follows (a quote ending with one was cut from its tail).
 CONTINUES = {"นั้น", "และ", "หรือ", "โดย", "ซึ่ง", "เพื่อ", "รวมทั้ง", "ตลอดจน", "ได้แก่", "ของ", "ที่", "ให้"}
-CONTINUES |= {"กับ", "แต่", "จึง", "อีกทั้ง", "รวมถึง", "ใน", "จาก", "ต่อ", "ด้วย", "เป็น", "มี", "ได้", "จะ"}
+CONTINUES |= {"กับ", "แต่", "จึง", "อีกทั้ง", "รวมถึง", "ใน", "จาก", "ต่อ", "ด้วย"}
+# Not listed: verbs (ได้, มี, เป็น, จะ) that begin a sentence whose subject Thai leaves out or a heading gives.
 NEEDS_MORE = {"และ", "หรือ", "โดย", "ซึ่ง", "เพื่อ", "ของ", "ที่", "ให้", "กับ", "รวมทั้ง", "ตลอดจน", "ทั้ง"}
 NEEDS_MORE |= {"ใน", "จาก", "ต่อ", "คือ", "เป็น", "มี", "แต่", "จึง", "การ", "ความ", "ด้าน", "อาทิ", "เช่น"}
 # Labels of the plan's alignment figure, quoted as the figure prints them (no sentence holds them).
@@ -176,3 +177,21 @@ def test_no_budget_is_invented_where_the_sources_give_none_issue15(g: rdflib.Gra
     for doc in ("reform-plan-cr02", "psds-2567-2570", "national-strategy"):
         assert not re.search(r"[0-9๐-๙][0-9๐-๙,.]*\s*(ล้าน)?บาท", normalized_source(doc)), doc
     assert list(g.subjects(RDF.type, TP.BudgetAllocation)) == []
+
+
+def test_every_thai_status_note_is_whole_sentences_of_its_source_issue15(g: rdflib.Graph) -> None:
+    """A status note in Thai is the source's own words: it stands in the normalized text and is not cut."""
+    from pythainlp.tokenize import word_tokenize
+
+    from thaiplan.graph.text.normalize import quote_found
+
+    cut, missing = [], []
+    for node, note in g.subject_objects(TP.statusNote):
+        if note.language != "th":
+            continue
+        words = [w for w in word_tokenize(str(note), engine="newmm") if w.strip()]
+        if words[0] in CONTINUES or words[-1] in NEEDS_MORE:
+            cut.append(str(node))
+        if not any(quote_found(str(note), doc) for doc in ("reform-plan-cr02", "psds-2567-2570")):
+            missing.append(str(node))
+    assert cut == [] and missing == []
