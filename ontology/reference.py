@@ -52,6 +52,9 @@ UI: dict[str, dict[str, str]] = {
         "namespace": "Namespace",
         "other_lang": "ภาษาไทย",
         "prefixes": "Prefixes",
+        "replaced_by": "Deprecated; replaced by",
+        "change_note": "Change note",
+        "deprecated": "deprecated",
     },
     "th": {
         "title": "ออนโทโลยี thaiplan — เอกสารอ้างอิง",
@@ -88,6 +91,9 @@ UI: dict[str, dict[str, str]] = {
         "namespace": "เนมสเปซ",
         "other_lang": "English",
         "prefixes": "คำนำหน้า",
+        "replaced_by": "เลิกใช้ แทนที่ด้วย",
+        "change_note": "หมายเหตุการเปลี่ยนแปลง",
+        "deprecated": "เลิกใช้",
     },
 }
 
@@ -106,6 +112,7 @@ dt{font-weight:600;color:#57606a} dd{margin:0} code{font-size:.9em}
 .lang{font-size:.75em;color:#57606a;border:1px solid #d0d7de;border-radius:3px;padding:0 .25em;
 margin-right:.3em}
 nav ul{columns:3 14rem} figure{margin:1rem 0;overflow-x:auto} .note{color:#57606a}
+.deprecated{font-size:.75em;color:#9a2f00;border:1px solid #9a2f00;border-radius:3px;padding:0 .3em}
 """
 
 
@@ -119,6 +126,8 @@ class Term:
     labels: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
     rows: list[tuple[str, list[rdflib.term.Node]]] = field(default_factory=list)
+    deprecated: bool = False  # owl:deprecated true (the deprecation policy of ontology/README.md)
+    change_notes: dict[str, str] = field(default_factory=dict)
 
 
 def _by_lang(graph: rdflib.Graph, subject: rdflib.URIRef, *predicates: rdflib.URIRef) -> dict[str, str]:
@@ -148,6 +157,8 @@ def collect_terms(graph: rdflib.Graph) -> list[Term]:
         term.labels = _by_lang(graph, iri, RDFS.label, SKOS.prefLabel)
         term.definitions = _by_lang(graph, iri, SKOS.definition)
         term.rows = _rows(graph, iri, term.kind)
+        term.deprecated = (iri, OWL.deprecated, rdflib.Literal(True)) in graph
+        term.change_notes = _by_lang(graph, iri, SKOS.changeNote)
         terms.append(term)
     return sorted(terms, key=lambda t: t.local.lower())
 
@@ -176,6 +187,7 @@ def _rows(graph: rdflib.Graph, iri: rdflib.URIRef, kind: str) -> list[tuple[str,
         ("concepts", list(graph.subjects(SKOS.inScheme, iri)) if kind == "concept scheme" else []),
         ("notation", list(graph.objects(iri, SKOS.notation))),
         ("pattern", _patterns(graph, iri)),
+        ("replaced_by", list(graph.objects(iri, rdflib.DCTERMS.isReplacedBy))),
     ]
     return [(key, _sorted(values)) for key, values in rows if values]
 
@@ -232,10 +244,13 @@ def _term_html(graph: rdflib.Graph, term: Term, lang: str) -> str:
         (ui["definition"], _both_langs(term.definitions, lang)),
     ]
     rows += [(ui[key], ", ".join(_node_html(graph, v) for v in values)) for key, values in term.rows]
+    if term.change_notes:
+        rows.append((ui["change_note"], _both_langs(term.change_notes, lang)))
+    badge = f' <span class="deprecated">{escape(ui["deprecated"])}</span>' if term.deprecated else ""
     body = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows)
     return (
         f'<section class="term" id="{escape(term.local)}"><h3>{escape(title)} '
-        f'<span class="local">tp:{escape(term.local)}</span></h3><dl>{body}</dl></section>'
+        f'<span class="local">tp:{escape(term.local)}</span>{badge}</h3><dl>{body}</dl></section>'
     )
 
 

@@ -89,3 +89,19 @@ def test_issue2_doc_command_writes_pages_and_svg(tmp_path: Path, capsys: pytest.
     assert re.search(r'id="Goal"', (tmp_path / "index.html").read_text(encoding="utf-8"))
     ElementTree.parse(tmp_path / "core.svg")
     assert "index.html" in capsys.readouterr().out
+
+
+def test_the_reference_marks_deprecated_terms_and_change_notes_issue15() -> None:
+    from thaiplan.ontology.reference import render_html
+
+    for lang, deprecated, replaced, note in (
+        ("en", "deprecated", "Deprecated; replaced by", "Change note"),
+        ("th", "เลิกใช้", "เลิกใช้ แทนที่ด้วย", "หมายเหตุการเปลี่ยนแปลง"),
+    ):
+        html = render_html(lang)
+        inferred = html[html.index('id="inferred"') :].split("</section>", 1)[0]
+        assert f'<span class="deprecated">{deprecated}</span>' in inferred
+        assert f"<dt>{replaced}</dt>" in inferred and 'href="#stated"' in inferred
+        milestone = html[html.index('id="Milestone"') :].split("</section>", 1)[0]
+        assert f"<dt>{note}</dt>" in milestone and "DevelopmentPlanMilestone" in milestone
+        assert 'class="deprecated"' not in milestone  # kept, with a new meaning (ontology/README.md)
