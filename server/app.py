@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 
 from flask import Flask, Response, render_template, request
@@ -26,9 +25,11 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Thai text as it is in JSON answers
     security.init_app(app, config.max_body_bytes)
 
-    # The backend (embedded directory or remote SPARQL store) reaches the workers as a location (issue 7).
-    from thaiplan.graph.store.backend import location, worker_env
+    # The store is chosen once, here (issue 14): the web process asks it which build is current, once per
+    # request; the workers (separate processes) choose the same backend from its location and environment.
+    from thaiplan.graph.store.backend import location, open_store, worker_env
 
+    app.extensions["thaiplan_store"] = open_store(config, opened=False)
     pool = WorkerPool(
         location(config),
         config.workers,
@@ -37,8 +38,9 @@ def create_app(config: Config | None = None) -> Flask:
         memory_mb=config.worker_memory_mb,  # each worker's memory ceiling (#13)
         max_answer_bytes=config.max_answer_bytes,
     )
+    # Closed by whoever ends the app (`thaiplan serve` on shutdown, `close_app`); a worker whose web process
+    # is gone ends by itself (server/worker_process.py), so no interpreter-exit hook per app is kept.
     app.extensions["thaiplan_pool"] = pool
-    atexit.register(pool.close)
     budget.init_app(app, config)  # per-client query-time budget: wraps the pool, 429 once spent (#8)
 
     from thaiplan.server.sparql import bp as sparql_bp
@@ -47,6 +49,11 @@ def create_app(config: Config | None = None) -> Flask:
     register_pages(app)
     register_error_handlers(app)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's query workers (the app answers 503 afterwards)."""
+    app.extensions["thaiplan_pool"].close()
 
 
 def register_pages(app: Flask) -> None:

@@ -25,7 +25,7 @@ from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import i18n
-from thaiplan.server.named import PoolStore, QueryFailed, named_rows, named_rows_bound, select
+from thaiplan.server.named import QueryFailed, named_rows, named_rows_bound, named_select
 from thaiplan.server.pagekit import PAGE_ERRORS, error_page, href, query_error_page, term_name, value
 from thaiplan.server.tables import Cell, Link, Table, write_csv, write_xlsx
 
@@ -369,7 +369,7 @@ def api_download(name: str, fmt: str) -> Response:
         return error(404, str(exc), known=[q.name for q in registry.list_queries()])
     params = query_params()
     try:
-        results = select(query.sparql, query.bind(params, PoolStore()))
+        results = named_select(query.name, params)
     except AmbiguousParameter as exc:
         return error(300, str(exc), parameter=exc.param, candidates=exc.candidates)
     except UnresolvedParameter as exc:

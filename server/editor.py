@@ -15,7 +15,7 @@ from thaiplan.errors import ThaiplanError
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.queries import registry
 from thaiplan.queries.errors import ParameterError
-from thaiplan.server.named import PoolStore, QueryFailed, pool
+from thaiplan.server.named import QueryFailed, named_bindings, pool
 from thaiplan.server.results import code_only
 from thaiplan.server.workers import WorkerUnavailable
 
@@ -91,7 +91,7 @@ def filled_examples(examples: list[Example], graphs: list[str]) -> list[Example]
             if not values:
                 filled.append(example)
                 continue
-            bindings = query.bind(values, PoolStore()) if values else {}
+            bindings = named_bindings(example.name, values) if values else {}
             text = with_dataset(bind_inline(_body(query.sparql), bindings), graphs)
         except (ThaiplanError, ParameterError, QueryFailed, ValueError):
             filled.append(example)

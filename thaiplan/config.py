@@ -45,6 +45,12 @@ class Config:
     store_read_timeout: float = 25.0
     # `thaiplan build` on a remote store sends each graph in requests of at most this many MiB.
     store_upload_mb: float = 32.0
+    # Seconds the server trusts a remote store's manifest (its current build id) before asking again: a
+    # cached answer costs the store no request, and a new build is served within this time (issue 14).
+    store_manifest_seconds: float = 1.0
+    # Seconds `/validation` may take to validate a snapshot in a query worker (issue 14): the whole graph is
+    # read, ≈ 24 s at a million triples, so it has its own limit beside THAIPLAN_QUERY_TIMEOUT.
+    validation_timeout: float = 300.0
     # Fair sharing (server/budget.py): seconds of query time a client may spend per window. None (unset)
     # means "by host": off when the server listens on a loopback address, 60 s on any other; 0 is off.
     client_budget_seconds: float | None = None
