@@ -15,6 +15,7 @@ from thaiplan.errors import ThaiplanError
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.queries import registry
 from thaiplan.queries.errors import ParameterError
+from thaiplan.server import answers
 from thaiplan.server.named import QueryFailed, named_bindings, pool
 from thaiplan.server.results import code_only
 from thaiplan.server.workers import WorkerUnavailable
@@ -176,7 +177,7 @@ def render_editor(endpoint: str) -> str:
     prefixes = editor_prefixes(config.base_iri)
     examples = load_examples()
     try:
-        _, graphs = pool().graphs()
+        _, graphs = pool().graphs(snapshot=answers.current_build())
         examples = filled_examples(examples, sorted(graphs))
     except WorkerUnavailable:
         pass  # no store to resolve the values in: the examples keep their parameter notes

@@ -60,6 +60,7 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         prefixes=editor_prefixes(config.base_iri),
         # Without a dataset: the data graphs' set union, not the ontology or the indexes (issue 19).
         default_graph="public",
+        snapshot=answers.current_build(),  # read once per request; the worker reads that build (#14)
     )
     # Answers are cached per store snapshot like the named queries' (issue 8): the graph only changes
     # when a build switches snapshots, and researchers' scripts repeat the same queries.
@@ -101,7 +102,7 @@ def describe_service(operation: QueryRequest) -> Response:
             "Not acceptable: this URL serves the SPARQL service description as RDF or the editor as HTML.",
         )
     try:
-        _, graphs = pool().graphs()
+        _, graphs = pool().graphs(snapshot=answers.current_build())
     except WorkerUnavailable as exc:
         return text_response(exc.status, str(exc))
     triples = service_description.describe(endpoint_url(), graphs)
