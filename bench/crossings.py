@@ -111,7 +111,7 @@ def report(tracer: Tracer, jobs: int, reads: int, path: str) -> str:
     pairs = ", ".join(f"{a} ↔ {b} {n}" for (a, b), n in sorted(tracer.crossings.items())) or "none"
     return "\n".join(
         [
-            f"## `GET {path}`, cache miss — {time.strftime('%Y-%m-%d %H:%M')} UTC",
+            f"### `GET {path}`, cache miss — {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC",
             "",
             "| measure | value |",
             "| --- | --- |",
@@ -146,7 +146,7 @@ def main() -> None:
             build(Config(store_dir=store_dir), out=lambda _text: None)
         section = report(*measure(store_dir, args.path), args.path)
     if args.label:
-        section = f"### {args.label}\n\n" + section
+        section = f"## {args.label}\n\n" + section
     print(section)
     with OUT.open("a", encoding="utf-8") as out:
         out.write(section + "\n")

@@ -1,29 +1,23 @@
 """The HTTP client of a remote SPARQL 1.1 store: every call thaiplan makes to it, under two timeouts.
 
-Queries and updates go through SPARQLWrapper (it builds the protocol request) and are opened with our own
-urllib opener, which applies a connect timeout and a read timeout to every call and answers Basic and
-Digest authentication; the Graph Store HTTP Protocol requests are plain urllib requests on the same
-opener. Every failure is a `ThaiplanError` naming the store's URL, with a `public` text for web clients
-that names neither the URL nor the store's answer (issue 13).
+httpx makes the requests (issue 14; before, urllib with SPARQLWrapper used through a private method):
+SPARQL 1.1 Protocol queries and updates (form-encoded POSTs), Graph Store HTTP Protocol uploads and
+downloads, each with a connect timeout and a read timeout (THAIPLAN_STORE_CONNECT_TIMEOUT,
+THAIPLAN_STORE_READ_TIMEOUT), one connection per request (no keep-alive: a store that turns slow or goes
+away is seen on the next request), and Basic or Digest authentication, whichever the store asks for.
+Every failure is a `ThaiplanError` naming the store's URL, with a `public` text for web clients that
+names neither the URL nor the store's answer (issue 13).
 """
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import functools
-import http.client
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
-import warnings
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
@@ -38,6 +32,7 @@ from thaiplan.graph.store.results import (
 )
 
 MIB = 2**20
+FORM = "application/x-www-form-urlencoded"
 
 
 class StoreUnavailable(ThaiplanError):
@@ -97,78 +92,41 @@ def upload_bytes(megabytes: float) -> int:
     return max(1, int(megabytes * MIB))
 
 
-# --- HTTP with a connect timeout and a read timeout ---------------------------------------------------
+# --- authentication -------------------------------------------------------------------------------------
 
 
-class _TimeoutsMixin:
-    """Connect within `connect_timeout`, then wait at most `timeout` (the read timeout) for each read."""
+class StoreAuth(httpx.Auth):
+    """Basic or Digest authentication, whichever the store's first challenge asks for, then up front.
 
-    timeout: float | None
-    sock: socket.socket
+    Once the scheme (and for Digest the challenge) is known, every request carries its Authorization
+    header from the start: some stores (Virtuoso) answer a large upload's missing credentials with 401 and
+    stop reading, so an upload must never be the request that meets the challenge (`RemoteClient.prime`).
+    """
 
-    def __init__(self, *args: Any, connect_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.connect_timeout = connect_timeout
+    def __init__(self, user: str, password: str) -> None:
+        self.basic = httpx.BasicAuth(user, password)
+        self.digest = httpx.DigestAuth(user, password)
+        self.scheme: str | None = None  # learned from the store's first challenge
 
-    def connect(self) -> None:
-        """Open the connection (and TLS handshake) under the connect timeout, then switch to the read one."""
-        read_timeout = self.timeout
-        self.timeout = self.connect_timeout
-        try:
-            super().connect()  # type: ignore[misc]
-        finally:
-            self.timeout = read_timeout
-        self.sock.settimeout(read_timeout)
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Send the request, answering a 401 challenge once with the scheme it names."""
+        if self.scheme is not None:
+            yield from self._known().auth_flow(request)  # Digest reuses its challenge, renews a stale one
+            return
+        response = yield request
+        challenge = response.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
+        if response.status_code != 401 or challenge not in ("basic", "digest"):
+            return
+        self.scheme = challenge
+        flow = self._known().auth_flow(request)
+        authorized = next(flow)  # Basic: with its header; Digest: still without, waiting for the challenge
+        if challenge == "digest":
+            authorized = flow.send(response)
+        yield authorized
 
-
-class _HTTPConnection(_TimeoutsMixin, http.client.HTTPConnection):
-    """An HTTP connection with separate connect and read timeouts."""
-
-
-class _HTTPSConnection(_TimeoutsMixin, http.client.HTTPSConnection):
-    """An HTTPS connection with separate connect and read timeouts."""
-
-
-class _ConnectTimeoutMixin:
-    """A urllib handler that remembers the connect timeout for the connections it opens."""
-
-    def __init__(self, connect_timeout: float) -> None:
-        super().__init__()
-        self.connect_timeout = connect_timeout
-
-
-class _HTTPHandler(_ConnectTimeoutMixin, urllib.request.HTTPHandler):
-    """urllib's HTTP handler, opening connections with the connect timeout."""
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        """Open `req` on a connection with both timeouts."""
-        return self.do_open(functools.partial(_HTTPConnection, connect_timeout=self.connect_timeout), req)
-
-
-class _HTTPSHandler(_ConnectTimeoutMixin, urllib.request.HTTPSHandler):
-    """urllib's HTTPS handler, opening connections with the connect timeout."""
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        """Open `req` on a TLS connection with both timeouts."""
-        conn = functools.partial(_HTTPSConnection, connect_timeout=self.connect_timeout)
-        return self.do_open(conn, req, context=self._context)  # type: ignore[attr-defined]
-
-
-def build_opener(settings: RemoteSettings) -> urllib.request.OpenerDirector:
-    """An opener with both timeouts and, when credentials are set, Basic and Digest authentication."""
-    handlers: list[urllib.request.BaseHandler] = [
-        _HTTPHandler(settings.connect_timeout),
-        _HTTPSHandler(settings.connect_timeout),
-    ]
-    if settings.user:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        for url in {settings.query_url, settings.update_url, settings.gsp_url} - {""}:
-            passwords.add_password(None, url, settings.user, settings.password)
-        handlers += [
-            urllib.request.HTTPBasicAuthHandler(passwords),
-            urllib.request.HTTPDigestAuthHandler(passwords),
-        ]
-    return urllib.request.build_opener(*handlers)
+    def _known(self) -> httpx.Auth:
+        """The authentication of the scheme the store asked for."""
+        return self.digest if self.scheme == "digest" else self.basic
 
 
 # --- the client ----------------------------------------------------------------------------------------
@@ -187,43 +145,48 @@ class RemoteClient:
 
     def __init__(self, settings: RemoteSettings) -> None:
         self.settings = settings
-        self.opener = build_opener(settings)
+        self.auth = StoreAuth(settings.user, settings.password) if settings.user else None
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.connect_timeout,
+        )
+        limits = httpx.Limits(max_keepalive_connections=0)
+        self.http = httpx.Client(timeout=timeout, limits=limits, auth=self.auth)
 
     # Requests.
 
-    def _send(self, request: urllib.request.Request, what: str) -> tuple[bytes, str]:
+    def _send(self, request: httpx.Request, what: str) -> tuple[bytes, str]:
         """Send one request; return the body and its media type, or raise a clear error naming the URL."""
-        url = request.full_url.split("?", 1)[0]
+        url = str(request.url.copy_with(query=None))
         try:
-            with self.opener.open(request, timeout=self.settings.read_timeout) as response:
-                body = response.read()
-                media = response.headers.get_content_type()
-            return body, media
-        except urllib.error.HTTPError as exc:
-            raise _http_error(exc, url, what) from None
-        except urllib.error.URLError as exc:  # raised before an answer: DNS, refused, connect timeout
-            reason = exc.reason
-            if isinstance(reason, TimeoutError):
-                within = f"did not accept a connection within {self.settings.connect_timeout:g} s"
-                raise store_failure(
-                    StoreUnavailable(f"the SPARQL store at {url} {within} ({what})"),
-                    f"the graph store {within}",
-                ) from None
+            response = self.http.send(request)
+        except httpx.ConnectTimeout:
+            within = f"did not accept a connection within {self.settings.connect_timeout:g} s"
             raise store_failure(
-                StoreUnavailable(f"the SPARQL store at {url} cannot be reached ({what}): {reason}"),
+                StoreUnavailable(f"the SPARQL store at {url} {within} ({what})"), f"the graph store {within}"
+            ) from None
+        except httpx.ConnectError as exc:  # before an answer: DNS, refused, not allowed (the sandbox)
+            raise store_failure(
+                StoreUnavailable(f"the SPARQL store at {url} cannot be reached ({what}): {exc}"),
                 "the graph store cannot be reached",
             ) from None
-        except TimeoutError:
+        except httpx.TimeoutException:
             within = f"within {self.settings.read_timeout:g} s"
             raise store_failure(
                 StoreUnavailable(f"the SPARQL store at {url} did not answer {within} ({what})"),
                 f"the graph store did not answer {within}",
             ) from None
-        except (OSError, http.client.HTTPException) as exc:
+        except (httpx.TransportError, OSError) as exc:
             raise store_failure(
                 StoreUnavailable(f"the SPARQL store at {url} broke off the answer ({what}): {exc}"),
                 "the graph store broke off its answer",
             ) from None
+        if response.status_code >= 400:
+            raise _http_error(response.status_code, response.content[:2000], url, what)
+        media = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        return response.content, media
 
     def sparql_request(
         self,
@@ -232,26 +195,14 @@ class RemoteClient:
         update: bool,
         params: Sequence[tuple[str, str]] = (),
         accept: str = ACCEPT_SOLUTIONS,
-    ) -> Any:
-        """The protocol request for a query or an update, built by SPARQLWrapper."""
+    ) -> httpx.Request:
+        """The protocol request for a query or an update: a form-encoded POST (SPARQL 1.1 Protocol §2.1.2)."""
         endpoint = self.settings.update_url if update else self.settings.query_url
-        wrapper = SPARQLWrapper(self.settings.query_url, updateEndpoint=self.settings.update_url or None)
-        wrapper.setMethod(POST)
-        wrapper.setReturnFormat(JSON)
-        wrapper.setOnlyConneg(True)  # no `format=json` parameter: the Accept header chooses the format
-        with warnings.catch_warnings():
-            # SPARQLWrapper warns when its regular expression cannot tell the query form; the store parses.
-            warnings.simplefilter("ignore")
-            wrapper.setQuery(text)
-            for name, value in params:
-                wrapper.addParameter(name, value)
-            if update != wrapper.isSparqlUpdateRequest():
-                raise InputError("a query was sent as an update, or an update as a query")
-            request = wrapper._createRequest()  # the request only: it is opened with our timeouts and auth
-        request.add_header("Accept", accept)
-        if request.full_url.split("?", 1)[0] != endpoint.split("?", 1)[0]:
-            raise ThaiplanError(f"SPARQLWrapper chose {request.full_url}, expected {endpoint}")
-        return request
+        form = [("update" if update else "query", text), *params]
+        headers = {"Accept": accept, "Content-Type": FORM}
+        return self.http.build_request(
+            "POST", endpoint, content=urlencode(form).encode("ascii"), headers=headers
+        )
 
     def query(
         self,
@@ -273,16 +224,15 @@ class RemoteClient:
     def update(self, text: str, what: str = "update", *, large: bool = False) -> None:
         """Run a SPARQL Update request (one request: one transaction on the store).
 
-        `large` requests (uploads) get their credentials up front, as Graph Store uploads do.
+        `large` requests (uploads) are sent with their credentials up front, as Graph Store uploads are.
         """
         if not self.settings.update_url:
             raise ThaiplanError(
                 f"no update endpoint for the store at {self.settings.query_url}: set THAIPLAN_STORE_UPDATE"
             )
-        request = self.sparql_request(text, update=True)
         if large:
-            self.authorize_upfront(request)
-        self._send(request, what)
+            self.prime(self.settings.update_url)
+        self._send(self.sparql_request(text, update=True), what)
 
     def gsp_url(self, graph: str) -> str:
         """The Graph Store HTTP Protocol URL of one named graph (indirect identification, `?graph=`)."""
@@ -291,54 +241,37 @@ class RemoteClient:
                 f"no Graph Store endpoint for the store at {self.settings.query_url}: set THAIPLAN_STORE_GSP"
             )
         sep = "&" if "?" in self.settings.gsp_url else "?"
-        return self.settings.gsp_url + sep + urllib.parse.urlencode({"graph": graph})
+        return self.settings.gsp_url + sep + urlencode({"graph": graph})
 
     def send_graph(self, graph: str, ntriples: bytes | bytearray, *, replace: bool, what: str = "") -> None:
         """Replace (PUT) or add to (POST) one named graph with N-Triples (Graph Store HTTP Protocol).
 
         The body is bytes, so that an auth challenge can resend it; blank node labels are scoped to it.
         """
-        method = "PUT" if replace else "POST"
-        request = urllib.request.Request(self.gsp_url(graph), data=ntriples, method=method)
-        request.add_header("Content-Type", "application/n-triples")
-        self.authorize_upfront(request)
+        url = self.gsp_url(graph)
+        self.prime(url)
+        headers = {"Content-Type": "application/n-triples"}
+        request = self.http.build_request(
+            "PUT" if replace else "POST", url, content=bytes(ntriples), headers=headers
+        )
         self._send(request, what or f"upload of <{graph}>")
 
-    def authorize_upfront(self, request: urllib.request.Request) -> None:
-        """Add the Authorization header before a large body is sent.
+    def prime(self, url: str) -> None:
+        """Meet the store's challenge with a bodiless HEAD before a large body is sent (see StoreAuth).
 
-        Some stores (Virtuoso) answer 401 and close the connection without reading the body, so urllib's
-        answer-the-challenge handlers never see the challenge (the send fails with a broken pipe). A bodiless
-        HEAD without credentials fetches the challenge, and the header is computed for the real request.
+        Some stores (Virtuoso) answer 401 and close the connection without reading the body, so a large
+        request must not be the one that meets the challenge; once it is met, StoreAuth sends the header
+        with every request.
         """
-        if not self.settings.user:
+        if self.auth is None or self.auth.scheme is not None:
             return
-        probe = urllib.request.Request(request.full_url, method="HEAD")
-        try:
-            with build_opener(dataclasses.replace(self.settings, user="")).open(
-                probe, timeout=self.settings.read_timeout
-            ):
-                return  # no authentication asked for
-        except urllib.error.HTTPError as exc:
-            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-        except (urllib.error.URLError, OSError, http.client.HTTPException):
-            return  # the real request reports the problem
-        scheme, _, params = challenge.partition(" ")
-        if scheme.lower() == "digest":
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, request.full_url, self.settings.user, self.settings.password)
-            fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(params)))
-            header = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(request, fields)
-            if header:
-                request.add_unredirected_header("Authorization", f"Digest {header}")
-        elif scheme.lower() == "basic":
-            token = base64.b64encode(f"{self.settings.user}:{self.settings.password}".encode()).decode()
-            request.add_unredirected_header("Authorization", f"Basic {token}")
+        with contextlib.suppress(ThaiplanError):  # the real request reports the problem
+            self._send(self.http.build_request("HEAD", url), "authentication")
 
     def get_graph(self, graph: str) -> bytes:
         """One named graph as N-Triples (Graph Store HTTP Protocol GET)."""
-        request = urllib.request.Request(self.gsp_url(graph), method="GET")
-        request.add_header("Accept", "application/n-triples, text/turtle;q=0.5")
+        headers = {"Accept": "application/n-triples, text/turtle;q=0.5"}
+        request = self.http.build_request("GET", self.gsp_url(graph), headers=headers)
         body, media = self._send(request, f"download of <{graph}>")
         fmt = RDF_TYPES.get(media, ox.RdfFormat.N_TRIPLES)
         if fmt == ox.RdfFormat.N_TRIPLES:
@@ -363,32 +296,29 @@ class RemoteClient:
         return {r["g"].value: int(r["triples"].value) for r in self.query(text)}  # type: ignore[union-attr]
 
 
-def _http_error(exc: urllib.error.HTTPError, url: str, what: str) -> ThaiplanError:
+def _http_error(status: int, answer: bytes, url: str, what: str) -> ThaiplanError:
     """A clear error for an HTTP error status from the store, with the start of its message."""
-    try:
-        detail = " ".join(exc.read(2000).decode("utf-8", "replace").split())[:500]
-    except OSError:
-        detail = ""
+    detail = " ".join(answer.decode("utf-8", "replace").split())[:500]
     said = f": {detail}" if detail else ""
-    if exc.code == 400:
+    if status == 400:
         return store_failure(
             StoreRejected(f"the SPARQL store at {url} rejected the {what}{said}"),
             f"the graph store rejected the {what}",
         )
-    if exc.code in (401, 403):
+    if status in (401, 403):
         return store_failure(
             ThaiplanError(
-                f"the SPARQL store at {url} refused the {what} (HTTP {exc.code}): check THAIPLAN_STORE_USER "
+                f"the SPARQL store at {url} refused the {what} (HTTP {status}): check THAIPLAN_STORE_USER "
                 f"and THAIPLAN_STORE_PASSWORD, and that the user may do this{said}"
             ),
-            f"the graph store refused the {what} (HTTP {exc.code})",
+            f"the graph store refused the {what} (HTTP {status})",
         )
-    if exc.code in (502, 503, 504):
+    if status in (502, 503, 504):
         return store_failure(
-            StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {exc.code}, {what}){said}"),
-            f"the graph store is unavailable (HTTP {exc.code})",
+            StoreUnavailable(f"the SPARQL store at {url} is unavailable (HTTP {status}, {what}){said}"),
+            f"the graph store is unavailable (HTTP {status})",
         )
     return store_failure(
-        ThaiplanError(f"the SPARQL store at {url} failed the {what} (HTTP {exc.code}){said}"),
-        f"the graph store failed the {what} (HTTP {exc.code})",
+        ThaiplanError(f"the SPARQL store at {url} failed the {what} (HTTP {status}){said}"),
+        f"the graph store failed the {what} (HTTP {status})",
     )

@@ -1,5 +1,8 @@
 """Bound values written into the query text, for stores that take no bindings (remote SPARQL endpoints).
 
+Over 400 lines because it is one reader of the SPARQL query grammar (`_Reader`) whose methods share the
+token position and the stack of open groups: split across modules they would pass that state around.
+
 pyoxigraph binds values with `substitutions=`; a SPARQL endpoint takes only text. The server's workers use
 this module for a remote store (`RemoteStore`); on the embedded store they bind with `substitutions=`,
 and the text written here must give the same answers.
