@@ -291,3 +291,62 @@ def test_a_remote_cache_miss_is_one_request_to_the_store_and_a_hit_none_issue14(
             assert fresh.status_code == 200 and proxy.requests - before == 2
     finally:
         proxy.close()
+
+
+# --- the pool's lifetime ---------------------------------------------------------------------------------
+
+ORPHANING_SERVER = """
+import os, sys, time
+from thaiplan.config import Config
+from thaiplan.server.app import create_app
+
+app = create_app(Config(store_dir=sys.argv[1], workers=1))
+pool = app.extensions["thaiplan_pool"]
+pool.start()
+deadline = time.monotonic() + 60
+while not pool.idle_pids and time.monotonic() < deadline:
+    time.sleep(0.1)
+print(" ".join(map(str, pool.pids)), flush=True)
+os._exit(0)  # gone without closing the app: no interpreter-exit hook runs either
+"""
+
+
+def test_workers_end_with_their_web_process_without_an_exit_hook_issue14(
+    local: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`create_app` registers no atexit hook; a web process that dies leaves no worker running."""
+    import atexit
+    import subprocess
+    import sys
+    import time
+
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", lambda fn, *a, **k: registered.append(fn) or fn)
+    app = create_app(local)
+    close_app(app)
+    pools = (app.extensions["thaiplan_pool"], getattr(app.extensions["thaiplan_pool"], "_pool", None))
+    assert not [fn for fn in registered if getattr(fn, "__self__", None) in pools]
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHANING_SERVER, str(local.store_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    pids = [int(p) for p in done.stdout.split()]
+    assert pids
+    deadline = time.monotonic() + 10
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [pid for pid in pids if _running(pid)]
+    assert not alive, f"workers {alive} outlived their web process"
+
+
+def _running(pid: int) -> bool:
+    """True while a process exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
