@@ -9,8 +9,9 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from thaiplan.ontology import ontology_path
+from thaiplan.ontology.namespace import TP_NS
 
-TP_NS = "https://w3id.org/thaiplan/ontology#"
+__all__ = ["KINDS", "TP_NS", "defined_terms", "is_tp", "kind_of", "load"]
 
 # The kinds of term, in the order the reference page lists them.
 KINDS: tuple[tuple[str, rdflib.URIRef], ...] = (

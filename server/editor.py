@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,13 @@ from flask import current_app, render_template, request, url_for
 
 from thaiplan.errors import ThaiplanError
 from thaiplan.graph.store.inline import bind_inline
+from thaiplan.ontology.namespace import prefixes
 from thaiplan.queries import registry
 from thaiplan.queries.errors import ParameterError
 from thaiplan.server.named import PoolStore, QueryFailed, pool
 from thaiplan.server.results import code_only
 from thaiplan.server.workers import WorkerUnavailable
 
-PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 
 
@@ -34,23 +33,10 @@ class Example:
     runnable: bool = True
 
 
-@cache
-def ontology_prefixes() -> dict[str, str]:
-    """The prefixes the ontology's Turtle declares (what users of the vocabulary write)."""
-    try:
-        text = files("thaiplan.ontology").joinpath("thaiplan.ttl").read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    return {m.group(1) or "": m.group(2) for m in PREFIX_LINE.finditer(text)}
-
-
 def editor_prefixes(base_iri: str) -> dict[str, str]:
-    """Prefixes preloaded in the editor and used in Turtle results: the ontology's plus instance IRIs."""
-    prefixes = {k: v for k, v in ontology_prefixes().items() if k}
-    prefixes.setdefault("tp", "https://w3id.org/thaiplan/ontology#")
-    prefixes["id"] = base_iri
-    prefixes["tpg"] = "https://w3id.org/thaiplan/graph/"
-    return prefixes
+    """Prefixes preloaded in the editor and used in Turtle results: the project's map (the ontology's own
+    prefixes among them), `id:` naming the configured instance base."""
+    return prefixes(base_iri)
 
 
 def load_examples() -> list[Example]:

@@ -13,16 +13,19 @@ import pyoxigraph as ox
 import rdflib
 from flask import Response, current_app, render_template, request, url_for
 
-from thaiplan.ontology import ontology_path
+from thaiplan.ontology import terms as ontology_terms
+from thaiplan.ontology.namespace import ONTOLOGY_IRI as ONTOLOGY
+from thaiplan.ontology.namespace import PREFIXES
+from thaiplan.ontology.namespace import TP_NS as TP
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.server import i18n
 from thaiplan.server.named import QueryFailed
 
 log = logging.getLogger(__name__)
 
-TP = "https://w3id.org/thaiplan/ontology#"
-ONTOLOGY = "https://w3id.org/thaiplan/ontology"
-RDF_STATEMENT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
+RDF_STATEMENT = PREFIXES["rdf"] + "Statement"
+# The prefixes pages shorten IRIs with (`id:` is the configured base), in the order they are tried.
+COMPACT_PREFIXES = ("tp", "id", "skos", "prov", "org", "dcterms", "rdfs", "rdf", "owl", "xsd")
 # Names of the terms of the vocabularies the data reuses, where the ontology file does not give one.
 KNOWN_TERMS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("ประเภท", "type"),
@@ -124,7 +127,7 @@ def display_text(text: Any) -> str:
 @cache
 def ontology_labels() -> dict[str, tuple[str, str]]:
     """Thai and English names of every ontology term, read once from the canonical Turtle."""
-    graph = rdflib.Graph().parse(ontology_path(), format="turtle")
+    graph = ontology_terms.load()
     names: dict[str, dict[str, str]] = {}
     for pred in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
         for s, _, o in graph.triples((None, pred, None)):
@@ -155,20 +158,10 @@ def term_name(iri: Any) -> str:
 def compact(iri: str) -> str:
     """A short form of an IRI for display (`tp:Goal`, `id:goal/CR02G01`, the IRI itself otherwise)."""
     base = current_app.config["THAIPLAN"].base_iri
-    for prefix, ns in (
-        ("tp:", TP),
-        ("id:", base),
-        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-        ("prov:", "http://www.w3.org/ns/prov#"),
-        ("org:", "http://www.w3.org/ns/org#"),
-        ("dcterms:", "http://purl.org/dc/terms/"),
-        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-        ("owl:", "http://www.w3.org/2002/07/owl#"),
-        ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-    ):
+    for prefix in COMPACT_PREFIXES:
+        ns = base if prefix == "id" else PREFIXES[prefix]
         if iri.startswith(ns):
-            return prefix + iri[len(ns) :]
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from thaiplan.ontology import ONTOLOGY_IRI, ontology_path
+from thaiplan.ontology import ontology_path
+from thaiplan.ontology.namespace import BASE, DATASET_IRI, ONTOLOGY_IRI, TP_NS
 from thaiplan.queries.execute import rows
 from thaiplan.server import negotiation, results
 from thaiplan.server.named import QueryFailed, page_query, select
@@ -29,9 +30,7 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF}
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-PUBLISHER = "https://w3id.org/thaiplan/"
-DATASET_IRI = "https://w3id.org/thaiplan/dataset"
-SHAPES_IRI = "https://w3id.org/thaiplan/shapes"
+PUBLISHER = BASE
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -78,7 +77,7 @@ def describe(base: str, base_iri: str, sizes: list[tuple[str, int, int]]) -> lis
         ox.Triple(ds, _n(DCTERMS + "publisher"), _n(PUBLISHER)),
         ox.Triple(ds, _n(DCTERMS + "conformsTo"), _n(ONTOLOGY_IRI)),
         ox.Triple(ds, _n(VOID + "sparqlEndpoint"), endpoint),
-        ox.Triple(ds, _n(VOID + "vocabulary"), _n(ONTOLOGY_IRI + "#")),
+        ox.Triple(ds, _n(VOID + "vocabulary"), _n(TP_NS)),
         ox.Triple(ds, _n(VOID + "uriSpace"), _lit(base_iri)),
         ox.Triple(ds, _n(VOID + "exampleResource"), _n(base_iri + "plan/national-strategy")),
         ox.Triple(ds, _n(VOID + "rootResource"), _n(base_iri + "plan/national-strategy")),

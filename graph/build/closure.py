@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from thaiplan.graph.build.inputs import INFERRED_GRAPH
 from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import run_query
+from thaiplan.ontology.namespace import INFERRED_GRAPH
+from thaiplan.ontology.namespace import TP_NS as TP
 
-TP = "https://w3id.org/thaiplan/ontology#"
 # Each closure property, and the properties whose chains it closes (itself included, as in the .rq files).
 CLOSURES = {
     TP + "partOfTransitive": (TP + "partOf", TP + "partOfTransitive"),

@@ -10,8 +10,7 @@ import pyoxigraph as ox
 from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import run_query
 from thaiplan.graph.table import render_table
-
-TP = "https://w3id.org/thaiplan/ontology#"
+from thaiplan.ontology.namespace import TP_NS as TP
 
 
 @dataclass

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from thaiplan.graph.rq import read_rq
 from thaiplan.graph.text.normalize import SOURCES, collapse, normalized_source
+from thaiplan.ontology.namespace import SOURCE_BASE
 
-SOURCE_BASE = "https://w3id.org/thaiplan/id/source/"
 HEADING_MAX = 80
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
