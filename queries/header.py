@@ -53,7 +53,7 @@ def split_rq(text: str) -> tuple[str, str]:
 def parse_header(header: str) -> dict[str, Any]:
     """The header as a dict (an empty header gives an empty dict); HeaderError when it is not a mapping."""
     try:
-        value = yaml.load(header, Loader=_UniqueKeyLoader)  # noqa: S506  # a SafeLoader subclass
+        value = yaml.load(header, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"header line {mark.line + 1}: " if mark is not None else ""

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import run_query
 from thaiplan.ontology.namespace import INFERRED_GRAPH
 from thaiplan.ontology.namespace import TP_NS as TP
+from thaiplan.rq import read_rq
 
 # Each closure property, and the properties whose chains it closes (itself included, as in the .rq files).
 CLOSURES = {
@@ -81,7 +81,7 @@ def closure_quads(prop: str, edges: dict[Term, set[Term]]) -> Iterator[ox.Quad]:
 
 def count(store: ox.Store) -> dict[str, int]:
     """How many triples each closure property has in the inferred graph (counted by the store)."""
-    rows = run_query(store, read_rq("inferred-counts"), bindings={"g": ox.NamedNode(INFERRED_GRAPH)})
+    rows = run_query(store, read_rq("graph", "inferred-counts"), bindings={"g": ox.NamedNode(INFERRED_GRAPH)})
     found = {r["p"].value: int(r["triples"].value) for r in rows}
     return {prop: found.get(prop, 0) for prop in CLOSURES}
 
