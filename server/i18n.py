@@ -242,14 +242,6 @@ def label(th: Any = None, en: Any = None, fallback: str = "") -> str:
     return fallback
 
 
-def other_label(th: Any = None, en: Any = None) -> str:
-    """The label in the other language, when it differs from the one `label` gives."""
-    first, second = (en, th) if ui_lang() == "th" else (th, en)
-    text = getattr(first, "value", first)
-    shown = getattr(second, "value", second)
-    return str(text) if text and text != shown else ""
-
-
 def year(be: Any) -> str:
     """A year given in B.E.: `พ.ศ. 2567` in the Thai interface, `2024` in the English one."""
     try:

@@ -162,11 +162,6 @@ def format_by_name(name: str, kind: str) -> Format | None:
     return None
 
 
-def known_format(name: str) -> bool:
-    """True when `name` is a format of some kind."""
-    return any(format_by_name(name, kind) for kind in KINDS)
-
-
 def negotiate(accept: str | None, format_param: str | None) -> dict[str, str | None]:
     """For each result kind, the name of the format to answer with (None: nothing acceptable).
 

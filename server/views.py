@@ -533,11 +533,6 @@ _PLAN_TYPES = {
 }
 
 
-def trace_href(iri: str) -> str:
-    """The trace view of an entity."""
-    return url_for("views.trace", entity=iri)
-
-
 @bp.route("/indicators")
 @cached_page
 def indicators() -> Response:
