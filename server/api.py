@@ -71,9 +71,7 @@ def wants_page() -> bool:
     if request.args.get("format"):
         return False
     ranges = negotiation.parse_accept(request.headers.get("Accept"))
-    if not any(r.type == "text" and r.subtype == "html" for r in ranges):
-        return False
-    return negotiation.quality(ranges, "text/html") >= negotiation.quality(ranges, "application/json")
+    return negotiation.prefers_html(ranges, negotiation.quality(ranges, "application/json"))
 
 
 @bp.route("", methods=["GET"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 import atexit
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from thaiplan.config import Config
 from thaiplan.server import budget, security
+from thaiplan.server.errors import error_response
 from thaiplan.server.workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -57,20 +58,6 @@ def register_pages(app: Flask) -> None:
     # downloads, report, reader: issue 17
     for module in (views, resources, api, validation_page, void, downloads, report, reader):
         app.register_blueprint(module.bp)
-
-
-def wants_html() -> bool:
-    """True when the client prefers an HTML page to plain text (a browser)."""
-    best = request.accept_mimetypes.best_match(["text/plain", "text/html"], default="text/plain")
-    return best == "text/html" and "text/html" in request.accept_mimetypes.values()
-
-
-def error_response(status: int, title: str, message: str) -> Response:
-    """An error as an HTML page for browsers and as plain text for everything else; never a traceback."""
-    if wants_html():
-        html = render_template("error.html", status=status, title=title, message=message)
-        return Response(html, status=status, mimetype="text/html")
-    return Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -151,6 +151,19 @@ def _named(ranges: list[MediaRange], media_type: str) -> bool:
     return any(r.specificity(media_type) == 3 for r in ranges)
 
 
+def prefers_html(ranges: list[MediaRange], other_q: float) -> bool:
+    """Whether a client wants the HTML page rather than the other representation (given its q-value).
+
+    The one rule of every URL that also serves a page (issue 14): the client names text/html itself (a
+    browser does; a tool that sends only `*/*` does not) and gives it more than the other, or as much when
+    that is acceptable at all — a client that names text/html wins the tie.
+    """
+    html_q = quality(ranges, "text/html")
+    if not _named(ranges, "text/html") or html_q <= 0:
+        return False
+    return html_q >= other_q
+
+
 def format_by_name(name: str, kind: str) -> Format | None:
     """The format of `kind` a `format=` value names (short name or media type), None if not for that kind."""
     key = name.strip().lower()

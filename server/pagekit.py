@@ -19,6 +19,7 @@ from thaiplan.ontology.namespace import PREFIXES
 from thaiplan.ontology.namespace import TP_NS as TP
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.server import i18n
+from thaiplan.server.errors import error_page
 from thaiplan.server.named import QueryFailed
 
 log = logging.getLogger(__name__)
@@ -230,9 +231,6 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     return Response(html, status=status, mimetype="text/html")
 
 
-def error_page(status: int, title: str, message: str) -> Response:
-    """An error as a page in the pages' layout (never a traceback)."""
-    return page("page_error.html", status=status, status_code=status, title=title, message=message)
 
 
 def query_error_page(exc: Exception) -> Response:

@@ -55,10 +55,8 @@ def choose_representation() -> str | None:
     formats = tuple(f for f in negotiation.GRAPH_FORMATS if f.name in OFFERED)
     rdf = negotiation.best_format(ranges, formats)
     rdf_q = negotiation.format_quality(ranges, rdf) if rdf else 0.0
-    html_q = negotiation.quality(ranges, "text/html")
-    named_html = any(r.type == "text" and r.subtype == "html" for r in ranges)
     # A browser names text/html; a tool that sends only */* gets Turtle.
-    if html_q > rdf_q or (html_q == rdf_q and html_q > 0 and named_html):
+    if negotiation.prefers_html(ranges, rdf_q):
         return "html"
     return rdf.name if rdf else None
 

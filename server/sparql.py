@@ -89,10 +89,9 @@ def describe_service(operation: QueryRequest) -> Response:
             return text_response(406, "The service description is RDF: ask for Turtle, RDF/XML, JSON-LD, …")
     else:
         rdf = negotiation.best_format(ranges, negotiation.GRAPH_FORMATS)
-        html_q = negotiation.quality(ranges, "text/html")
         rdf_q = negotiation.format_quality(ranges, rdf) if rdf else 0.0
-        # A browser names text/html explicitly; a tool sending only */* gets RDF (preferred on ties).
-        wants_html = html_q > rdf_q or (html_q == rdf_q and html_q > 0 and _names_html(ranges))
+        # A browser names text/html explicitly; a tool sending only */* gets RDF.
+        wants_html = negotiation.prefers_html(ranges, rdf_q)
     if wants_html:
         return Response(render_editor(urls.link(request.path)), mimetype="text/html")
     if rdf is None:
@@ -109,6 +108,3 @@ def describe_service(operation: QueryRequest) -> Response:
     return Response(body, content_type=rdf.content_type)
 
 
-def _names_html(ranges: list[negotiation.MediaRange]) -> bool:
-    """True when the Accept header names text/html itself (not only through a wildcard)."""
-    return any(r.type == "text" and r.subtype == "html" for r in ranges)
