@@ -18,6 +18,7 @@ from thaiplan.ontology.namespace import ONTOLOGY_IRI as ONTOLOGY
 from thaiplan.ontology.namespace import PREFIXES
 from thaiplan.ontology.namespace import TP_NS as TP
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
+from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.errors import error_page
 from thaiplan.server.named import QueryFailed
@@ -272,6 +273,23 @@ def error_message(exc: Exception) -> str:
     if isinstance(exc, QueryFailed) and exc.status >= 500:
         return i18n.t("err_unavailable")
     return i18n.t("err_query").format(detail=str(exc))
+
+
+def code_key(code: str) -> tuple[Any, ...]:
+    """Codes sorted as people number them: 1.2 before 1.10, numbers before letters."""
+    parts = code.replace("-", ".").split(".") if code else ["~"]
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def first_per(found: list[dict[str, Term]], key: str) -> list[dict[str, Term]]:
+    """The first row of each value of `key`, in order (a label stated in two graphs repeats a row)."""
+    seen: set[str] = set()
+    out = []
+    for row in found:
+        if row[key].value not in seen:
+            seen.add(row[key].value)
+            out.append(row)
+    return out
 
 
 PAGE_ERRORS = (ParameterError, UnknownQuery, QueryFailed)

@@ -28,7 +28,7 @@ from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
 from thaiplan.server.named import page_rows
 from thaiplan.server.page_cache import cached_page
-from thaiplan.server.pagekit import PAGE_ERRORS, TP, error_page, query_error_page, value
+from thaiplan.server.pagekit import PAGE_ERRORS, TP, code_key, error_page, query_error_page, value
 from thaiplan.server.pdf import PdfUnavailable, html_to_pdf
 
 log = logging.getLogger(__name__)
@@ -57,30 +57,6 @@ STATUS_OF_COLOUR = {
     "red": TP + "statusCritical",
 }
 ROLE_ORDER = {"lead": 0, "responsible": 1, "co-responsible": 2}
-WORDS: dict[str, tuple[str, str]] = {
-    "report": ("รายงานความก้าวหน้า", "Progress report"),
-    "goals": ("เป้าหมายและผลสัมฤทธิ์ที่พึงประสงค์", "Goals and desired outcomes"),
-    "summary": ("สรุปการบรรลุเป้าหมาย", "Summary of achievement"),
-    "work": ("กิจกรรม โครงการ และความก้าวหน้า", "Activities, projects and progress"),
-    "progress": ("ความก้าวหน้า", "Progress"),
-    "figures": ("ตัวเลขและหมุดหมาย", "Figures and milestones"),
-    "lead": ("หน่วยงานหลัก", "Lead agencies"),
-    "sources": ("แหล่งที่มา", "Sources"),
-    "period": ("ระยะเวลา", "Period"),
-    "result": ("ผลการดำเนินงาน", "Result"),
-    "goal": ("เป้าหมาย", "Goal"),
-    "legend": ("สีสถานะ", "Status colours"),
-    "pdf": ("ดาวน์โหลด PDF", "Download PDF"),
-    "print": ("พิมพ์", "Print"),
-    "generated": ("จัดทำจากกราฟความรู้ thaiplan", "Made from the thaiplan knowledge graph"),
-    "no_figures": ("ไม่มีค่าเป้าหมายหรือผลการดำเนินงาน", "No targets or results"),
-    "unknown_plan": ("ไม่มีแผนที่ชื่อ", "There is no plan"),
-    "source_doc": ("เอกสาร", "Document"),
-    "quarter": ("ไตรมาส", "quarter"),
-    "fiscal_year": ("ปีงบประมาณ", "fiscal year"),
-    "rated_on": ("ผลที่ใช้ประเมิน", "result rated"),
-    "milestones": ("ผลสำเร็จ", "Milestones"),
-}
 MONTHS_TH = (
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
     "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
@@ -90,11 +66,6 @@ MONTHS_EN = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 
-
-def w(key: str) -> str:
-    """A report string in the interface language."""
-    th, en = WORDS[key]
-    return th if i18n.ui_lang() == "th" else en
 
 
 @dataclass
@@ -364,9 +335,7 @@ def outline(items: dict[str, Item], kinds: set[str]) -> list[Item]:
 
 def _order(item: Item) -> tuple[Any, ...]:
     """Items by code as people number them, then by name."""
-    from thaiplan.server.views import _code_key
-
-    return (_code_key(item.code), item.labelTh, item.iri)
+    return (code_key(item.code), item.labelTh, item.iri)
 
 
 def collect_indicators(found: list[dict[str, Term]], ratings: list[dict[str, Term]]) -> list[Indicator]:
@@ -491,7 +460,7 @@ def report_context(iri: str) -> dict[str, Any] | None:
         "colours_map": STATUS_OF_COLOUR,
         "figure_text": figure_text,
         "date_text": date_text,
-        "w": w,
+
     }
 
 
@@ -502,13 +471,13 @@ def report(key: str) -> Response:
     as_pdf = key.endswith(".pdf")
     iri = plan_iri(key.removesuffix(".pdf"))
     if iri is None:
-        return error_page(404, i18n.t("not_found"), f"{w('unknown_plan')} {key!r}")
+        return error_page(404, i18n.t("not_found"), f"{i18n.t('unknown_plan')} {key!r}")
     try:
         context = report_context(iri)
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     if context is None:
-        return error_page(404, i18n.t("not_found"), f"{w('unknown_plan')} <{iri}>")
+        return error_page(404, i18n.t("not_found"), f"{i18n.t('unknown_plan')} <{iri}>")
     key = key.removesuffix(".pdf")
     if not as_pdf:
         return Response(
