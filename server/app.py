@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+from types import ModuleType
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -52,12 +53,36 @@ def create_app(config: Config | None = None) -> Flask:
 
 def register_pages(app: Flask) -> None:
     """The planners' pages, linked-data pages, the named-queries API and the validation report (#6)."""
-    from thaiplan.server import api, downloads, i18n, reader, report, resources, validation_page, views, void
+    from thaiplan.server import (
+        api,
+        downloads,
+        i18n,
+        pagekit,
+        reader,
+        report,
+        resources,
+        validation_page,
+        views,
+        void,
+    )  # fmt: skip
 
     i18n.init_app(app)
+    install_template_helpers(app, (i18n, pagekit, downloads))
     # downloads, report, reader: issue 17
     for module in (views, resources, api, validation_page, void, downloads, report, reader):
         app.register_blueprint(module.bp)
+
+
+def install_template_helpers(app: Flask, providers: tuple[ModuleType, ...]) -> None:
+    """Give the templates each module's helpers, in this order, as Jinja globals (macros imported without
+    context see them too); a name two modules provide is an error, never a silent override (issue 14)."""
+    for module in providers:
+        helpers = module.template_helpers()
+        taken = sorted(set(helpers) & set(app.jinja_env.globals))
+        if taken:
+            raise RuntimeError(f"{module.__name__} would replace the template helpers {taken}")
+        app.jinja_env.globals.update(helpers)
+        app.jinja_env.filters.update(getattr(module, "template_filters", dict)())
 
 
 def register_error_handlers(app: Flask) -> None:

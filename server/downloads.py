@@ -46,10 +46,14 @@ BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 def init(state: Any) -> None:
-    """Install the hook and the template helper when the blueprint is registered."""
+    """Install the hook that answers `format=xlsx|csv` when the blueprint is registered."""
     app: Flask = state.app
     app.before_request(answer_download)
-    app.jinja_env.globals.update(download_href=download_href)
+
+
+def template_helpers() -> dict[str, Any]:
+    """The download links' helper of the pages' templates."""
+    return {"download_href": download_href}
 
 
 bp.record_once(init)

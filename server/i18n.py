@@ -247,12 +247,14 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 def init_app(app: Flask) -> None:
-    """Choose the language for each request, keep a `?lang=` choice in a cookie, expose helpers."""
+    """Choose the language for each request and keep a `?lang=` choice in a cookie."""
     app.before_request(_choose)
     app.after_request(_remember)
-    app.jinja_env.globals.update(
-        t=t, has_t=STRINGS.__contains__, ui_lang=ui_lang, label=label, year=year, lang_href=lang_href
-    )
+
+
+def template_helpers() -> dict[str, Any]:
+    """The interface-language helpers the templates call (`label` is pagekit's, made display-safe)."""
+    return {"t": t, "has_t": STRINGS.__contains__, "ui_lang": ui_lang, "year": year, "lang_href": lang_href}
 
 
 def _choose() -> None:

@@ -207,23 +207,27 @@ def is_literal(term: Any) -> bool:
     return isinstance(term, ox.Literal)
 
 
-def install(app: Any) -> None:
-    """Make the helpers global to the templates (macros imported without context see them too).
+def template_helpers() -> dict[str, Any]:
+    """The helpers every page's template calls to link and name things.
 
     Every helper that puts data text on a page passes it through `display_text` (issue 8), and so does
-    the `text` filter, for the places that print a value of their own; `label` replaces i18n's global
-    (registered before the page blueprints) with the same choice of language, made display-safe.
+    the `text` filter (`template_filters`), for the places that print a value of their own; `label` is
+    i18n's choice of language, made display-safe.
     """
-    app.jinja_env.globals.update(
-        href=href,
-        term_name=lambda iri: display_text(term_name(iri)),
-        compact=lambda iri: display_text(compact(iri)),
-        name_of=lambda iri: display_text(name_of(iri)),
-        value=lambda term: display_text(value(term)),
-        label=lambda *args: display_text(i18n.label(*args)),
-        is_literal=is_literal,
-    )
-    app.jinja_env.filters["text"] = display_text
+    return {
+        "href": href,
+        "term_name": lambda iri: display_text(term_name(iri)),
+        "compact": lambda iri: display_text(compact(iri)),
+        "name_of": lambda iri: display_text(name_of(iri)),
+        "value": lambda term: display_text(value(term)),
+        "label": lambda *args: display_text(i18n.label(*args)),
+        "is_literal": is_literal,
+    }
+
+
+def template_filters() -> dict[str, Any]:
+    """The filters of the pages' templates."""
+    return {"text": display_text}
 
 
 def page(template: str, status: int = 200, **context: Any) -> Response:

@@ -26,7 +26,6 @@ from thaiplan.server.pagekit import (
     error_page,
     first_per,
     href,
-    install,
     name_of,
     page,
     query_error_page,
@@ -36,7 +35,6 @@ from thaiplan.server.pagekit import (
 from thaiplan.server.svg import Box, trace_diagram
 
 bp = Blueprint("views", __name__)
-bp.record_once(lambda state: install(state.app))
 
 NATIONAL_STRATEGY = "plan/national-strategy"
 # What the home tree shows (the plan parts); other items are reached from their pages.
