@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from thaiplan.ontology.namespace import ONTOLOGY_GRAPH
 from thaiplan.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -12,7 +13,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"
 DEFAULT_GRAPH_NOTE = (
     "The default graph is the set union of the data graphs (each triple once): every named graph except "
-    "the ontology (https://w3id.org/thaiplan/graph/ontology) and the search and trace indexes "
+    f"the ontology ({ONTOLOGY_GRAPH}) and the search and trace indexes "
     "(…/graph/search-index, …/graph/trace-index), which GRAPH, FROM or default-graph-uri select by name."
 )
 PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
