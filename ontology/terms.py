@@ -1,4 +1,5 @@
-"""Reading the ontology's own terms from the canonical Turtle: the single source for code and docs."""
+"""The ontology read back from its canonical Turtle: `load()`, the one cached rdflib parse every module uses,
+and the kinds and local names of its own terms, the single source for code and docs."""
 
 from __future__ import annotations
 
