@@ -1,4 +1,5 @@
-"""Planners' views: the plan tree, trace, agency portfolio, indicator chart, search and gaps.
+"""Planners' views: the plan tree, trace, agency portfolio, search, gaps and the agencies' index (the
+indicator views are in server/indicator_views.py; their URLs are registered here, on this blueprint).
 
 Each view runs the named queries of `queries/` (the same ones `/api/queries` serves) in the worker
 processes and arranges their rows for reading; nothing here writes SPARQL.
