@@ -17,7 +17,6 @@ evaluates `(p)+` from every subject separately, which took 5 s at a million trip
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -40,11 +39,8 @@ Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def materialize(store: ox.Store, snapshot: Path | None = None) -> dict[str, int]:
-    """Add every closure to the inferred graph; return how many triples each property got.
-
-    `snapshot` (the store's directory) is accepted for callers of the earlier SPARQL version; unused.
-    """
+def materialize(store: ox.Store) -> dict[str, int]:
+    """Add every closure to the inferred graph; return how many triples each property got."""
     store.bulk_extend(list(supports_quads(store)))
     for prop, edges_of in CLOSURES.items():
         store.bulk_extend(closure_quads(prop, direct_edges(store, edges_of)))
