@@ -13,11 +13,13 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.http import HTTP_STATUS_CODES
 
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.namespace import BASE, DATASET_IRI, ONTOLOGY_IRI, TP_NS
 from thaiplan.queries.execute import rows
 from thaiplan.server import negotiation, results
+from thaiplan.server.errors import error_text
 from thaiplan.server.named import QueryFailed, page_query, select
 from thaiplan.server.workers import WorkerUnavailable
 
@@ -113,14 +115,13 @@ def void() -> Response:
     ranges = negotiation.parse_accept(request.headers.get("Accept"))
     fmt = negotiation.best_format(ranges, negotiation.GRAPH_FORMATS)
     if fmt is None:
-        return Response(
-            "406 Not Acceptable: the description is RDF (Turtle, JSON-LD, ...).\n", 406, mimetype="text/plain"
-        )
+        return error_text(406, "Not Acceptable", "the description is RDF (Turtle, JSON-LD, ...).")
     try:
         sizes = graph_sizes()
     except (QueryFailed, WorkerUnavailable) as exc:
         status = getattr(exc, "status", 503)
-        return Response(f"{status}: the store cannot be counted now: {exc}\n", status, mimetype="text/plain")
+        title = HTTP_STATUS_CODES.get(status, "Error")
+        return error_text(status, title, f"the store cannot be counted now: {exc}")
     triples = describe(public_base(), current_app.config["THAIPLAN"].base_iri, sizes)
     body = results.serialize_graph(triples, fmt.name, len(triples), PREFIXES)
     response = Response(body, content_type=fmt.content_type)
