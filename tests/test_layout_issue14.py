@@ -11,6 +11,7 @@ the test, so the lists only shrink.
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -296,7 +297,6 @@ def test_issue14_the_prefix_map_holds_the_ontology_s_own_prefixes() -> None:
 
 def ontology_prefixes() -> set[str]:
     """The namespaces the ontology's Turtle declares with `@prefix` (rdflib adds its own defaults)."""
-    import re
 
     text = (ROOT / "ontology" / "thaiplan.ttl").read_text(encoding="utf-8")
     return set(re.findall(r"^@prefix\s+[\w-]*:\s*<([^>]+)>", text, re.MULTILINE))
@@ -342,3 +342,31 @@ def test_issue14_every_rq_header_is_one_yaml_mapping() -> None:
     assert not new, f"`#+` headers that are not YAML (quote a value holding `: `): {new}"
     stale = sorted(set(ALLOWED_PROSE_HEADERS) - set(broken))
     assert not stale, f"readable now, remove from ALLOWED_PROSE_HEADERS: {stale}"
+
+
+# Modules that still read SPARQL files themselves instead of through thaiplan/rq.py (the lead empties this).
+ALLOWED_RQ_READERS = {
+    "graph/store/remote.py": "the store change's (its `.ru` templates)",
+    "server/named.py": "the store change's (the pages' queries)",
+    "queries/execute.py": "the store change's (`read_rq`, kept for its callers)",
+    "shapes/dataset.py": "the SHACL change's (the core templates)",
+    "shapes/validate.py": "the SHACL change's (the SHACL-SPARQL constraints' folder)",
+    "queries/registry.py": "reads the folder it is given (tests give theirs); the shipped one is rq.folder",
+}
+RQ_READING = re.compile(
+    r"""\.r[qu]"\)?\.read_text|\{name\}\.r[qu]"|joinpath\("sparql"|/ "sparql"|glob\("\*\.r[qu]"\)"""
+)
+
+
+def test_issue14_sparql_files_are_read_through_one_reader() -> None:
+    readers = set()
+    for path in python_files():
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(("tests/", "bench/")) or rel == "thaiplan/rq.py":
+            continue
+        if RQ_READING.search(path.read_text(encoding="utf-8")):
+            readers.add(rel)
+    new = sorted(readers - set(ALLOWED_RQ_READERS))
+    assert not new, f"read .rq/.ru files through thaiplan.rq.read_rq instead: {new}"
+    stale = sorted(set(ALLOWED_RQ_READERS) - readers)
+    assert not stale, f"no longer reading SPARQL files, remove from ALLOWED_RQ_READERS: {stale}"
