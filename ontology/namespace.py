@@ -199,8 +199,8 @@ class TP(DefinedNamespace):
 
 
 # The one prefix map: the ontology's own `@prefix` lines (tests/test_layout_issue14.py keeps them in step),
-# then the instance base and the graphs. Longest namespace first where one holds another is not needed:
-# none of these is a prefix of another.
+# the instance base, the graphs and the index, and the vocabularies of the dataset's descriptions; `shorten`
+# takes the longest namespace that holds an IRI.
 PREFIXES: dict[str, str] = {
     "tp": TP_NS,
     "id": ID_BASE,
@@ -225,6 +225,12 @@ PREFIXES: dict[str, str] = {
     "fibo-fnd-gao-obj": "https://spec.edmcouncil.org/fibo/ontology/FND/GoalsAndObjectives/Objectives/",
     "unit": "http://qudt.org/vocab/unit/",
     "schema": "https://schema.org/",
+    # What the dataset's own descriptions use (VoID/DCAT at /.well-known/void, the service description).
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "formats": "http://www.w3.org/ns/formats/",
 }
 
 

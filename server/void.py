@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from werkzeug.http import HTTP_STATUS_CODES
 
 from thaiplan.ontology import ontology_path
-from thaiplan.ontology.namespace import BASE, DATASET_IRI, ONTOLOGY_IRI, TP_NS
+from thaiplan.ontology.namespace import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, TP_NS
 from thaiplan.queries.execute import rows
 from thaiplan.server import negotiation, results
 from thaiplan.server.errors import error_text
@@ -25,12 +25,9 @@ from thaiplan.server.workers import WorkerUnavailable
 
 bp = Blueprint("void", __name__)
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
+VOID, DCAT, DCTERMS, FOAF = (PREFIXES[p] for p in ("void", "dcat", "dcterms", "foaf"))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF}
+DESCRIPTION_PREFIXES = {p: PREFIXES[p] for p in ("void", "dcat", "dcterms", "foaf")}
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PUBLISHER = BASE
 
@@ -123,7 +120,7 @@ def void() -> Response:
         title = HTTP_STATUS_CODES.get(status, "Error")
         return error_text(status, title, f"the store cannot be counted now: {exc}")
     triples = describe(public_base(), current_app.config["THAIPLAN"].base_iri, sizes)
-    body = results.serialize_graph(triples, fmt.name, len(triples), PREFIXES)
+    body = results.serialize_graph(triples, fmt.name, len(triples), DESCRIPTION_PREFIXES)
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
