@@ -18,6 +18,7 @@ from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.openapi import openapi_spec
 from thaiplan.server import answers, negotiation, urls
+from thaiplan.server.errors import json_error as error
 from thaiplan.server.named import QueryFailed, named_reply
 from thaiplan.server.views import api_page
 
@@ -33,13 +34,6 @@ def open_to_other_sites(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept"
     response.vary.add("Accept")
-    return response
-
-
-def error(status: int, message: str, **extra: Any) -> Response:
-    """A JSON error body (`error`, and `parameter` / `candidates` when they apply)."""
-    response = jsonify({"error": message, **extra})
-    response.status_code = status
     return response
 
 

@@ -342,7 +342,8 @@ VIEWS: dict[str, Callable[[], tuple[str, list[Table]]]] = {
 
 def api_download(name: str, fmt: str) -> Response:
     """A named query's rows as a file: its variables as headers, typed cells; errors as the API's JSON."""
-    from thaiplan.server.api import error, query_params
+    from thaiplan.server.api import query_params
+    from thaiplan.server.errors import json_error as error
 
     try:
         query = registry.get(name)

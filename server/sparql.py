@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, request
 from thaiplan.queries.guard import safety
 from thaiplan.server import answers, negotiation, results, service_description, urls
 from thaiplan.server.editor import editor_prefixes, render_editor
+from thaiplan.server.errors import message_text as text_response
 from thaiplan.server.execution import QueryJob
 from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
@@ -17,11 +18,6 @@ bp = Blueprint("sparql", __name__)
 def pool() -> WorkerPool:
     """The app's worker pool."""
     return current_app.extensions["thaiplan_pool"]
-
-
-def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A plain-text answer, used for every protocol error: tools show it as it is."""
-    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
 
 
 def endpoint_url() -> str:
