@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from types import ModuleType
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from thaiplan.config import Config
 from thaiplan.server import budget, security
+from thaiplan.server.errors import error_response
 from thaiplan.server.workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -58,26 +60,36 @@ def close_app(app: Flask) -> None:
 
 def register_pages(app: Flask) -> None:
     """The planners' pages, linked-data pages, the named-queries API and the validation report (#6)."""
-    from thaiplan.server import api, downloads, i18n, reader, report, resources, validation_page, views, void
+    from thaiplan.server import (
+        api,
+        downloads,
+        i18n,
+        pagekit,
+        reader,
+        report,
+        resources,
+        validation_page,
+        views,
+        void,
+    )  # fmt: skip
 
     i18n.init_app(app)
+    install_template_helpers(app, (i18n, pagekit, downloads))
     # downloads, report, reader: issue 17
     for module in (views, resources, api, validation_page, void, downloads, report, reader):
         app.register_blueprint(module.bp)
 
 
-def wants_html() -> bool:
-    """True when the client prefers an HTML page to plain text (a browser)."""
-    best = request.accept_mimetypes.best_match(["text/plain", "text/html"], default="text/plain")
-    return best == "text/html" and "text/html" in request.accept_mimetypes.values()
-
-
-def error_response(status: int, title: str, message: str) -> Response:
-    """An error as an HTML page for browsers and as plain text for everything else; never a traceback."""
-    if wants_html():
-        html = render_template("error.html", status=status, title=title, message=message)
-        return Response(html, status=status, mimetype="text/html")
-    return Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
+def install_template_helpers(app: Flask, providers: tuple[ModuleType, ...]) -> None:
+    """Give the templates each module's helpers, in this order, as Jinja globals (macros imported without
+    context see them too); a name two modules provide is an error, never a silent override (issue 14)."""
+    for module in providers:
+        helpers = module.template_helpers()
+        taken = sorted(set(helpers) & set(app.jinja_env.globals))
+        if taken:
+            raise RuntimeError(f"{module.__name__} would replace the template helpers {taken}")
+        app.jinja_env.globals.update(helpers)
+        app.jinja_env.filters.update(getattr(module, "template_filters", dict)())
 
 
 def register_error_handlers(app: Flask) -> None:

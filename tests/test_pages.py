@@ -1,4 +1,8 @@
-"""Planners' pages and linked-data pages over the real curated graph, via Flask's test client (issue 6)."""
+"""Planners' pages and linked-data pages over the real curated graph, via Flask's test client (issue 6).
+
+Over 400 lines because the pages share one client fixture over one built store (a build per module is
+the cost that matters); its sections: bound values, home and language, linked-data pages, the views.
+"""
 
 from __future__ import annotations
 

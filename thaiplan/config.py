@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from thaiplan.errors import InputError
+from thaiplan.ontology.namespace import ID_BASE
 
 ENV_PREFIX = "THAIPLAN_"
 
@@ -22,7 +23,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 5000
     # Instance IRIs are minted under this base; a deployment maps it to its own domain.
-    base_iri: str = "https://w3id.org/thaiplan/id/"
+    base_iri: str = ID_BASE
     # Public base URL of the server, used when rewriting instance IRIs to local links (empty: same host).
     public_url: str = ""
     query_timeout: float = 30.0
