@@ -228,6 +228,23 @@ def test_validation_runs_in_a_worker_under_its_own_time_limit_issue14(local: Con
         assert "time limit" in stopped.get_data(as_text=True)
 
 
+def test_the_report_is_kept_per_app_and_per_build_issue14(tmp_path: Path) -> None:
+    """A new build is validated again on the next request; another app keeps its own report."""
+    config = Config(store_dir=tmp_path / "store", workers=1)
+    build(config, SMALL, out=lambda _: None)
+    with app_for(config) as app, app_for(config) as other:
+        sent = count_jobs(app)
+        client = app.test_client()
+        first = client.get("/validation?format=json")
+        assert first.status_code == 200 and len(sent) == 1
+        assert client.get("/validation?format=json").data == first.data and len(sent) == 1
+        build(config, SMALL, out=lambda _: None)  # a new snapshot
+        assert client.get("/validation?format=json").status_code == 200 and len(sent) == 2
+        elsewhere = count_jobs(other)
+        assert other.test_client().get("/validation?format=json").status_code == 200
+        assert len(elsewhere) == 1  # nothing module-level: the other app validates for itself
+
+
 @pytest.mark.remote
 def test_validation_page_reads_the_remote_store_not_a_stale_local_one_issue14(
     local: Config, oxigraph: Config
