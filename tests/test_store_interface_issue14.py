@@ -210,6 +210,19 @@ def test_every_job_of_a_request_names_the_snapshot_read_once_issue14(local: Conf
         assert len(sent) > 1 and len(snapshots) == 1 and None not in snapshots
 
 
+def test_the_editor_examples_resolve_once_per_snapshot_issue14(local: Config) -> None:
+    """The editor fills its examples' parameters in the workers (resolve-only jobs), then from the cache."""
+    with app_for(local) as app:
+        client = app.test_client()
+        sent = count_jobs(app)
+        assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 200
+        first = [job for job in sent if type(job).__name__ == "NamedJob"]
+        assert first and not any(job.run for job in first)  # type: ignore[attr-defined]
+        sent.clear()
+        assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 200
+        assert not [job for job in sent if type(job).__name__ == "NamedJob"]
+
+
 # --- /validation in the worker pool, on the configured store ---------------------------------------------
 
 
