@@ -165,8 +165,11 @@ def named_rows_bound(name: str, params: Mapping[str, Any]) -> tuple[dict[str, Te
 
 
 def named_bindings(name: str, params: Mapping[str, Any]) -> dict[str, Term]:
-    """The terms the parameters of the named query `name` resolve to, without running it."""
-    return decode_bindings(succeeded(run_named(name, params, JSON_FORMATS, run=False)).bound)
+    """The terms the parameters of the named query `name` resolve to, without running it (cached)."""
+    reply, _tag = answers.fetch(
+        f"bind:{name}", dict(params), {}, lambda: run_named(name, params, JSON_FORMATS, run=False)
+    )
+    return decode_bindings(succeeded(reply).bound)
 
 
 @cache

@@ -1,6 +1,6 @@
 """Sharing the query workers between clients (issue 13): who gets the next free worker, who waits, who not.
 
-Scheduling (issue 13): a waiting query is given the next free worker by client, not first come first
+A waiting query is given the next free worker by client, not first come first
 served: clients whose last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then
 unknown clients, then heavy ones; within a tier, the client served longest ago. `reserve` extra workers
 are never given to heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the

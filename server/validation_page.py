@@ -53,7 +53,7 @@ def report_cache() -> ReportCache:
 
 def current_report() -> object:
     """The validation report of the request's snapshot (computed once per snapshot, in a worker)."""
-    from thaiplan.server.workers import WorkerUnavailable
+    from thaiplan.server.workers import TimeLimitExceeded, WorkerUnavailable
 
     build = answers.current_build()  # None: the worker finds out why (never built, damaged, store down)
     cache = report_cache()
@@ -62,6 +62,12 @@ def current_report() -> object:
             timeout = current_app.config["THAIPLAN"].validation_timeout
             try:
                 answer = current_app.extensions["thaiplan_pool"].call(ValidationJob(build), timeout=timeout)
+            except TimeLimitExceeded as exc:
+                raise ValidationFailed(
+                    503,
+                    f"The validation was stopped: it ran longer than the time limit of {exc.limit:g} s "
+                    "(THAIPLAN_VALIDATION_TIMEOUT, which the server's operator may raise).",
+                ) from None
             except WorkerUnavailable as exc:
                 raise ValidationFailed(exc.status, str(exc)) from None
             if isinstance(answer, Reply):

@@ -261,6 +261,14 @@ class Worker:
         return code == -6  # SIGABRT: Rust's "memory allocation of N bytes failed"
 
 
+class TimeLimitExceeded(WorkerUnavailable):
+    """The job ran past its time limit and its worker was killed (503)."""
+
+    def __init__(self, message: str, limit: float) -> None:
+        super().__init__(message, 503)
+        self.limit = limit
+
+
 class ClientGone(WorkerUnavailable):
     """The client closed its connection: its query was dropped (its worker killed when running)."""
 

@@ -36,6 +36,7 @@ from thaiplan.server.scheduling import (
 )
 from thaiplan.server.worker_process import (
     ClientGone,
+    TimeLimitExceeded,
     Worker,
     WorkerUnavailable,
     cpu_seconds,
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 
 # Bytes a reply's header message may take besides the body (status, type, headers).
 HEADER_SLACK = 1 << 20
-__all__ = ["ClientGone", "WorkerPool", "WorkerUnavailable", "main"]
+__all__ = ["ClientGone", "TimeLimitExceeded", "WorkerPool", "WorkerUnavailable", "main"]
 
 
 class WorkerPool(FairShare):
@@ -256,9 +257,10 @@ class WorkerPool(FairShare):
             self._replace(worker)
             if on_reserve and time.monotonic() < deadline:
                 continue  # it was heavy: run it again on an ordinary worker, within what is left of its limit
-            raise WorkerUnavailable(
+            raise TimeLimitExceeded(
                 f"The query was stopped: it ran longer than the time limit of {limit:g} s. "
-                "Make it more selective, or add LIMIT."
+                "Make it more selective, or add LIMIT.",
+                limit,
             )
 
     def _exchange(

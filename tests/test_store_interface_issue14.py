@@ -210,6 +210,19 @@ def test_every_job_of_a_request_names_the_snapshot_read_once_issue14(local: Conf
         assert len(sent) > 1 and len(snapshots) == 1 and None not in snapshots
 
 
+def test_the_editor_examples_resolve_once_per_snapshot_issue14(local: Config) -> None:
+    """The editor fills its examples' parameters in the workers (resolve-only jobs), then from the cache."""
+    with app_for(local) as app:
+        client = app.test_client()
+        sent = count_jobs(app)
+        assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 200
+        first = [job for job in sent if type(job).__name__ == "NamedJob"]
+        assert first and not any(job.run for job in first)  # type: ignore[attr-defined]
+        sent.clear()
+        assert client.get("/sparql", headers={"Accept": "text/html"}).status_code == 200
+        assert not [job for job in sent if type(job).__name__ == "NamedJob"]
+
+
 # --- /validation in the worker pool, on the configured store ---------------------------------------------
 
 
@@ -226,6 +239,23 @@ def test_validation_runs_in_a_worker_under_its_own_time_limit_issue14(local: Con
         stopped = app.test_client().get("/validation")
         assert stopped.status_code == 503
         assert "time limit" in stopped.get_data(as_text=True)
+
+
+def test_the_report_is_kept_per_app_and_per_build_issue14(tmp_path: Path) -> None:
+    """A new build is validated again on the next request; another app keeps its own report."""
+    config = Config(store_dir=tmp_path / "store", workers=1)
+    build(config, SMALL, out=lambda _: None)
+    with app_for(config) as app, app_for(config) as other:
+        sent = count_jobs(app)
+        client = app.test_client()
+        first = client.get("/validation?format=json")
+        assert first.status_code == 200 and len(sent) == 1
+        assert client.get("/validation?format=json").data == first.data and len(sent) == 1
+        build(config, SMALL, out=lambda _: None)  # a new snapshot
+        assert client.get("/validation?format=json").status_code == 200 and len(sent) == 2
+        elsewhere = count_jobs(other)
+        assert other.test_client().get("/validation?format=json").status_code == 200
+        assert len(elsewhere) == 1  # nothing module-level: the other app validates for itself
 
 
 @pytest.mark.remote
