@@ -1,5 +1,7 @@
 """Issue 14: the layout holds — no import cycle between modules, ruff files `thaiplan` as first-party, no
-module over 400 lines without a stated reason, every top-level folder has a README naming what it holds.
+module over 400 lines without a stated reason, every top-level folder has a README naming what it holds;
+and one way to do each thing: project IRIs spelled in the vocabulary module only, one prefix map, one
+reader of SPARQL files, one `#+` header style (YAML), values bound rather than templated.
 
 The module graph is read with `ast` from the source (imports inside functions count: they run too), over
 the packages the `thaiplan` distribution maps (`thaiplan.server` is `server/`, …, see pyproject.toml). Where
