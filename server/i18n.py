@@ -3,7 +3,9 @@
 The interface language is the reader's choice, independent of the language of the data: `?lang=th|en`
 sets it (and a cookie keeps it), else the cookie, else the browser's Accept-Language. Labels are shown in
 the interface language when the graph has one, else in the other. Years are Buddhist Era in Thai
-(พ.ศ. 2567) and Common Era in English (2024).
+(พ.ศ. 2567) and Common Era in English (2024). `STRINGS` is the server's one translation table (issue 14:
+the report, the downloads and the source reader kept their own before): code reads it with `t(key)`,
+templates with `t('key')`; a new page adds its keys here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ LANGS = ("th", "en")
 COOKIE = "lang"
 BE_OFFSET = 543
 
+# key: (Thai, English), by page; every key a template or module asks for is here
+# (tests/test_server_layout_issue14.py).
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (Thai, English)
     "site": ("แผนยุทธศาสตร์ภาครัฐไทย", "Thai public-sector plans"),

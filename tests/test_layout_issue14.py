@@ -1,5 +1,7 @@
 """Issue 14: the layout holds — no import cycle between modules, ruff files `thaiplan` as first-party, no
-module over 400 lines without a stated reason, every top-level folder has a README naming what it holds.
+module over 400 lines without a stated reason, every top-level folder has a README naming what it holds;
+and one way to do each thing: project IRIs spelled in the vocabulary module only, one prefix map, one
+reader of SPARQL files, one `#+` header style (YAML), values bound rather than templated.
 
 The module graph is read with `ast` from the source (imports inside functions count: they run too), over
 the packages the `thaiplan` distribution maps (`thaiplan.server` is `server/`, …, see pyproject.toml). Where
@@ -370,3 +372,26 @@ def test_issue14_sparql_files_are_read_through_one_reader() -> None:
     assert not new, f"read .rq/.ru files through thaiplan.rq.read_rq instead: {new}"
     stale = sorted(set(ALLOWED_RQ_READERS) - readers)
     assert not stale, f"no longer reading SPARQL files, remove from ALLOWED_RQ_READERS: {stale}"
+
+
+# `.rq`/`.ru` files that are text templates (`{{name}}` filled with compiled fragments, or string.Template's
+# `$name` in updates), owned by changes under way; every other file takes its values as bindings.
+ALLOWED_TEMPLATES = {
+    "shapes/sparql/core/": "the SHACL change's: property paths and conditions compiled from the shapes graph",
+    "graph/sparql/remote-": "the store change's: updates sent to a remote store, which takes no bindings",
+}
+# `{{name}}` anywhere; `$name` in an update only (in a query, `$x` is SPARQL's other spelling of `?x`).
+TEMPLATE_MARK = {".rq": re.compile(r"\{\{\w+\}\}"), ".ru": re.compile(r"\{\{\w+\}\}|\$\w+")}
+
+
+def test_issue14_sparql_files_take_their_values_as_bindings() -> None:
+    """One template style: a value is a bound variable (`?x` or `$x`; SHACL's pre-bound `$this` included)."""
+    templated = set()
+    for path in source_files():
+        if path.suffix not in (".rq", ".ru") or path.relative_to(ROOT).parts[0] == "tests":
+            continue
+        code = "".join(line.split("#", 1)[0] + "\n" for line in path.read_text(encoding="utf-8").splitlines())
+        if TEMPLATE_MARK[path.suffix].search(code):
+            templated.add(path.relative_to(ROOT).as_posix())
+    new = sorted(p for p in templated if not p.startswith(tuple(ALLOWED_TEMPLATES)))
+    assert not new, f"SPARQL files written as text templates: {new}"

@@ -90,3 +90,20 @@ def test_issue14_importing_the_validator_changes_no_logging() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_issue14_every_interface_string_a_page_asks_for_is_in_the_one_table() -> None:
+    """The report's, downloads' and reader's strings joined i18n.STRINGS: none is asked for and missing."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent / "server"
+    asked = set()
+    for path in [*root.glob("templates/*.html"), *root.glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        asked |= {
+            (path.name, key)
+            for key in re.findall(r"""(?<![\w.])(?:i18n\.)?t\(\s*['"]([\w-]+)['"]\s*\)""", text)
+        }
+    assert len(asked) > 100  # the pattern finds the calls (a broken pattern would pass vacuously)
+    missing = sorted((name, key) for name, key in asked if key not in i18n.STRINGS)
+    assert not missing, f"interface strings asked for but not in i18n.STRINGS: {missing}"
