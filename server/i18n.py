@@ -4,8 +4,8 @@ The interface language is the reader's choice, independent of the language of th
 sets it (and a cookie keeps it), else the cookie, else the browser's Accept-Language. Labels are shown in
 the interface language when the graph has one, else in the other. Years are Buddhist Era in Thai
 (พ.ศ. 2567) and Common Era in English (2024). `STRINGS` is the server's one translation table (issue 14:
-the report, the downloads and the source reader kept their own before): code reads it with `t(key)`,
-templates with `t('key')`; a new page adds its keys here.
+the report, the downloads and the source reader kept their own before): code and templates read it
+with `t`; a new page adds its keys here.
 """
 
 from __future__ import annotations
