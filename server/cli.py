@@ -204,7 +204,7 @@ def ensure_store(config: Config) -> None:
         from thaiplan.graph.build.pipeline import build
 
         print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)
-        build(config)
+        build(config, config.data_dir)  # THAIPLAN_DATA_DIR: the folder `/import` writes into (issue 16)
     store = open_read_only(config.store_dir)  # ThaiplanError with advice when it cannot be opened
     warn_old_indexes(config, lambda: store)  # the store is closed when this returns
 
@@ -251,7 +251,7 @@ def ensure_remote_store(config: Config) -> None:
         from thaiplan.graph.build.pipeline import build
 
         print(f"thaiplan serve: no thaiplan graph in {location(config)}; building it first", flush=True)
-        build(config)
+        build(config, config.data_dir)
     else:
         warn_old_indexes(config, lambda: open_store(config))  # only a store that answered just now
 
