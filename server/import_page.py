@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from thaiplan.config import Config
@@ -148,8 +149,18 @@ def preview() -> Response:
     if (answer := refused()) is not None:
         return answer
     upload = request.files.get("file")
-    name = safe_name(upload.filename or "") if upload else ""
-    if upload is None or not name:
+    if upload is None:
+        return screen("form", 400, message=s("no_file"))
+    try:
+        return checked(upload)
+    finally:
+        upload.close()  # Werkzeug spooled a large upload to a temporary file of its own
+
+
+def checked(upload: FileStorage) -> Response:
+    """Keep the upload under a new id, preview it in the child process, and show what it found."""
+    name = safe_name(upload.filename or "")
+    if not name:
         return screen("form", 400, message=s("no_file"))
     if Path(name).suffix.lower() not in SUFFIXES:
         return screen("form", 400, message=s("bad_suffix").format(name=name))
