@@ -387,3 +387,23 @@ def test_the_pages_cap_is_its_own_above_the_servers_issue16(client: FlaskClient)
         "/import?lang=en", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 400 and "notes.txt" in response.get_data(as_text=True)
+
+
+def test_an_apply_that_runs_out_of_time_is_stopped_and_undone_issue16(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from thaiplan.server import import_files
+
+    data, store = built(tmp_path)
+    old = snapshot_id(store)
+    with running(store, data) as app:
+        client = app.test_client()
+        status, page = upload(client, sheet_bytes([GOOD]))
+        assert status == 200, page
+        monkeypatch.setitem(import_files.JOB_SECONDS, "apply", 1.0)  # the child's process group is killed
+        response = client.post("/import/confirm", data={"token": TOKEN, **confirm_fields(page)})
+        assert response.status_code == 503
+        assert "current graph is still served" in response.get_data(as_text=True)
+        assert snapshot_id(store) == old
+        assert imports_of(data) == {}
+        assert client.get(PROJECT).status_code == 404
