@@ -78,6 +78,9 @@ def register_pages(app: Flask) -> None:
     # downloads, report, reader: issue 17
     for module in (views, resources, api, validation_page, void, downloads, report, reader):
         app.register_blueprint(module.bp)
+    from thaiplan.server import import_page
+
+    import_page.init_app(app)  # /import, the stewards' upload (issue 16): 404 unless THAIPLAN_IMPORT_TOKEN
 
 
 def install_template_helpers(app: Flask, providers: tuple[ModuleType, ...]) -> None:

@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "THAIPLAN_MAX_ROWS, THAIPLAN_MAX_BODY_BYTES, THAIPLAN_THREADS, THAIPLAN_WORKERS, "
         "THAIPLAN_PUBLIC_URL, THAIPLAN_CLIENT_BUDGET_SECONDS, THAIPLAN_CLIENT_BUDGET_WINDOW, "
         "THAIPLAN_TRUSTED_PROXIES, THAIPLAN_CLIENT_CONCURRENCY, THAIPLAN_WORKER_MEMORY_MB, "
-        "THAIPLAN_MAX_ANSWER_BYTES, THAIPLAN_IDLE_TIMEOUT, THAIPLAN_CONNECTION_LIMIT).",
+        "THAIPLAN_MAX_ANSWER_BYTES, THAIPLAN_IDLE_TIMEOUT, THAIPLAN_CONNECTION_LIMIT; the stewards' "
+        "/import page: THAIPLAN_IMPORT_TOKEN, THAIPLAN_IMPORT_MAX_BYTES, THAIPLAN_DATA_DIR).",
     )
     p.add_argument(
         "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it to the network)"
@@ -217,7 +218,7 @@ def ensure_store(config: Config) -> None:
             else f"no graph store in {config.store_dir}"
         )
         print(f"thaiplan serve: {what}; building it first", flush=True)
-        build(config)
+        build(config, config.data_dir)  # THAIPLAN_DATA_DIR: the folder `/import` writes into (issue 16)
         if config.store:
             return
     store.use()  # ThaiplanError with advice when it cannot be opened

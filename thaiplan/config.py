@@ -67,6 +67,13 @@ class Config:
     # connections at most (waitress's channel_timeout and connection_limit; issue 13).
     idle_timeout: int = 30
     connection_limit: int = 1000
+    # The stewards' `/import` page (issue 16): off (404) unless a token is set; kept out of the repr so
+    # that a logged config never shows it.
+    import_token: str = field(default="", repr=False)
+    # Largest spreadsheet `/import` accepts, in bytes (the rest of the server keeps `max_body_bytes`).
+    import_max_bytes: int = 10 * 1024 * 1024
+    # The curated-data folder `serve` builds from and `/import` writes into (None: the shipped graph/data).
+    data_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:
