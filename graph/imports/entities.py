@@ -141,6 +141,8 @@ def row_entities(
             for predicate, source in entity.get("subject_links", {}).items():
                 if source in made:
                     graph.add((made[source], term(predicate), iri))
+                elif isinstance(values.get(source), dict):  # an entity of the graph a cell names
+                    graph.add((values[source]["iri"], term(predicate), iri))
             if entity.get("parent_link"):
                 _link_parent(graph, iri, values, entity)
             graph.add((iri, PROV.wasDerivedFrom, row))

@@ -264,7 +264,9 @@ def _check_row(
             if column["type"] == "plan-parts" or column.get("many"):
                 kind = "plan-part" if column["type"] == "plan-parts" else column["type"]
                 codes = [code.strip() for code in text.split(";") if code.strip()]
-                values[key] = [memo(key, c, partial(look_up, store, kind, key, c, column.get("class"))) for c in codes]
+                values[key] = [
+                    memo(key, c, partial(look_up, store, kind, key, c, column.get("class"))) for c in codes
+                ]
             else:
                 values[key] = memo(key, text, partial(look_up, store, column["type"], key, text))
         except (UnresolvedParameter, AmbiguousParameter) as exc:

@@ -95,7 +95,7 @@ def _find(
     wanted = classes[0].get("parent_class") if classes and role == "parent" else None
     if role == "plan":
         wanted = "tp:Plan"
-    here = index.get(text, [])
+    here = list({str(e["iri"]): e for e in index.get(text, [])}.values())  # a repeated row is one part
     if len(here) > 1:
         listed = ", ".join(str(e["iri"]) for e in here)
         raise ParentError(
