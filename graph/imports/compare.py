@@ -117,7 +117,7 @@ def restatement_differences(
     iri: URIRef,
     new: Graph,
     old: set[tuple[URIRef, Any]],
-    direct: set[str],
+    direct: frozenset[str],
     generated: set[tuple[URIRef, URIRef]],
     supers: dict[str, set[str]],
 ) -> list[str]:
@@ -140,10 +140,12 @@ def restatement_differences(
 
 
 def drop_restated(
-    graph: Graph, restated: dict[URIRef, set[tuple[URIRef, Any]]], direct_of: dict[URIRef, set[str]]
+    graph: Graph, restated: dict[URIRef, set[tuple[URIRef, Any]]], direct_of: dict[URIRef, frozenset[str]]
 ) -> None:
     """Remove what restated entities say that the graph already says (their own statements, provenance and
     the links other rows' entities do not make), then the row records no entity is derived from any more."""
+    if not restated:
+        return
     typed = set(graph.subjects(RDF.type, None))
     for iri, old in restated.items():
         direct = direct_of[iri]

@@ -26,13 +26,16 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
 
 
+_DIRECT: dict[int, frozenset[str]] = {}  # each template's predicates (the mapping is read once: stable ids)
+
+
 @dataclass
 class Made:
     """The entities of an import so far: each one's row, and the statements the mapping made up."""
 
     rows_of: dict[URIRef, int] = field(default_factory=dict)
     generated: set[tuple[URIRef, URIRef]] = field(default_factory=set)
-    direct: dict[URIRef, set[str]] = field(default_factory=dict)
+    direct: dict[URIRef, frozenset[str]] = field(default_factory=dict)
 
 
 def safe(value: object) -> str:
@@ -115,17 +118,21 @@ def row_entities(
     row, cited = _row_record(graph, values, record, table, number)
     made: dict[str, URIRef] = {}
     out = []
+    row_env = _env(values)
+    safe_env = {k: safe(v) for k, v in row_env.items()}
     for entity in spec["entities"]:
         if any(values.get(k) in (None, "") for k in entity.get("when", [])):
             continue
         each = values.get(entity["each"]) if "each" in entity else [None]
         for item in each or []:
-            env = _env(values)
+            env, names = row_env, safe_env
             if item:
-                env.update({k: item[k] for k in ("part_kind", "part_key", "label_th", "label_en")})
-            iri = URIRef(ID + entity["iri"].format(**{k: safe(v) for k, v in env.items()}))
+                extra = {k: item[k] for k in ("part_kind", "part_key", "label_th", "label_en")}
+                env = {**row_env, **extra}
+                names = {**safe_env, **{k: safe(v) for k, v in extra.items()}}
+            iri = URIRef(ID + entity["iri"].format(**names))
             made.setdefault(entity["name"], iri)
-            made_so_far.direct[iri] = _direct(spec, entity)
+            made_so_far.direct[iri] = _direct(spec, entity)  # one set per template (cached)
             types = (
                 [c["class"] for c in values.get(entity["types_from"]) or []] if "types_from" in entity else []
             )
@@ -156,14 +163,17 @@ def row_entities(
     return out
 
 
-def _direct(spec: dict[str, Any], entity: dict[str, Any]) -> set[str]:
+def _direct(spec: dict[str, Any], entity: dict[str, Any]) -> frozenset[str]:
     """The predicates a template states of its own entity: its properties, rdf:type and the parent links
     its types may use (a restatement must agree on each, an empty cell included)."""
-    found = {str(term(p)) for p in entity["properties"]} | {str(RDF.type)}
-    column = spec["columns"].get(entity.get("types_from", ""), {})
-    if entity.get("parent_link"):
-        found.update(str(term(c["parent"])) for c in column.get("classes", {}).values() if "parent" in c)
-    return found
+    key = id(entity)
+    if key not in _DIRECT:
+        found = {str(term(p)) for p in entity["properties"]} | {str(RDF.type)}
+        column = spec["columns"].get(entity.get("types_from", ""), {})
+        if entity.get("parent_link"):
+            found.update(str(term(c["parent"])) for c in column.get("classes", {}).values() if "parent" in c)
+        _DIRECT[key] = frozenset(found)
+    return _DIRECT[key]
 
 
 def _link_parent(graph: Graph, iri: URIRef, values: dict[str, Any], entity: dict[str, Any]) -> None:
