@@ -102,7 +102,7 @@ def test_every_bad_cell_is_named_and_nothing_written_issue16(
     ambiguous = next(line for line in lines if "row 6, column agency" in line)
     assert "/id/agency/opdc" in ambiguous and "/id/agency/pdc" in ambiguous
     assert named(8, "project_code", "P-006") and "row 7" in next(line for line in lines if "row 8" in line)
-    # The indicator columns are imported now (they were refused by cell until the monitoring model was mapped):
+    # The indicator columns are imported now (refused by cell until the monitoring model was mapped):
     # a target value alone names the cells it needs.
     assert named(9, "target_value", "95") and "needs indicator_th, target_unit" in err
     assert not any("row 7" in line.split(":")[1] for line in lines)

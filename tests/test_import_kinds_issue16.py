@@ -12,15 +12,18 @@ import openpyxl
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from tests.test_import_issue16 import GOOD, data_dir, imports_of, run, write_sheet  # noqa: F401
+from tests.test_import_issue16 import GOOD, imports_of, run, write_sheet
+from tests.test_import_issue16 import data_dir as shipped_data_copy
 from thaiplan.graph.imports.cells import mapping
+
+data_dir = shipped_data_copy  # the same fixture: a copy of the shipped curated data per test
 
 ID = "https://w3id.org/thaiplan/id/"
 TP = "https://w3id.org/thaiplan/ontology#"
 PLAN_KEYS = list(mapping()["kinds"]["plans"]["columns"])
 RESULT_KEYS = list(mapping()["kinds"]["results"]["columns"])
 SOURCE = {"source_title": "แผนปฏิบัติราชการ กรมทดสอบ (ชุดทดสอบ)"}
-# A new plan brought in one sheet: parents by code (bare, type/code), its indicator under the goal, two targets.
+# A new plan in one sheet: parents by code (bare, type/code), its indicator under the goal, two targets.
 PLAN = [
     {
         "part_type": "DevelopmentStrategy",

@@ -260,7 +260,7 @@ def _classes(
 
 
 def missing_companions(table: Table, row: int, cells: dict[str, str]) -> list[Problem]:
-    """Filled cells whose companions (the column's `requires`) are empty: a target value needs its indicator."""
+    """Filled cells whose companions (the column's `requires`) are empty (a target needs its indicator)."""
     out = []
     for key, column in mapping()["kinds"][table.kind]["columns"].items():
         if not cells.get(key):

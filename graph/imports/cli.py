@@ -47,9 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser(
         "export",
         help="write the curated graph in the import format (XLSX: every kind; CSV: one kind)",
-        description="Write the shipped curated graph as import spreadsheets: an XLSX workbook laid out as the "
-        "template (a sheet per kind) or one kind as CSV. `thaiplan import` of the file with --dry-run reports 0 "
-        "changes; its README sheet counts what the format does not hold.",
+        description="Write the shipped curated graph as import spreadsheets: an XLSX workbook laid out as "
+        "the template (a sheet per kind) or one kind as CSV. `thaiplan import` of the file with --dry-run "
+        "reports 0 changes; its README sheet counts what the format does not hold.",
     )
     export.add_argument("output", type=Path, metavar="FILE.xlsx|FILE.csv")
     export.add_argument("--kind", choices=list(mapping()["kinds"]), action="append", help="repeat for more")

@@ -88,7 +88,7 @@ def _row_record(
 
 
 def _env(values: dict[str, Any]) -> dict[str, str]:
-    """The pattern variables of a row: its cells, the agency's key, the type's segment, a referred entity's labels."""
+    """A row's pattern variables: cells, the agency's key, the type's segment, referred entities' labels."""
     env = {k: safe(v) for k, v in values.items() if not isinstance(v, list | dict) and v is not None}
     env.update({k: v for k, v in values.items() if isinstance(v, str)})
     agency = values.get("agency")
@@ -248,7 +248,7 @@ def target_specs(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _text(spec: dict[str, Any], env: dict[str, str]) -> list[Literal]:
-    """A label from the template's pattern (none when it needs a cell the row left empty: the shapes say so)."""
+    """A label from the template's pattern (none when it needs an empty cell: the shapes say so)."""
     try:
         return [Literal(spec["text"].format(**env), lang=spec.get("lang"))]
     except KeyError:

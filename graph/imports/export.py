@@ -1,4 +1,4 @@
-"""`thaiplan export`: the shipped curated graph in the import format, the way back of `thaiplan import` (issue 16).
+"""`thaiplan export`: the shipped curated graph in the import format, `thaiplan import` backwards (issue 16).
 
 Each kind's sheet is read off the graph by the same mapping the importer writes with: an entity of a kind's
 classes becomes a row, each column the values of the predicate its template writes. Importing the file
@@ -56,7 +56,7 @@ def _supers(ontology: Graph) -> dict[URIRef, set[URIRef]]:
 def rows_of_kind(
     kind: str, graph: Graph, supers: dict[URIRef, set[URIRef]]
 ) -> tuple[list[dict[str, str]], int]:
-    """The rows of a kind's sheet read off the graph, and how many entities of the kind's classes did not fit."""
+    """A kind's sheet read off the graph, and how many entities of the kind's classes did not fit."""
     spec = mapping()["kinds"][kind]
     entity = spec["entities"][0]
     column = spec["columns"].get(entity.get("types_from", ""), {})
@@ -84,7 +84,7 @@ def _row(
     classes: dict[str, tuple[str, dict[str, Any]]],
     supers: dict[URIRef, set[URIRef]],
 ) -> list[dict[str, str]] | None:
-    """One entity's rows (a result with its assessments gives one row each), or None when its IRI does not fit."""
+    """An entity's rows (a result: one per assessment of it), or None when its IRI does not fit."""
     types = [t for t in graph.objects(subject, RDF.type) if str(t) in classes]
     # The most specific of the listed types: a tp:Commission is not also written as a tp:Agency.
     types = [t for t in types if not any(t != u and t in supers.get(u, set()) for u in types)]
@@ -190,7 +190,7 @@ def _result_rows(
 
 
 def export(target: Path, kinds: list[str], data_dir: Path | None = None) -> dict[str, tuple[int, int]]:
-    """Write the curated graph's kinds to an XLSX workbook (all kinds) or a CSV file (one kind); rows and misfits."""
+    """Write the curated graph's kinds as XLSX (all kinds) or CSV (one kind); each kind's rows and misfits."""
     from thaiplan.graph.imports.template import save_atomically, workbook
 
     graph, ontology = curated_graph(data_dir)
@@ -231,7 +231,7 @@ def _typed(text: str, column: dict[str, Any]) -> Any:
 
 
 def _uncovered(graph: Graph, kinds: list[str]) -> Counter[str]:
-    """The entities of classes no exported kind takes, counted by class (the README's list of what is left)."""
+    """The entities of classes no exported kind takes, counted by class (what the README lists as left)."""
     taken = set()
     for kind in kinds:
         for entity in mapping()["kinds"][kind]["entities"]:

@@ -13,8 +13,6 @@ a `Checked` (problems, changes, the graph to write) without writing; `commit_imp
 
 from __future__ import annotations
 
-import os
-import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from thaiplan.graph.build.inputs import build_inputs, check_regular_file, defaul
 from thaiplan.graph.imports.cells import Problem, Table, check_cell, mapping, missing_companions, read_table
 from thaiplan.graph.imports.compare import Changes, diff, drop_restated, restatement_differences
 from thaiplan.graph.imports.entities import Made, import_record, row_entities, target_key, target_specs
+from thaiplan.graph.imports.files import import_name, previous, write_atomically
 from thaiplan.graph.imports.lookup import (
     ID,
     Memo,
@@ -40,10 +39,10 @@ from thaiplan.graph.imports.lookup import (
     statements,
     superclasses,
     target_of,
-    term,
 )
 from thaiplan.graph.imports.plans import resolve_parents
 from thaiplan.graph.imports.report import write_report
+from thaiplan.graph.imports.shapes_check import columns_of, shape_problems
 
 __all__ = [
     "Changes",
@@ -52,6 +51,7 @@ __all__ = [
     "Memo",
     "Options",
     "check_import",
+    "columns_of",
     "commit_import",
     "concepts",
     "diff",
@@ -86,7 +86,7 @@ class Options:
 
 @dataclass
 class Checked:
-    """A checked spreadsheet: its problems (none: it may be written), the changes, and what would be written."""
+    """A checked spreadsheet: its problems (none: it may be written), the changes, what would be written."""
 
     opts: Options
     target: Path
@@ -101,17 +101,6 @@ class Checked:
         return not self.problems and (
             self.changes.count() > 0 or (not self.target.is_file() and has_entities)
         )
-
-
-def import_name(path: Path) -> str:
-    """The import's name (its curated file's stem): the spreadsheet's name, lower-case ASCII and hyphens."""
-    import hashlib
-
-    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    if not stem:
-        digest = hashlib.sha256(path.stem.encode("utf-8")).hexdigest()[:12]
-        stem = f"sheet-{digest}"
-    return stem
 
 
 def check_import(opts: Options) -> Checked:
@@ -131,13 +120,13 @@ def check_import(opts: Options) -> Checked:
         del store
     if not problems:
         problems = shape_problems(graph, table, rows_of, data_dir, target)
-    changes = diff(_previous(target), graph) if not problems else Changes()
+    changes = diff(previous(target), graph) if not problems else Changes()
     changes.restated = restated
     return Checked(opts, target, problems, changes, graph, rows_of)
 
 
 def commit_import(checked: Checked) -> bool:
-    """Write a checked import's curated file and keep the spreadsheet beside it; whether anything was written."""
+    """Write a checked import's curated file, the spreadsheet beside it; whether anything was written."""
     if checked.problems:
         raise ImportFailed(
             f"{len(checked.problems)} problem(s) in {checked.opts.path.name}; nothing was written"
@@ -399,87 +388,3 @@ def _against_graph(
         "change it there",
         f"{iri} มีอยู่แล้วในกราฟ ({where}) ด้วยค่าอื่น ({listed}): กำหนดไว้ในไฟล์อื่น ให้แก้ไขที่ไฟล์นั้น",
     )
-
-
-# --- shapes, changes, writing --------------------------------------------------------------------------
-
-
-def shape_problems(
-    graph: Graph, table: Table, rows_of: dict[URIRef, int], data_dir: Path, target: Path
-) -> list[Problem]:
-    """The shapes' violations on the imported entities, validated together with the existing graph."""
-    from rdflib import SH
-
-    from thaiplan.shapes.dataset import DATA, Dataset
-    from thaiplan.shapes.validate import load_files, validate_dataset
-
-    files = [
-        i.path
-        for i in build_inputs(data_dir if data_dir != default_data_dir() else None)
-        if i.graph and not i.graph.endswith("/ontology") and i.path.resolve() != target.resolve()
-    ]
-    # Straight into the validation store: the curated files parsed by pyoxigraph, the import's triples
-    # copied once (an rdflib union of the two cost as much as the validation itself at 100,000 rows).
-    dataset = Dataset()
-    load_files(dataset, files)
-    dataset.add_graph(graph, DATA)
-    report = validate_dataset(dataset)
-    out = []
-    for result in report.results:
-        if result.severity != SH.Violation or result.focus not in rows_of:
-            continue
-        path = report.compact(result.path) if result.path is not None else ""
-        out.append(
-            Problem(
-                table.file,
-                table.sheet,
-                rows_of[result.focus],
-                " / ".join(columns_of(table.kind, result.path)) or None,
-                str(result.focus),
-                f"{report.message(result, 'en')} [{path}]",
-                f"{report.message(result, 'th')} [{path}]",
-            )
-        )
-    return sorted(out, key=lambda p: (p.row or 0, p.en))
-
-
-def columns_of(kind: str, path: object) -> list[str]:
-    """The column keys whose cells the mapping writes under a shape result's path (a predicate IRI)."""
-    found: list[str] = []
-    for entity in mapping()["kinds"][kind]["entities"]:
-        for predicate, objects in entity["properties"].items():
-            if str(term(predicate)) == str(path):
-                found.extend(o["column"] for o in objects if "column" in o and o["column"] not in found)
-    return found
-
-
-def _previous(target: Path) -> Graph:
-    """The curated file of the last import of the same spreadsheet (empty when there is none)."""
-    graph = Graph(store="SimpleMemory")
-    if target.is_file():
-        graph.parse(target, format="turtle")
-    return graph
-
-
-def write_atomically(target: Path, graph: Graph, spreadsheet: Path) -> None:
-    """Write the curated Turtle and keep the spreadsheet beside it, each through a temporary file + rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for prefix, iri in mapping()["prefixes"].items():
-        graph.bind(prefix, iri)
-    text = graph.serialize(format="turtle")
-    header = (
-        f"# Imported from {spreadsheet.name} by `thaiplan import` (issue 16): do not edit by hand;\n"
-        "# change the spreadsheet and import it again.\n"
-    )
-    copy = target.with_suffix(spreadsheet.suffix.lower())
-    for path, data in ((copy, spreadsheet.read_bytes()), (target, (header + text).encode("utf-8"))):
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

@@ -48,7 +48,7 @@ def resolve_parents(
     memo: Memo,
     keys: dict[str, str],
 ) -> list[Problem]:
-    """Set each row's parent and plan to IRIs (keys: the code, type, parent and plan columns); the problems."""
+    """Set each row's parent and plan to IRIs (keys: code, type, parent and plan columns); the problems."""
     index = sheet_index(rows, keys["code"], keys["type"])
     problems: list[Problem] = []
     by_row = {number: values for number, values in rows}
@@ -121,7 +121,7 @@ def _plan_of(
     store: ox.Store,
     keys: dict[str, str],
 ) -> URIRef | None:
-    """The plan whose scheme holds the part: none for a plan or a target, else its plan cell or its parent's plan."""
+    """The plan whose scheme holds the part: none for a plan or a target, else its plan or its parent's."""
     classes = values.get(keys["type"]) or []
     if not classes or any(c.get("plan") for c in classes):
         if classes and values.get(keys["parent"]) is not None:
@@ -144,7 +144,7 @@ def _scheme(
     keys: dict[str, str],
     seen: set[str],
 ) -> URIRef | None:
-    """A part's plan: its plan cell, else its parent's (up the sheet's chain; a loop is an error), else the graph's."""
+    """A part's plan: its plan cell, else its parent's (up the sheet; a loop is an error) or the graph's."""
     if isinstance(values.get(keys["plan"]), URIRef):
         return values[keys["plan"]]
     parent = values.get(keys["parent"])
