@@ -398,3 +398,50 @@ def test_planners_views_show_an_imported_project_issue16(
         assert rolled[0]["projects"]["value"] == "2" and rolled[0]["fiscalYear"]["value"].endswith("/2567")
     finally:
         app.extensions["thaiplan_pool"].close()
+
+
+def test_check_then_commit_for_a_caller_that_shows_the_report_first_issue16(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    from thaiplan.graph.imports.importer import ImportFailed, Options, check_import, commit_import
+
+    bad = write_sheet(tmp_path / "bad.csv", [{**GOOD, "budget_baht": "หนึ่งล้าน"}])
+    checked = check_import(Options(bad, data_dir=data_dir))
+    assert [(p.row, p.column) for p in checked.problems] == [(2, "budget_baht")]
+    with pytest.raises(ImportFailed):
+        commit_import(checked)
+    assert imports_of(data_dir) == []
+    good = write_sheet(tmp_path / "good.csv", [GOOD])
+    checked = check_import(Options(good, data_dir=data_dir, by="steward-b"))
+    assert not checked.problems and checked.writes() and f"{ID}project/opdc-P-001" in checked.changes.added
+    assert imports_of(data_dir) == []  # checking writes nothing
+    assert commit_import(checked) is True
+    assert imports_of(data_dir) == ["good.csv", "good.ttl"]
+    again = check_import(Options(good, data_dir=data_dir))
+    assert again.changes.count() == 0 and not again.writes() and commit_import(again) is False
+
+
+def test_the_template_has_every_kind_with_its_lists_issue16(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "template.xlsx"
+    assert run(capsys, "template", "-o", str(target))[0] == 0
+    book = openpyxl.load_workbook(target)
+    plans, results = book["plans"], book["results"]
+    assert [c.value for c in plans[2]] == PLAN_KEYS and [c.value for c in results[2]] == RESULT_KEYS
+    assert plans["A1"].value == "ประเภท / Type" and plans.row_dimensions[2].hidden
+    lists = {
+        str(rule.sqref).split(":")[0]: rule.formula1.split("!")[1]
+        for rule in plans.data_validations.dataValidation
+    }
+
+    def listed(key: str) -> set[str]:
+        letter = openpyxl.utils.get_column_letter(PLAN_KEYS.index(key) + 1)
+        column = lists[f"{letter}3"].split(":")[0].strip("$").rstrip("$1").replace("$", "")
+        return {c.value for c in book["lists"][column] if c.value}
+
+    assert {"Strategy", "Goal", "Indicator", "Target", "FlagshipProject"} <= listed("part_type")
+    assert {">=", "<=", "rank<="} <= listed("comparator")
+    readme = [row for row in book["README"].iter_rows(min_row=2, values_only=True) if row[0] == "results"]
+    assert [row[1] for row in readme] == RESULT_KEYS
+    assert any("needs target_year_be" in (row[5] or "") for row in readme)
