@@ -445,3 +445,22 @@ def test_the_template_has_every_kind_with_its_lists_issue16(
     readme = [row for row in book["README"].iter_rows(min_row=2, values_only=True) if row[0] == "results"]
     assert [row[1] for row in readme] == RESULT_KEYS
     assert any("needs target_year_be" in (row[5] or "") for row in readme)
+
+
+def test_two_rows_giving_one_result_two_values_are_refused_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two ratings of one result share its observation; they must agree on it.
+    base = {"indicator": "CR02G02-1", "year_be": "2566", "value": "55", "unit": "rank", **SOURCE}
+    rows = [base, {**base, "value": "56"}]
+    rows[1]["year_be"] = "2566"
+    sheet = write_sheet(
+        tmp_path / "r.csv",
+        [rows[0], {**rows[1], "status": "green", "target_year_be": "2565"}],
+        keys=RESULT_KEYS,
+    )
+    code, _, err = run(
+        capsys, "import", str(sheet), "--kind", "results", "--data", str(data_dir), "--dry-run"
+    )
+    assert code == 1
+    assert f"{ID}observation/CR02G02-1-2566 is also made by row 2, with other values (tp:value: 56)" in err

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from thaiplan.graph.imports.cells import mapping
-from thaiplan.graph.imports.entities import PROV
-from thaiplan.graph.imports.lookup import ID
+from thaiplan.graph.imports.entities import PROV, Made
+from thaiplan.graph.imports.lookup import ID, statements
 
 # Provenance records the importer writes about itself (the file, the run, the rows, cited sources):
 # compared apart from the entities, so that re-importing the same file is no change.
@@ -166,3 +167,37 @@ def drop_restated(
         s for s in set(graph.subjects()) if str(s).startswith(ID + "source/import-") and s not in used
     ]:
         graph.remove((cited, None, None))
+
+
+def against_graph(
+    iri: URIRef,
+    graph: Graph,
+    store: ox.Store,
+    known: dict[str, list[str]],
+    made: Made,
+    supers: dict[str, set[str]],
+    restated: dict[URIRef, set[tuple[URIRef, Any]]],
+) -> tuple[str, str] | None:
+    """Whether an entity is new, restates the curated graph (remembered), or is refused (the problem)."""
+    graphs = known.get(str(iri), [])
+    if not graphs:
+        return None
+    other_imports = [g for g in graphs if "/graph/import-" in g]
+    if other_imports:
+        where = ", ".join(other_imports)
+        return (
+            f"{iri} is already in the graph ({where}): another file defines it",
+            f"{iri} มีอยู่แล้วในกราฟ ({where}): กำหนดไว้ในไฟล์อื่น",
+        )
+    old = set().union(*(statements(store, str(iri), g) for g in graphs))
+    differences = restatement_differences(iri, graph, old, made.direct[iri], made.generated, supers)
+    if not differences:
+        restated[iri] = old
+        return None
+    where = ", ".join(graphs)
+    listed = "; ".join(differences)
+    return (
+        f"{iri} is already in the graph ({where}) with other values ({listed}): another file defines it; "
+        "change it there",
+        f"{iri} มีอยู่แล้วในกราฟ ({where}) ด้วยค่าอื่น ({listed}): กำหนดไว้ในไฟล์อื่น ให้แก้ไขที่ไฟล์นั้น",
+    )

@@ -27,7 +27,7 @@ from rdflib import Graph, URIRef
 from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.build.inputs import build_inputs, check_regular_file, default_data_dir
 from thaiplan.graph.imports.cells import Problem, Table, check_cell, mapping, missing_companions, read_table
-from thaiplan.graph.imports.compare import Changes, diff, drop_restated, restatement_differences
+from thaiplan.graph.imports.compare import Changes, against_graph, diff, drop_restated
 from thaiplan.graph.imports.entities import Made, import_record, row_entities, target_key, target_specs
 from thaiplan.graph.imports.files import import_name, previous, write_atomically
 from thaiplan.graph.imports.lookup import (
@@ -36,7 +36,6 @@ from thaiplan.graph.imports.lookup import (
     concepts,
     defined,
     look_up,
-    statements,
     superclasses,
     target_of,
 )
@@ -203,6 +202,7 @@ def _convert(
         for problem in resolve_parents(table, good, store, memo, parent_keys):
             next(p for n, _, _, p in checked if n == problem.row).append(problem)
     supers = superclasses(store)
+    by_row = {number: values for number, _, values, _ in checked}
     restated: dict[URIRef, set[tuple[URIRef, Any]]] = {}
     seen: dict[tuple[str, ...], int] = {}
     for number, cells, values, row_problems in checked:
@@ -214,14 +214,24 @@ def _convert(
         problems.extend(row_problems)
         if row_problems:
             continue
+        earlier = dict(made.rows_of)
         entities = row_entities(graph, spec, values, record, table, number, made)
+        for iri in entities:
+            if iri in earlier and (
+                found := _disagree(spec, iri, by_row[earlier[iri]], values, table, record)
+            ):
+                en = f"{iri} is also made by row {earlier[iri]}, with other values ({found})"
+                th = f"{iri} ถูกสร้างจากแถว {earlier[iri]} ด้วยค่าอื่น ({found})"
+                problems.append(
+                    Problem(table.file, table.sheet, number, key_column, cells.get(key_column, ""), en, th)
+                )
         if "iri" in spec["unique"] and entities:
             first = (str(entities[0]),)
             if first in seen:
                 problems.append(_duplicate(table, spec, number, cells, seen[first], key_column))
             seen.setdefault(first, number)
         for iri in entities:
-            problem = _against_graph(iri, graph, store, known, made, supers, restated)
+            problem = against_graph(iri, graph, store, known, made, supers, restated)
             if problem is not None:
                 en, th = problem
                 problems.append(
@@ -230,6 +240,21 @@ def _convert(
     drop_restated(graph, restated, made.direct)
     rows_of = {iri: row for iri, row in made.rows_of.items() if iri not in restated}
     return graph, problems, rows_of, len(restated)
+
+
+def _disagree(
+    spec: dict[str, Any], iri: URIRef, first: dict[str, Any], again: dict[str, Any], table: Table, record: Any
+) -> str:
+    """How two rows that make the same entity (two ratings of one result) disagree on it; empty if not."""
+    from thaiplan.graph.imports.compare import entities
+
+    said = []
+    for values in (first, again):
+        graph = Graph(store="SimpleMemory")
+        row_entities(graph, spec, values, record, table, 0, Made())
+        said.append(entities(graph).get(str(iri), set()))
+    gone, came = said[0] - said[1], said[1] - said[0]
+    return "; ".join(f"{p}: {o}" for p, o in sorted(came)) if gone or came else ""
 
 
 def _check_row(
@@ -353,38 +378,4 @@ def _duplicate(
         cells.get(column, ""),
         f"duplicate: row {first} has the same {keys}",
         f"ซ้ำกับแถว {first} ({keys} เดียวกัน)",
-    )
-
-
-def _against_graph(
-    iri: URIRef,
-    graph: Graph,
-    store: ox.Store,
-    known: dict[str, list[str]],
-    made: Made,
-    supers: dict[str, set[str]],
-    restated: dict[URIRef, set[tuple[URIRef, Any]]],
-) -> tuple[str, str] | None:
-    """Whether an entity is new, restates the curated graph (remembered), or is refused (the problem)."""
-    graphs = known.get(str(iri), [])
-    if not graphs:
-        return None
-    other_imports = [g for g in graphs if "/graph/import-" in g]
-    if other_imports:
-        where = ", ".join(other_imports)
-        return (
-            f"{iri} is already in the graph ({where}): another file defines it",
-            f"{iri} มีอยู่แล้วในกราฟ ({where}): กำหนดไว้ในไฟล์อื่น",
-        )
-    old = set().union(*(statements(store, str(iri), g) for g in graphs))
-    differences = restatement_differences(iri, graph, old, made.direct[iri], made.generated, supers)
-    if not differences:
-        restated[iri] = old
-        return None
-    where = ", ".join(graphs)
-    listed = "; ".join(differences)
-    return (
-        f"{iri} is already in the graph ({where}) with other values ({listed}): another file defines it; "
-        "change it there",
-        f"{iri} มีอยู่แล้วในกราฟ ({where}) ด้วยค่าอื่น ({listed}): กำหนดไว้ในไฟล์อื่น ให้แก้ไขที่ไฟล์นั้น",
     )
