@@ -216,7 +216,7 @@ def _convert(
             continue
         earlier = dict(made.rows_of)
         entities = row_entities(graph, spec, values, record, table, number, made)
-        for iri in entities:
+        for iri in entities if "iri" not in spec["unique"] else []:  # there a repeat is a duplicate row
             if iri in earlier and (
                 found := _disagree(spec, iri, by_row[earlier[iri]], values, table, record)
             ):
