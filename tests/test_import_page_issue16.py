@@ -3,7 +3,8 @@ off without a token, the token's rules, the body cap, 4xx for bad files, the cel
 language, the change preview, the confirm that applies exactly the previewed upload, the rebuild that
 switches while the old snapshot is served, and a failed rebuild that leaves snapshot and files as before.
 The importer and the build really run (in the page's child process), on a copy of the shipped data.
-Over 400 lines: one file holds every rule of the page, sharing the fixtures of its real store and data."""
+Over 400 lines because one file holds every rule of the page, sharing the fixtures of its real store
+and data."""
 
 from __future__ import annotations
 

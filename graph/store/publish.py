@@ -19,7 +19,6 @@ import datetime as dt
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib.resources import files
 from itertools import chain
 from pathlib import Path
 from string import Template
@@ -34,6 +33,7 @@ from thaiplan.graph.build.report import BuildReport
 from thaiplan.graph.store.client import Manifest, RemoteClient, RemoteSettings
 from thaiplan.graph.store.local import new_snapshot_id
 from thaiplan.graph.store.remote import MANIFEST_BUILD, MANIFEST_GRAPH
+from thaiplan.rq import read_rq
 
 STAGING_PREFIX = "urn:thaiplan:staging:"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -79,7 +79,7 @@ def build_remote(
 
 def read_ru(name: str) -> Template:
     """The update template `graph/sparql/<name>.ru`; its `$names` are filled with `.n3()`-style terms."""
-    return Template(files("thaiplan.graph").joinpath("sparql", f"{name}.ru").read_text(encoding="utf-8"))
+    return Template(read_rq("graph", name + ".ru"))
 
 
 def staging_iri(sid: str, graph: str) -> str:
