@@ -93,19 +93,29 @@ def test_iris_right_after_a_term_stay_iris_issue13(numbers: ox.Store, query: str
 
 
 # Operands, operators and the spaces between them for generated expressions around `<`.
-OPERANDS = ["?a", "?b", "1", "2", '"x"', f"<{P}>", "(?a)", "STR(?a)", "?a+1", "true"]
-OPERATORS = ["<", "<=", ">", ">=", "=", "!=", "&&", "||", "+", "-", "*"]
-GAPS = ["", " ", "\n", "#c\n"]
+OPERANDS = ["?a", "?b", "1", "2", '"x"', f"<{P}>", "(?a)", "STR(?a)", "?a+1", "?b*2", "true", "-?b"]
+RELATIONS = ["<", "<", "<=", ">", ">=", "=", "!="]
+JOINS = ["&&", "||", "&&", "+"]
+GAPS = ["", "", " ", "\n", "#c\n"]
+
+
+@st.composite
+def relation(draw: st.DrawFn) -> str:
+    """One comparison (or a lone operand), with or without spaces around its operator."""
+    left = draw(st.sampled_from(OPERANDS))
+    if not draw(st.integers(0, 4)):
+        return left
+    gaps = draw(st.lists(st.sampled_from(GAPS), min_size=2, max_size=2))
+    return left + gaps[0] + draw(st.sampled_from(RELATIONS)) + gaps[1] + draw(st.sampled_from(OPERANDS))
 
 
 @st.composite
 def comparisons(draw: st.DrawFn) -> str:
-    """An expression of operands and operators with or without spaces, `<` among the operators often."""
-    parts = [draw(st.sampled_from(OPERANDS))]
-    for _ in range(draw(st.integers(1, 4))):
-        operator = draw(st.one_of(st.just("<"), st.just("<="), st.sampled_from(OPERATORS)))
-        parts += [draw(st.sampled_from(GAPS)), operator, draw(st.sampled_from(GAPS))]
-        parts.append(draw(st.sampled_from(OPERANDS)))
+    """Comparisons joined by `&&`, `||` (or `+`), with or without spaces: `<`s before `>`s, often."""
+    parts = [draw(relation())]
+    for _ in range(draw(st.integers(0, 3))):
+        parts += [draw(st.sampled_from(GAPS)), draw(st.sampled_from(JOINS)), draw(st.sampled_from(GAPS))]
+        parts.append(draw(relation()))
     return "".join(parts)
 
 
