@@ -141,7 +141,10 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
     try:
         # Reading the text happens here, in the worker, so its cost counts inside the time limit.
         checked = safety.check_query(job.query, snapshot.graphs, job.base_iri or None, parse=False)
-        dataset = dataset_arguments(job, checked.dataset, store)
+        # The protocol's graphs read against the store's, as FROM's are (issue 13).
+        default, named = safety.protocol_graphs(job.default_graphs, job.named_graphs, snapshot.graphs)
+        held = replace(job, default_graphs=default, named_graphs=named)
+        dataset = dataset_arguments(held, checked.dataset, store)
     except InputError as exc:
         return Reply.error(400, f"Bad query: {exc}")
     try:

@@ -88,10 +88,14 @@ class Nesting:
         previous, before = self.previous, self.before
         if previous is not None and previous.kind == "word" and previous.text.upper() not in STRUCTURE:
             return True  # FILTER, BIND, HAVING, ASC, DESC, a built-in function
-        if previous is not None and previous.kind in ("iri", "pname") and before is not None:
-            if before.kind == "word" and before.text.upper() == "FILTER":
-                return True  # FILTER <f>(…): a function call
+        if previous is not None and previous.kind in ("iri", "pname") and _is_filter(before):
+            return True  # FILTER <f>(…): a function call
         return clause in EXPRESSION_CLAUSES
+
+
+def _is_filter(token: Token | None) -> bool:
+    """True when `token` is the keyword FILTER."""
+    return token is not None and token.kind == "word" and token.text.upper() == "FILTER"
 
 
 def _ends_operand(token: Token) -> bool:
