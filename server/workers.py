@@ -11,10 +11,10 @@ is open plus `THAIPLAN_WORKER_MEMORY_MB`. Measured here: RocksDB maps ~0.4-0.7 G
 a small store, so the limit is relative to that; a query that passes it makes pyoxigraph's allocator
 abort the worker within ~2 s (the cross-product ORDER BY, the doubling CONCAT), which the pool sees as a
 dead worker: 503, and a replacement. RSS watching from outside would miss a spike between two samples;
-a cgroup is not available to an unprivileged server. A worker whose resident memory grew by more than a
-quarter of the limit is recycled after its answer. Answers cross the socket as one bytes message of at
-most `THAIPLAN_MAX_ANSWER_BYTES` (the worker stops serializing past it), so the web process holds each
-answer once, never more than the cap.
+a cgroup is not available to an unprivileged server. A worker whose peak resident memory grew by more
+than `THAIPLAN_WORKER_RECYCLE_MB` (a quarter of the limit unless set) is recycled after its answer.
+Answers cross the socket as one bytes message of at most `THAIPLAN_MAX_ANSWER_BYTES` (the worker stops
+serializing past it), so the web process holds each answer once, never more than the cap.
 
 Scheduling (issue 13): a waiting query is given the next free worker by client, not first come first
 served: clients whose last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then
@@ -177,6 +177,11 @@ def resident_bytes(pid: int) -> int:
     return _proc_status(pid, "VmRSS")
 
 
+def peak_bytes(pid: int) -> int:
+    """The highest resident memory a process has had, in bytes (a spike it gave back counts too)."""
+    return _proc_status(pid, "VmHWM")
+
+
 def _graphs(snapshot: object) -> tuple[str | None, list[str]] | Reply:
     """The current snapshot id and its named graphs, or an error reply."""
     from thaiplan.errors import ThaiplanError
@@ -208,7 +213,7 @@ class Worker:
         finally:
             child_sock.close()
         self.conn = Connection(parent_sock.detach())
-        self.base_rss = 0  # resident bytes once ready: the baseline growth is measured from
+        self.base_peak = 0  # peak resident bytes once ready: the baseline growth is measured from
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait for the worker's ready message."""
@@ -216,7 +221,7 @@ class Worker:
             ready = self.conn.poll(timeout) and self.conn.recv() == "ready"
         except (EOFError, OSError):
             return False
-        self.base_rss = resident_bytes(self.process.pid)
+        self.base_peak = peak_bytes(self.process.pid)
         return ready
 
     def kill(self) -> None:
@@ -276,6 +281,7 @@ class WorkerPool:
         env: dict[str, str] | None = None,
         *,
         memory_mb: int = 0,
+        recycle_mb: int | None = None,
         max_answer_bytes: int = 0,
         reserve: int = 0,
         client_limit: int = 0,
@@ -289,6 +295,8 @@ class WorkerPool:
         self.reserve = max(0, reserve)
         self.timeout = timeout
         self.memory_mb = max(0, memory_mb)
+        # Peak growth after which a worker is replaced: given, else a quarter of the ceiling (0: never).
+        self.recycle_mb = max(0, self.memory_mb // 4 if recycle_mb is None else recycle_mb)
         self.max_answer_bytes = max(0, max_answer_bytes)
         self.client_limit = max(0, client_limit)  # calls per client running or waiting (0: no limit)
         self.heavy_limit = max(0, heavy_limit)  # calls of heavy clients running or waiting (0: no limit)
@@ -398,11 +406,15 @@ class WorkerPool:
         self._release(standby)
 
     def _grew(self, worker: Worker) -> bool:
-        """True when the worker's resident memory grew by more than a quarter of its limit since ready."""
-        if not self.memory_mb:
+        """True when the worker's peak resident memory grew by more than `recycle_mb` since it was ready.
+
+        The peak (VmHWM), not the resident memory now: pyoxigraph gives a spike's memory back, but a
+        worker that needed it once is replaced rather than trusted with the next query (issue 13).
+        """
+        if not self.recycle_mb:
             return False
-        growth = resident_bytes(worker.process.pid) - worker.base_rss
-        return growth > self.memory_mb * 1024 * 1024 // 4
+        growth = peak_bytes(worker.process.pid) - worker.base_peak
+        return growth > self.recycle_mb * 1024 * 1024
 
     # --- scheduling ------------------------------------------------------------------------------------
 
