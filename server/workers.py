@@ -431,15 +431,18 @@ class WorkerPool:
         return 0 if self._light_until.get(client, 0.0) > now else 1
 
     def _remember(self, client: str, seconds: float, cut: bool = False, digest: str | None = None) -> None:
-        """Mark the client heavy or light by what its query cost (CPU seconds); a cut one is not light."""
+        """Mark the client heavy or light by what its query cost (CPU seconds); a cut one is heavy.
+
+        A query cut on the light clients' worker after HEAVY_RUNNING s of wall time may have had less than
+        LIGHT_SECONDS of CPU on a loaded machine; left unknown, it went back to that worker again and again,
+        each time killing it, while new clients queued behind it (issue 13, measured).
+        """
         now = time.monotonic()
-        if seconds >= LIGHT_SECONDS:
+        if seconds >= LIGHT_SECONDS or cut:
             self._heavy_until[client] = now + HEAVY_MEMORY
             self._light_until.pop(client, None)
             if digest is not None:
                 self._heavy_queries[digest] = now + HEAVY_MEMORY
-        elif cut:
-            self._light_until.pop(client, None)  # unknown again: it may take the reserve only with a standby
         else:
             self._light_until[client] = now + HEAVY_MEMORY
         for table in (self._heavy_until, self._light_until, self._heavy_queries):
@@ -478,7 +481,7 @@ class WorkerPool:
                 del self._served[key]
 
     def _admit(self, client: str, digest: str | None = None) -> None:
-        """Count a call of `client`, or refuse it: 429 over its own limit, 503 over the unproven clients'."""
+        """Count a call of `client` or refuse it: 429 over its own limit, 503 over its tier's room."""
         with self._lock:
             now = time.monotonic()
             if digest is not None and self._heavy_queries.get(digest, 0.0) > now:
@@ -493,14 +496,17 @@ class WorkerPool:
                     max(1, math.ceil(wait)),
                 )
             # Heavy clients share `heavy_limit` calls; with new clients (a burst of them may be the heavy
-            # ones under new addresses) `unproven_limit`: neither can hold every thread.
+            # ones under new addresses) `unproven_limit`: neither can hold every thread. Heavy calls count
+            # there only up to their own limit: calls admitted as new that turned out heavy must not fill
+            # the new clients' room (issue 13).
             tier = self._tier(client, now)
             if tier and (self.heavy_limit or self.unproven_limit):
                 tiers = {c: self._tier(c, now) for c in self._inflight}
                 heavy = sum(n for c, n in self._inflight.items() if tiers[c] == 2)
-                unproven = sum(n for c, n in self._inflight.items() if tiers[c])
+                new = sum(n for c, n in self._inflight.items() if tiers[c] == 1)
+                counted = min(heavy, self.heavy_limit) if self.heavy_limit else heavy
                 if (tier == 2 and self.heavy_limit and heavy >= self.heavy_limit) or (
-                    self.unproven_limit and unproven >= self.unproven_limit
+                    tier == 1 and self.unproven_limit and new + counted >= self.unproven_limit
                 ):
                     if tier == 2:  # a heavy client that keeps knocking stays known as heavy
                         self._heavy_until[client] = now + HEAVY_MEMORY
