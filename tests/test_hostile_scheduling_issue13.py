@@ -1,0 +1,97 @@
+"""Issue 13 §3: a brand-new client's light query is admitted while heavy ones run, on a loaded machine too.
+
+Measured (RELIABILITY.md, "Hostile load"): with 32 heavy clients, 95 % of brand-new light clients got
+503 "busy with long-running queries". A heavy query of a new client first runs on the light clients'
+worker and is cut there after HEAVY_RUNNING s of wall time; on the loaded 2-CPU machine it had had less
+than LIGHT_SECONDS of CPU by then, so its client stayed "new", went back to that worker again and again,
+and new clients' calls like it filled the room new clients share. A loaded machine is made exact here: the
+worker running the query is stopped (SIGSTOP), so the query gets its wall time and no CPU at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_isolation_support import CROSS_COUNT_4
+from tests.test_sparql_support import make_store
+from thaiplan.server import negotiation
+from thaiplan.server.execution import QueryJob
+from thaiplan.server.workers import HEAVY_RUNNING, WorkerPool, WorkerUnavailable
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test store with 300 numbers: a four-way cross product runs into any time limit."""
+    return make_store(tmp_path_factory.mktemp("scheduling") / "store", numbers=300)
+
+
+def job(query: str) -> QueryJob:
+    """A /sparql job for `query` with JSON results."""
+    return QueryJob(query, "http://localhost/sparql", negotiation.negotiate(None, None), 1000)
+
+
+def wait_until(condition: object, within: float = 30.0) -> None:
+    """Poll `condition()` until it is true (AssertionError after `within` seconds)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("the condition did not come true in time")
+
+
+def run_in_thread(pool: WorkerPool, query: str, client: str, outcomes: list[object]) -> threading.Thread:
+    """Run `query` for `client` in a thread, keeping its reply or its WorkerUnavailable in `outcomes`."""
+
+    def body() -> None:
+        """One call."""
+        try:
+            outcomes.append(pool.run(job(query), client=client))
+        except WorkerUnavailable as exc:
+            outcomes.append(exc)
+
+    thread = threading.Thread(target=body, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_heavy_query_cut_without_cpu_does_not_keep_new_clients_out_issue13(store: Path) -> None:
+    # One ordinary worker and the light clients' one; heavy calls may hold 1 place, heavy and new 2.
+    pool = WorkerPool(store, 1, 20.0, reserve=1, client_limit=2, heavy_limit=1, unproven_limit=2)
+    stopped: int | None = None
+    try:
+        pool.start()
+        wait_until(lambda: len(pool.idle_pids) == 2 and pool._standby is not None, 60)
+        outcomes: list[object] = []
+        # A heavy client takes the ordinary worker and keeps it past the limit of this test.
+        run_in_thread(pool, CROSS_COUNT_4, "heavy-1", outcomes)
+        wait_until(lambda: len(pool.idle_pids) == 1)
+        (reserve,) = pool.idle_pids
+        # A new client's heavy query gets the light clients' worker, which the machine starves of CPU.
+        run_in_thread(pool, CROSS_COUNT_4 + " # another text", "new-heavy", outcomes)
+        wait_until(lambda: not pool.idle_pids)
+        os.kill(reserve, signal.SIGSTOP)
+        stopped = reserve
+        # It is cut after HEAVY_RUNNING s of wall time (with no CPU at all) and its worker replaced.
+        wait_until(lambda: reserve not in pool.pids, HEAVY_RUNNING + 10)
+        stopped = None
+        # A brand-new client's light query is admitted and answered, not refused as "busy".
+        wait_until(lambda: pool._standby is not None or bool(pool.idle_pids), 30)
+        started = time.monotonic()
+        reply = pool.run(job("SELECT ?n WHERE { BIND(1 AS ?n) }"), client="brand-new")
+        assert reply.status == 200, reply.body
+        assert time.monotonic() - started < 10
+    finally:
+        if stopped is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(stopped, signal.SIGCONT)
+        pool.close()
