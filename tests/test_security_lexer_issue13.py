@@ -168,3 +168,28 @@ def test_the_endpoint_answers_a_filter_without_spaces_issue13(app: Flask) -> Non
     response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert len(response.json["results"]["bindings"]) == 3
+
+
+DEEP = {
+    "parentheses": "SELECT (" + "(" * 20_000 + "1" + ")" * 20_000 + " AS ?x) {}",
+    "braces": "SELECT * " + "{" * 20_000 + "}" * 20_000,
+    "optionals": "SELECT * { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o " * 5_000 + "}" * 5_000 + "}",
+    "negations": "SELECT (" + "!" * 50_000 + "true AS ?x) {}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_nesting_that_would_overflow_the_engines_stack_is_a_400_issue13(app: Flask, name: str) -> None:
+    """pyoxigraph's parser recurses: these killed a worker each (SIGSEGV, a 503), for 40 KB of text."""
+    workers = set(app.extensions["thaiplan_pool"].pids)
+    response = app.test_client().post("/sparql", data={"query": DEEP[name]})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400, text
+    assert "more than 500" in text and "line 1, column" in text
+    assert set(app.extensions["thaiplan_pool"].pids) == workers  # no worker died
+
+
+def test_deep_but_reasonable_nesting_still_runs_issue13(app: Flask) -> None:
+    query = "SELECT * WHERE " + "{ { SELECT * WHERE " * 200 + "{ BIND(1 AS ?x) }" + " } }" * 200
+    response = app.test_client().post("/sparql", data={"query": query})
+    assert response.status_code == 200, response.get_data(as_text=True)

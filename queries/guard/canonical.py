@@ -175,7 +175,10 @@ def tokens(text: str) -> Iterator[Token]:
         if kind == "error":
             raise syntax_error(text, start, _unexpected(text, start))
         token = Token(kind, match.group(kind), start)
-        nesting.feed(token)
+        try:
+            nesting.feed(token)
+        except InputError as exc:
+            raise syntax_error(text, start, str(exc)) from None
         yield token
         at = match.end()
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from thaiplan.errors import InputError
+
 # Bare words after which a `(` is not an expression's: the query's structure, the update forms' words and
 # the grammar's lower-case terms (`?s a (1 2)` is a collection after the predicate `a`).
 STRUCTURE = frozenset(
@@ -41,6 +43,11 @@ CLAUSE_WORDS = {"SELECT": "select", "GROUP": "modifier", "ORDER": "modifier", "H
                 "WHERE": "pattern", "VALUES": "pattern"}
 OPENERS = {"(": None, "{": "group", "[": "list", "<<": "list", "<<(": "list", "{|": "list"}
 CLOSERS = frozenset({")", "}", "]", ">>", ")>>", "|}"})
+# Brackets open at once, and prefix operators in a row, at most (issue 13): pyoxigraph's parser recurses,
+# and its worker died of a stack overflow (SIGSEGV) from ~4,000 nested braces or OPTIONALs (2,000 passed),
+# from ~20,000 parentheses or `!`s; the real queries of the suites nest at most a few dozen deep.
+MAX_DEPTH = 500
+UNARY = frozenset({"!", "-", "+"})
 
 
 class Token(Protocol):
@@ -59,6 +66,7 @@ class Nesting:
         self.frames: list[list[str]] = [["group", "pattern"]]
         self.previous: Token | None = None
         self.before: Token | None = None
+        self.unary = 0  # prefix operators in a row just before this position
 
     def expects_operator(self) -> bool:
         """True inside an expression right after an operand: a `<` here is less-than, never an IRI."""
@@ -76,8 +84,13 @@ class Nesting:
             if kind == "group" and frame[0] == "group":
                 frame[1] = "pattern"  # a group pattern starts: the clause before it is over
             self.frames.append([kind, "pattern"])
+            if len(self.frames) > MAX_DEPTH:
+                raise InputError(f"the query nests brackets more than {MAX_DEPTH} deep")
         elif token.kind == "punct" and token.text in CLOSERS and len(self.frames) > 1:
             self.frames.pop()
+        self.unary = self.unary + 1 if token.kind == "punct" and token.text in UNARY else 0
+        if self.unary > MAX_DEPTH:
+            raise InputError(f"the query has more than {MAX_DEPTH} operators in a row")
         self.before, self.previous = self.previous, token
 
     def _opens_expression(self) -> bool:
