@@ -456,6 +456,8 @@ async def new_client_probe(
         if started >= measure_from:
             result.latencies["new"].append(time.monotonic() - started)
             result.statuses[("new", status)] += 1
+            if status >= 400 and ("new", status) not in result.messages:
+                result.messages[("new", status)] = LAST_ERROR.pop(writer, "")
         await asyncio.sleep(max(0.0, every - (time.monotonic() - started)))
 
 

@@ -23,7 +23,7 @@ from tests.test_isolation_support import CROSS_COUNT_4
 from tests.test_sparql_support import make_store
 from thaiplan.server import negotiation
 from thaiplan.server.execution import QueryJob
-from thaiplan.server.workers import HEAVY_RUNNING, WorkerPool, WorkerUnavailable
+from thaiplan.server.workers import HEAVY_NICE, HEAVY_RUNNING, WorkerPool, WorkerUnavailable
 
 pytestmark = pytest.mark.slow
 
@@ -94,4 +94,23 @@ def test_a_heavy_query_cut_without_cpu_does_not_keep_new_clients_out_issue13(sto
         if stopped is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(stopped, signal.SIGCONT)
+        pool.close()
+
+
+def test_a_heavy_clients_worker_yields_the_cpu_issue13(store: Path) -> None:
+    """A heavy client's query runs at nice HEAVY_NICE; the worker is set back to 0 for a light client's."""
+    pool = WorkerPool(store, 1, 2.0)
+    try:
+        pool.start()
+        wait_until(lambda: len(pool.idle_pids) == 1, 60)
+        with pytest.raises(WorkerUnavailable):  # runs into the 2 s limit: its client is heavy from now on
+            pool.run(job(CROSS_COUNT_4), client="heavy")
+        wait_until(lambda: len(pool.idle_pids) == 1, 60)
+        (worker,) = pool.idle_pids
+        assert os.getpriority(os.PRIO_PROCESS, worker) == 0
+        assert pool.run(job("ASK {}"), client="heavy").status == 200
+        assert os.getpriority(os.PRIO_PROCESS, worker) == HEAVY_NICE
+        assert pool.run(job("ASK {}"), client="light").status == 200
+        assert os.getpriority(os.PRIO_PROCESS, worker) == 0
+    finally:
         pool.close()
