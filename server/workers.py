@@ -20,13 +20,15 @@ Scheduling (issue 13): a waiting query is given the next free worker by client, 
 served: clients whose last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then
 unknown clients, then heavy ones; within a tier, the client served longest ago. `reserve` extra workers
 are never given to heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the
-ordinary workers (killed and re-queued; a started standby worker takes the killed one's place at once,
-and unknown clients only get the reserve while that standby is ready), so a light query finds a worker
-while heavy clients keep every ordinary one busy. A first query cannot be known light: in a burst of new
-clients, a new light client waits its turn among them until they have each shown what they are. A client
-may have `client_limit` queries running or waiting (429 beyond), heavy clients together at most
-`heavy_limit` and heavy and new clients together at most `unproven_limit` (503 beyond, leaving the web
-server's threads for static files, cached answers and light clients), and a call whose client has gone
+ordinary workers (killed and re-queued, its client now heavy whatever CPU it had; a started standby
+worker takes the killed one's place at once, and unknown clients only get the reserve while that standby
+is ready), so a light query finds a worker while heavy clients keep every ordinary one busy; a heavy
+client's query runs at nice `HEAVY_NICE`, so that the others' get the CPUs first. A first query cannot
+be known light: in a burst of new clients, a new light client waits its turn among them until they have
+each shown what they are. A client may have `client_limit` queries running or waiting (429 beyond), heavy
+clients together at most `heavy_limit` and heavy (counted up to `heavy_limit`) and new clients together
+at most `unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers
+and light clients), and a call whose client has gone
 (`cancelled()`) stops waiting, or has its worker killed and replaced.
 """
 
