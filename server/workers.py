@@ -26,10 +26,9 @@ is ready), so a light query finds a worker while heavy clients keep every ordina
 client's query runs at nice `HEAVY_NICE`, so that the others' get the CPUs first. A first query cannot
 be known light: in a burst of new clients, a new light client waits its turn among them until they have
 each shown what they are. A client may have `client_limit` queries running or waiting (429 beyond), heavy
-clients together at most `heavy_limit` and heavy (counted up to `heavy_limit`) and new clients together
-at most `unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers
-and light clients), and a call whose client has gone
-(`cancelled()`) stops waiting, or has its worker killed and replaced.
+clients together at most `heavy_limit` and heavy and new clients together at most `unproven_limit` (503
+beyond, leaving the web server's threads for static files, cached answers and light clients), and a call
+whose client has gone (`cancelled()`) stops waiting, or has its worker killed and replaced.
 """
 
 from __future__ import annotations
@@ -492,7 +491,7 @@ class WorkerPool:
                 del self._served[key]
 
     def _admit(self, client: str, digest: str | None = None) -> None:
-        """Count a call of `client` or refuse it: 429 over its own limit, 503 over its tier's room."""
+        """Count a call of `client` or refuse it: 429 over its own limit, 503 over the unproven clients'."""
         with self._lock:
             now = time.monotonic()
             if digest is not None and self._heavy_queries.get(digest, 0.0) > now:
@@ -507,17 +506,14 @@ class WorkerPool:
                     max(1, math.ceil(wait)),
                 )
             # Heavy clients share `heavy_limit` calls; with new clients (a burst of them may be the heavy
-            # ones under new addresses) `unproven_limit`: neither can hold every thread. Heavy calls count
-            # there only up to their own limit: calls admitted as new that turned out heavy must not fill
-            # the new clients' room (issue 13).
+            # ones under new addresses) `unproven_limit`: neither can hold every thread.
             tier = self._tier(client, now)
             if tier and (self.heavy_limit or self.unproven_limit):
                 tiers = {c: self._tier(c, now) for c in self._inflight}
                 heavy = sum(n for c, n in self._inflight.items() if tiers[c] == 2)
-                new = sum(n for c, n in self._inflight.items() if tiers[c] == 1)
-                counted = min(heavy, self.heavy_limit) if self.heavy_limit else heavy
+                unproven = sum(n for c, n in self._inflight.items() if tiers[c])
                 if (tier == 2 and self.heavy_limit and heavy >= self.heavy_limit) or (
-                    tier == 1 and self.unproven_limit and new + counted >= self.unproven_limit
+                    self.unproven_limit and unproven >= self.unproven_limit
                 ):
                     if tier == 2:  # a heavy client that keeps knocking stays known as heavy
                         self._heavy_until[client] = now + HEAVY_MEMORY
