@@ -38,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
         config.query_timeout,
         env=worker_env(config),
         memory_mb=config.worker_memory_mb,  # each worker's memory ceiling (#13)
+        recycle_mb=config.worker_recycle_mb,  # growth after which a worker is replaced (#13)
         max_answer_bytes=config.max_answer_bytes,
     )
     # Closed by whoever ends the app (`thaiplan serve` on shutdown, `close_app`); a worker whose web process

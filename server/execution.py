@@ -243,9 +243,13 @@ def evaluate(store: GraphStore, job: QueryJob, bindings: dict[str, Term]) -> Rep
     """Guard, run and serialize the job's query with `bindings` on the build in use."""
     try:
         # Reading the text happens here, in the worker, so its cost counts inside the time limit.
-        checked = safety.check_query(job.query, set(store.named_graphs()), job.base_iri or None, parse=False)
+        held = set(store.named_graphs())
+        checked = safety.check_query(job.query, held, job.base_iri or None, parse=False)
     except InputError as exc:
         return Reply.error(400, f"Bad query: {exc}")
+    # The protocol's graphs read against the store's, as FROM's are (issue 13).
+    protocol_default, protocol_named = safety.protocol_graphs(job.default_graphs, job.named_graphs, held)
+    job = replace(job, default_graphs=protocol_default, named_graphs=protocol_named)
     default, named = dataset_of(job, checked.dataset)
     try:
         # Every IRI of the canonical text is absolute: no base, so nothing is resolved a second time.

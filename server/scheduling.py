@@ -4,14 +4,16 @@ A waiting query is given the next free worker by client, not first come first
 served: clients whose last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then
 unknown clients, then heavy ones; within a tier, the client served longest ago. `reserve` extra workers
 are never given to heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the
-ordinary workers (killed and re-queued; a started standby worker takes the killed one's place at once,
-and unknown clients only get the reserve while that standby is ready), so a light query finds a worker
-while heavy clients keep every ordinary one busy. A first query cannot be known light: in a burst of new
-clients, a new light client waits its turn among them until they have each shown what they are. A client
-may have `client_limit` queries running or waiting (429 beyond), heavy clients together at most
-`heavy_limit` and heavy and new clients together at most `unproven_limit` (503 beyond, leaving the web
-server's threads for static files, cached answers and light clients), and a call whose client has gone
-(`cancelled()`) stops waiting, or has its worker killed and replaced.
+ordinary workers (killed and re-queued, its client now heavy whatever CPU it had; a started standby
+worker takes the killed one's place at once, and unknown clients only get the reserve while that standby
+is ready), so a light query finds a worker while heavy clients keep every ordinary one busy; a heavy
+client's query runs at nice `HEAVY_NICE`, so that the others' get the CPUs first. A first query cannot
+be known light: in a burst of new clients, a new light client waits its turn among them until they have
+each shown what they are. A client may have `client_limit` queries running or waiting (429 beyond),
+heavy clients together at most `heavy_limit` and heavy and new clients together at most
+`unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers and
+light clients), and a call whose client has gone (`cancelled()`) stops waiting, or has its worker killed
+and replaced.
 
 `FairShare` is the scheduling half of `server/workers.py`'s `WorkerPool` (a mixin over the pool's tables).
 """
@@ -38,6 +40,8 @@ START_TIMEOUT = 60.0
 LIGHT_SECONDS = 1.0
 HEAVY_RUNNING = 5.0
 HEAVY_MEMORY = 60.0
+# The nice value of a worker running a heavy client's query (0 for everyone else's).
+HEAVY_NICE = 10
 # How often a waiting or running call looks at whether its client is still there.
 POLL_SECONDS = 0.1
 # Clients remembered at most (heavy marks and last service times): bounded memory.
@@ -97,15 +101,18 @@ class FairShare:
         return 0 if self._light_until.get(client, 0.0) > now else 1
 
     def _remember(self, client: str, seconds: float, cut: bool = False, digest: str | None = None) -> None:
-        """Mark the client heavy or light by what its query cost (CPU seconds); a cut one is not light."""
+        """Mark the client heavy or light by what its query cost (CPU seconds); a cut one is heavy.
+
+        A query cut on the light clients' worker after HEAVY_RUNNING s of wall time may have had less than
+        LIGHT_SECONDS of CPU on a loaded machine; left unknown, it went back to that worker again and again,
+        each time killing it, while new clients queued behind it (issue 13, measured).
+        """
         now = time.monotonic()
-        if seconds >= LIGHT_SECONDS:
+        if seconds >= LIGHT_SECONDS or cut:
             self._heavy_until[client] = now + HEAVY_MEMORY
             self._light_until.pop(client, None)
             if digest is not None:
                 self._heavy_queries[digest] = now + HEAVY_MEMORY
-        elif cut:
-            self._light_until.pop(client, None)  # unknown again: it may take the reserve only with a standby
         else:
             self._light_until[client] = now + HEAVY_MEMORY
         for table in (self._heavy_until, self._light_until, self._heavy_queries):

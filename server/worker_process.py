@@ -11,10 +11,10 @@ is open plus `THAIPLAN_WORKER_MEMORY_MB`. Measured here: RocksDB maps ~0.4-0.7 G
 a small store, so the limit is relative to that; a query that passes it makes pyoxigraph's allocator
 abort the worker within ~2 s (the cross-product ORDER BY, the doubling CONCAT), which the pool sees as a
 dead worker: 503, and a replacement. RSS watching from outside would miss a spike between two samples;
-a cgroup is not available to an unprivileged server. A worker whose resident memory grew by more than a
-quarter of the limit is recycled after its answer. Answers cross the socket as one bytes message of at
-most `THAIPLAN_MAX_ANSWER_BYTES` (the worker stops serializing past it), so the web process holds each
-answer once, never more than the cap.
+a cgroup is not available to an unprivileged server. A worker whose peak resident memory grew by more
+than `THAIPLAN_WORKER_RECYCLE_MB` (a quarter of the limit unless set) is recycled after its answer.
+Answers cross the socket as one bytes message of at most `THAIPLAN_MAX_ANSWER_BYTES` (the worker stops
+serializing past it), so the web process holds each answer once, never more than the cap.
 
 The pool that starts, shares and kills the workers is `server/workers.py`; the scheduling between clients
 is `server/scheduling.py`.
@@ -160,6 +160,13 @@ def _proc_status(pid: int, key: str) -> int:
     return 0
 
 
+def set_priority(worker: Worker, nice: int) -> None:
+    """Give a worker process a CPU priority (nice value); without the right to raise it again, leave it."""
+    with contextlib.suppress(OSError):
+        if os.getpriority(os.PRIO_PROCESS, worker.process.pid) != nice:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, nice)
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User plus system CPU time a process has used, or None when it is gone."""
     try:
@@ -177,6 +184,11 @@ def virtual_bytes(pid: int) -> int:
 def resident_bytes(pid: int) -> int:
     """The resident memory of a process, in bytes."""
     return _proc_status(pid, "VmRSS")
+
+
+def peak_bytes(pid: int) -> int:
+    """The highest resident memory a process has had, in bytes (a spike it gave back counts too)."""
+    return _proc_status(pid, "VmHWM")
 
 
 def _graphs(store: object, job: GraphsJob) -> tuple[str | None, list[str]] | Reply:
@@ -223,7 +235,7 @@ class Worker:
         finally:
             child_sock.close()
         self.conn = Connection(parent_sock.detach())
-        self.base_rss = 0  # resident bytes once ready: the baseline growth is measured from
+        self.base_peak = 0  # peak resident bytes once ready: the baseline growth is measured from
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait for the worker's ready message."""
@@ -231,7 +243,7 @@ class Worker:
             ready = self.conn.poll(timeout) and self.conn.recv() == "ready"
         except (EOFError, OSError):
             return False
-        self.base_rss = resident_bytes(self.process.pid)
+        self.base_peak = peak_bytes(self.process.pid)
         return ready
 
     def kill(self) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from thaiplan.graph.store.api import Snapshot
 from thaiplan.server.execution import GraphsJob, NamedJob, QueryJob, Reply
 from thaiplan.server.scheduling import (
+    HEAVY_NICE,
     HEAVY_RUNNING,
     LIGHT_SECONDS,
     POLL_SECONDS,
@@ -42,7 +43,8 @@ from thaiplan.server.worker_process import (
     cpu_seconds,
     main,
     memory_message,
-    resident_bytes,
+    peak_bytes,
+    set_priority,
 )
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,7 @@ class WorkerPool(FairShare):
         env: dict[str, str] | None = None,
         *,
         memory_mb: int = 0,
+        recycle_mb: int | None = None,
         max_answer_bytes: int = 0,
         reserve: int = 0,
         client_limit: int = 0,
@@ -76,6 +79,8 @@ class WorkerPool(FairShare):
         self.reserve = max(0, reserve)
         self.timeout = timeout
         self.memory_mb = max(0, memory_mb)
+        # Peak growth after which a worker is replaced: given, else a quarter of the ceiling (0: never).
+        self.recycle_mb = max(0, self.memory_mb // 4 if recycle_mb is None else recycle_mb)
         self.max_answer_bytes = max(0, max_answer_bytes)
         self.client_limit = max(0, client_limit)  # calls per client running or waiting (0: no limit)
         self.heavy_limit = max(0, heavy_limit)  # calls of heavy clients running or waiting (0: no limit)
@@ -185,11 +190,15 @@ class WorkerPool(FairShare):
         self._release(standby)
 
     def _grew(self, worker: Worker) -> bool:
-        """True when the worker's resident memory grew by more than a quarter of its limit since ready."""
-        if not self.memory_mb:
+        """True when the worker's peak resident memory grew by more than `recycle_mb` since it was ready.
+
+        The peak (VmHWM), not the resident memory now: pyoxigraph gives a spike's memory back, but a
+        worker that needed it once is replaced rather than trusted with the next query (issue 13).
+        """
+        if not self.recycle_mb:
             return False
-        growth = resident_bytes(worker.process.pid) - worker.base_rss
-        return growth > self.memory_mb * 1024 * 1024 // 4
+        growth = peak_bytes(worker.process.pid) - worker.base_peak
+        return growth > self.recycle_mb * 1024 * 1024
 
     def _release(self, worker: Worker) -> None:
         """Make a worker idle and hand it to the best waiting call, if any."""
@@ -242,6 +251,9 @@ class WorkerPool(FairShare):
             light_limit = min(limit, HEAVY_RUNNING) if on_reserve else limit
             cpu_limit = LIGHT_SECONDS if on_reserve else None
             try:
+                # A heavy client's query yields the CPU to everyone else's (issue 13: on 2 CPUs a light
+                # query waited seconds for one behind the heavy workers).
+                set_priority(worker, HEAVY_NICE if waiter.heavy else 0)
                 outcome = self._exchange(worker, message, light_limit, cancelled, cpu_limit)
             finally:
                 busy = time.monotonic() - started

@@ -33,6 +33,9 @@ class Config:
     max_answer_bytes: int = 64 * 1024 * 1024
     # Memory a query worker may take beyond what it holds once its store is open, MiB (issue 13).
     worker_memory_mb: int = 2048
+    # A worker whose peak resident memory grew by more than this many MiB since it started is replaced
+    # after its answer (issue 13); None (unset) means a quarter of worker_memory_mb, 0 never.
+    worker_recycle_mb: int | None = None
     threads: int = 8
     workers: int = 2
     # A remote SPARQL 1.1 store instead of the embedded one (empty: embedded); see docs/stores.md.
