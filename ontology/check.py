@@ -17,11 +17,11 @@ from rdflib.namespace import OWL
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.util import guess_format
 
-from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.errors import InputError
 from thaiplan.graph.build.inputs import check_regular_file
 from thaiplan.ontology import ontology_path
 from thaiplan.ontology.external import unknown_external_iris
-from thaiplan.ontology.profile import hermit_jar
+from thaiplan.ontology.profile import ReasonerUnavailable, hermit_jar
 from thaiplan.ontology.terms import TP_NS
 from thaiplan.ontology.vendored import upstream_paths
 from thaiplan.shapes.input_guard import check_file
@@ -32,12 +32,6 @@ IGNORED_DATATYPES_NOTE = (
     "xsd:gYear and rdf:langString are outside the OWL 2 datatype map: HermiT treats them as opaque "
     "datatypes, so year literals are not checked by the reasoner (SHACL checks them)."
 )
-
-
-class ReasonerUnavailable(ThaiplanError):
-    """The reasoner could not be started (no Java); exit code 3."""
-
-    exit_code = 3
 
 
 @dataclass

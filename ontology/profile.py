@@ -26,6 +26,12 @@ class Violation:
     message: str
 
 
+class ReasonerUnavailable(ThaiplanError):
+    """The reasoner could not be started (no Java); exit code 3."""
+
+    exit_code = 3
+
+
 def hermit_jar() -> Path:
     """The HermiT.jar owlready2 installs (it bundles the OWL API 3)."""
     import owlready2
@@ -37,8 +43,6 @@ def profile_violations(path: Path, timeout: float = 120.0) -> list[Violation]:
     """Every OWL 2 DL profile violation of the ontology file `path` (Turtle, RDF/XML, N-Triples)."""
     java = shutil.which("java")
     if java is None:
-        from thaiplan.ontology.check import ReasonerUnavailable
-
         raise ReasonerUnavailable("Java not found: the OWL 2 DL profile check needs Java 11 or newer")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
