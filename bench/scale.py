@@ -149,24 +149,29 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float, log: Path) -> Non
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
-def start_thaiplan(store_dir: Path, work: Path) -> Server:
+def start_thaiplan(store_dir: Path, work: Path, cache_mb: int = 64) -> Server:
     """`thaiplan serve` on the built store, with bench/load.py's own starter (reused, not copied)."""
     sys.path.insert(0, str(HERE))
     from load import start_server  # bench/load.py (the load test)
 
     port = free_port()
-    proc = start_server(store_dir, port, 2, 8, 120.0, work / "thaiplan-serve.log")
+    proc = start_server(store_dir, port, 2, 8, 120.0, work / "thaiplan-serve.log", cache_mb=cache_mb)
     base = f"http://127.0.0.1:{port}"
     return Server("thaiplan", base + "/sparql", proc, api=base + "/api/queries/")
 
 
-def start_oxigraph(snapshot: Path, work: Path) -> Server:
-    """Oxigraph's own server, read-only on the very snapshot thaiplan built (same data, same engine)."""
+def start_oxigraph(snapshot: Path, work: Path, union: bool = True) -> Server:
+    """Oxigraph's own server, read-only on the very snapshot thaiplan built (same data, same engine).
+
+    With `union` its default graph is the union of every graph (what the named queries' SPARQL needs:
+    the indexes are graphs of their own); without, it is the store's default graph, the build's copy of
+    the data graphs, which is what thaiplan's `/sparql` answers from (issue 19)."""
     binary = shutil.which("oxigraph") or str(Path(PY).parent / "oxigraph")
     port = free_port()
-    log = work / "oxigraph.log"
+    log = work / ("oxigraph.log" if union else "oxigraph-default.log")
     cmd = [binary, "serve-read-only", "--location", str(snapshot), "--bind", f"127.0.0.1:{port}"]
-    proc = subprocess.Popen([*cmd, "--union-default-graph"], stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    cmd += ["--union-default-graph"] if union else []
+    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/query"
     wait_for(url, proc, 120, log)
     return Server("oxigraph", url, proc)
@@ -545,6 +550,76 @@ def measure_server(
     return result
 
 
+# --- cold keys (issue 18) -------------------------------------------------------------------------------
+
+
+def run_cold(size: str, args: argparse.Namespace, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The cold-key run at one size (bench/cold_keys.py) on the build in --work (made first if missing)."""
+    sys.path.insert(0, str(HERE))
+    import cold_keys
+    import pyoxigraph as ox
+
+    from thaiplan.graph.store.local import current_snapshot
+
+    work = args.work / size
+    store_dir = work / "store"
+    if previous is None or current_snapshot(store_dir) is None:
+        previous = run_size(size, args, None)  # synth, build, validate and the warm run first
+    snapshot = current_snapshot(store_dir)
+    assert snapshot is not None
+    dump = work / "all.nq"
+    if "virtuoso" in args.servers and not dump.is_file():
+        ox.Store.read_only(str(snapshot)).dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    out: dict[str, Any] = {"measured": measured_at(), "load_start": cold_keys.loadavg()}
+    log(f"[{size}] cold keys: thaiplan with the answer cache off, its first requests")
+    thaiplan = start_thaiplan(store_dir, work, cache_mb=0)
+    servers = [thaiplan]
+    try:
+        base = thaiplan.sparql.removesuffix("/sparql")
+        out["first"] = cold_keys.first_requests(base, store_dir, args.first_repeat, args.timeout)
+        starters = {
+            "oxigraph": lambda: start_oxigraph(snapshot, work),
+            "virtuoso": lambda: start_virtuoso(dump, work),
+        }
+        for name in args.servers:
+            if name in starters:
+                log(f"[{size}] cold keys: starting {name}")
+                servers.append(starters[name]())
+        log(f"[{size}] cold keys: {args.cold} keys per named query on {', '.join(s.name for s in servers)}")
+        out["named"] = cold_keys.measure_cold(
+            servers,
+            store_dir,
+            args.cold,
+            args.seed,
+            args.timeout,
+            Request,
+            fetch,
+            sparql_request,
+            result_rows,
+        )
+        # /sparql answers from the store's default graph (the data graphs' copy): the others get the same
+        # default graph, Oxigraph's server without the union, Virtuoso the graph the dump's triples went to.
+        plain = [Server("thaiplan", thaiplan.sparql, None)]
+        for server in servers[1:]:
+            if server.name == "oxigraph":
+                own = start_oxigraph(snapshot, work, union=False)
+                servers.append(own)
+                plain.append(Server("oxigraph", own.sparql, None))
+            else:
+                plain.append(
+                    Server(server.name, server.sparql + "?default-graph-uri=urn%3Athaiplan%3Abench", None)
+                )
+        texts = {q: (QUERIES / f"{q}.rq").read_text(encoding="utf-8") for q in SPARQL_QUERIES}
+        out["sparql"] = cold_keys.measure_sparql(
+            plain, texts, args.sparql_repeat, args.timeout, fetch, sparql_request, result_rows
+        )
+    finally:
+        for server in servers:
+            server.stop()
+    out["load_end"] = cold_keys.loadavg()
+    return {**previous, "cold": out}
+
+
 # --- reporting ------------------------------------------------------------------------------------------
 
 
@@ -866,6 +941,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--servers-only", action="store_true", help="reuse the build in --work; measure only --servers again"
     )
+    parser.add_argument(
+        "--cold",
+        type=int,
+        default=0,
+        metavar="KEYS",
+        help="issue 18: only the cold-key run, KEYS never-asked parameters per named query (e.g. 40)",
+    )
+    parser.add_argument("--seed", type=int, default=18, help="the cold keys' sample")
+    parser.add_argument("--first-repeat", type=int, default=5, help="repeats after each first request")
+    parser.add_argument(
+        "--sparql-repeat", type=int, default=15, help="cold-key run: requests per SPARQL query"
+    )
     args = parser.parse_args(argv)
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     unknown = set(args.servers) - set(SERVERS)
@@ -882,7 +969,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     all_results["machine"] = machine()
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-        all_results["sizes"][size] = run_size(size, args, all_results["sizes"].get(size))
+        previous = all_results["sizes"].get(size)
+        if args.cold:
+            all_results["sizes"][size] = run_cold(size, args, previous)
+        else:
+            all_results["sizes"][size] = run_size(size, args, previous)
+            if previous and "cold" in previous:
+                all_results["sizes"][size]["cold"] = previous["cold"]
         store.write_text(json.dumps(all_results, indent=1, ensure_ascii=False), encoding="utf-8")
         (args.results / "scale.md").write_text(render(all_results), encoding="utf-8")
         plot(all_results, args.results / "scale.png")

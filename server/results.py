@@ -3,7 +3,8 @@
 SPARQL JSON goes through pyoxigraph's own serializer (issue 18: Python's writer cost 1.7x the query on
 large answers), streamed into a buffer that counts rows and bytes as they arrive and stops at either
 limit; the other solution formats, and JSON with hidden columns or a reordered `SELECT *`, are written
-here one row at a time. Graphs go through pyoxigraph's serializers from a counting iterator. Text is UTF-8 throughout and never escaped into ASCII, so Thai text stays as it is. Every
+here one row at a time. Graphs go through pyoxigraph's serializers from a counting iterator.
+Text is UTF-8 throughout and never escaped into ASCII, so Thai text stays as it is. Every
 writer also stops at a byte limit (issue 13): one row can hold a literal of hundreds of megabytes.
 """
 

@@ -25,7 +25,8 @@ def store_with(rows: int) -> ox.Store:
     return store
 
 
-QUERY = f"SELECT ?s ?text ?label WHERE {{ ?s <{EX}text> ?text OPTIONAL {{ ?s <{EX}label> ?label }} }} ORDER BY ?s"
+QUERY = f"SELECT ?s ?text ?label WHERE {{ ?s <{EX}text> ?text OPTIONAL {{ ?s <{EX}label> ?label }} }}"
+QUERY += " ORDER BY ?s"
 # Every row without a binding: only `{}` rows (the exact count), mixed with strings holding `{}`.
 EMPTY = f"SELECT ?none WHERE {{ ?s <{EX}text> ?text OPTIONAL {{ ?s <{EX}nothing> ?none }} }}"
 
