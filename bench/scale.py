@@ -769,8 +769,92 @@ def render(all_results: dict[str, Any]) -> str:
             lines.append("- measured at: " + "; ".join(f"{s} {v}" for s, v in stamps.items()))
         for s, why in skipped.items():
             lines.append(f"- {s}: not measured: {' '.join(why.split())[:300]}")
+    for r in sizes:
+        if r.get("cold"):
+            lines += render_cold(r["size"], r["cold"])
     lines += ["", "## Targets", "", *targets(sizes), "", WHY, ""]
+    if any(r.get("cold") for r in sizes):
+        lines += [COLD_WHY, ""]
     return "\n".join(lines)
+
+
+def verdict(ours: float | None, theirs: float | None, factor: float = 1.0) -> str:
+    """`met` when ours ≤ factor × theirs, else `MISSED (n×)`; `—` when either is missing."""
+    if ours is None or theirs is None:
+        return "—"
+    return "met" if ours <= factor * theirs else f"MISSED ({ours / theirs:.2f}×)"
+
+
+def render_cold(size: str, cold: dict[str, Any]) -> list[str]:
+    """The cold-key section of one size (issue 18): named queries, first requests, SPARQL, verdicts."""
+    named = cold.get("named", {})
+    servers = list(next(iter(named.get("queries", {}).values()), {}).get("servers", {}))
+    lines = [
+        "",
+        f"## Cold keys at {size} (issue 18: answer cache off, every request a parameter never asked before)",
+        "",
+        f"Measured {cold['measured']}; load average (1 min, 2 CPUs shared with 7 other engineers' "
+        f"work) {cold['load_start']} at the start, {cold['load_end']} at the end. thaiplan "
+        "(`THAIPLAN_ANSWER_CACHE_MB=0`, `Cache-Control: no-cache`), Oxigraph's server and Virtuoso 7.2 ran "
+        "side by side and were asked in turn, key by key, "
+        f"{named.get('keys_per_query')} keys per named query (seed {named.get('seed')}), 1 client; "
+        "each key's rows compared across servers. p50 / p95 ms:",
+        "",
+        "| query | "
+        + " | ".join(servers)
+        + " | thaiplan p50 ≤ Virtuoso | thaiplan p95 ≤ Virtuoso | rows differ | load |",
+        "| --- |" + " ---: |" * len(servers) + " --- | --- | ---: | --- |",
+    ]
+    for q, res in named.get("queries", {}).items():
+        by = res["servers"]
+        cells = [f"{fmt(by[s].get('p50_ms'))} / {fmt(by[s].get('p95_ms'))}" for s in servers]
+        ours, virt = by.get("thaiplan", {}), by.get("virtuoso", {})
+        lines.append(
+            f"| {q} | " + " | ".join(cells) + f" | {verdict(ours.get('p50_ms'), virt.get('p50_ms'))} | "
+            f"{verdict(ours.get('p95_ms'), virt.get('p95_ms'))} | {res['mismatch_count']} | {res['load']} |"
+        )
+    sparql = cold.get("sparql", {})
+    if sparql:
+        lines += [
+            "",
+            "`/sparql` (no cache; each server's own default graph holds the same data: thaiplan's copy of "
+            "the data graphs, Oxigraph's server on the same snapshot without the union, Virtuoso's graph of "
+            "the dump), p50 / p95 ms and rows:",
+            "",
+            "| query | " + " | ".join(servers) + " | rows | target |",
+            "| --- |" + " ---: |" * len(servers) + " --- | --- |",
+        ]
+        for q, res in sparql.items():
+            by = res["servers"]
+            cells = [f"{fmt(by[s].get('p50_ms'))} / {fmt(by[s].get('p95_ms'))}" for s in servers]
+            rows = ", ".join(f"{s} {n}" for s, n in res["rows"].items())
+            ours = by.get("thaiplan", {}).get("p50_ms")
+            if q == "join-2hop":
+                target = "p50 ≤ 1.1× Oxigraph's server: " + verdict(
+                    ours, by.get("oxigraph", {}).get("p50_ms"), 1.1
+                )
+            elif q == "group-by":
+                target = "generic GROUP BY, measured: " + verdict(ours, by.get("virtuoso", {}).get("p50_ms"))
+            else:
+                target = "—"
+            lines.append(f"| {q} | " + " | ".join(cells) + f" | {rows} | {target} |")
+    first = cold.get("first", {})
+    if first:
+        lines += [
+            "",
+            "First request on a server just started (cache off) against the median of the same request "
+            "repeated (target ≤ 2×):",
+            "",
+            "| request | first ms | warm uncached p50 ms | ratio | target |",
+            "| --- | ---: | ---: | ---: | --- |",
+        ]
+        for label, f in first.items():
+            ok = f.get("ratio") is not None and f["ratio"] <= 2
+            lines.append(
+                f"| {label} | {fmt(f['first_ms'])} | {fmt(f['warm_p50_ms'])} | {fmt(f.get('ratio'))}× | "
+                f"{'met' if ok else 'MISSED'} (HTTP {', '.join(map(str, f['statuses']))}) |"
+            )
+    return lines
 
 
 # Why the missed targets are missed (measured while profiling for issue 7; update with the numbers).
@@ -909,6 +993,12 @@ def plot(all_results: dict[str, Any], path: Path) -> None:
     fig.suptitle(f"thaiplan scale benchmark — {all_results['machine']['commit']}")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
+
+
+COLD_WHY = """## Cold keys: what the numbers say (issue 18, session 5)
+
+(Filled in from the measured run; see below.)
+"""
 
 
 def log(message: str) -> None:
