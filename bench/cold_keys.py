@@ -197,3 +197,36 @@ def first_requests(base: str, store_dir: Path, repeat: int, timeout: float) -> d
             "statuses": sorted(set(statuses)),
         }
     return out
+
+
+def stages(store_dir: Path, count: int, seed: int) -> dict[str, Any]:
+    """A profile of each named query's cold path, in this process on the same store (no HTTP, no worker):
+    parameter resolution (`bind`), the query with its terms substituted, iterated to the last row
+    (engine), and its serialization to SPARQL JSON (pyoxigraph's serializer) — medians over the keys."""
+    import io
+
+    import pyoxigraph as ox
+
+    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.queries import registry
+    from thaiplan.queries.execute import execute
+
+    store = open_read_only(store_dir)
+    keys = cold_params(store_dir, count, seed + 1)  # other keys than the servers got: nothing is warm
+    out: dict[str, Any] = {}
+    for name, given in keys.items():
+        query = registry.default_registry().get(name)
+        spent: dict[str, list[float]] = {"bind": [], "engine": [], "serialize": []}
+        for params in given:
+            t0 = time.perf_counter()
+            bound = query.bind(params, store)
+            t1 = time.perf_counter()
+            rows = sum(1 for _ in execute(store, query.sparql, bound))
+            t2 = time.perf_counter()
+            execute(store, query.sparql, bound).serialize(io.BytesIO(), ox.QueryResultsFormat.JSON)
+            t3 = time.perf_counter()
+            spent["bind"].append(t1 - t0)
+            spent["engine"].append(t2 - t1)
+            spent["serialize"].append(max(0.0, (t3 - t2) - (t2 - t1)))  # the run again, less the engine
+        out[name] = {k: summary(v)["p50_ms"] for k, v in spent.items()} | {"last_rows": rows}
+    return out
