@@ -12,7 +12,7 @@ from thaiplan.server.app import create_app
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Flask app
+def app(tmp_path_factory: pytest.TempPathFactory):
     """An app on the curated graph, its pool closed afterwards."""
     config = Config(store_dir=tmp_path_factory.mktemp("warm") / "store", workers=1)
     build(config, out=lambda _: None)
@@ -21,7 +21,7 @@ def app(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a Flask app
     application.extensions["thaiplan_pool"].close()
 
 
-def test_warmup_runs_every_named_query_and_page_issue_18(app) -> None:  # noqa: ANN001
+def test_warmup_runs_every_named_query_and_page_issue_18(app) -> None:
     """Every public named query (on its documented example) and the planners' pages answer 200."""
     statuses = warmup.warm(app)
     names = {q.name for q in registry.list_queries()}
@@ -31,7 +31,7 @@ def test_warmup_runs_every_named_query_and_page_issue_18(app) -> None:  # noqa: 
     assert set(statuses.values()) == {200}, statuses
 
 
-def test_warmup_builds_the_thai_dictionary_issue_18(app) -> None:  # noqa: ANN001
+def test_warmup_builds_the_thai_dictionary_issue_18(app) -> None:
     """After the warm-up pythainlp's dictionary trie is built: no search text pays for it."""
     warmup.warm_text()
     assert keys._trie.cache_info().currsize == 1
