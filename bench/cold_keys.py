@@ -230,3 +230,61 @@ def stages(store_dir: Path, count: int, seed: int) -> dict[str, Any]:
             spent["serialize"].append(max(0.0, (t3 - t2) - (t2 - t1)))  # the run again, less the engine
         out[name] = {k: summary(v)["p50_ms"] for k, v in spent.items()} | {"last_rows": rows}
     return out
+
+
+def measure_rollups(
+    servers: list[Any],
+    store_dir: Path,
+    count: int,
+    seed: int,
+    timeout: float,
+    request_cls: Any,
+    fetch: Any,
+    sparql_request: Any,
+    result_rows: Any,
+) -> dict[str, Any]:
+    """Budget roll-ups of never-asked plan parts: thaiplan's `budget-rollup` (read from the build's
+    aggregates) against the same roll-up computed live by a GROUP BY on the other servers."""
+    import pyoxigraph as ox
+
+    from thaiplan.graph.store.inline import bind_inline
+    from thaiplan.graph.store.local import open_read_only
+
+    store = open_read_only(store_dir)
+    parts = [
+        row["x"].value
+        for row in store.query(
+            (COLD / "plan-part.rq").read_text(encoding="utf-8"), use_default_graph_as_union=True
+        )
+    ]
+    picked = random.Random(seed).sample(parts, min(count, len(parts)))
+    live = (HERE / "queries" / "budget-rollup-live.rq").read_text(encoding="utf-8")
+    lat: dict[str, list[float]] = {s.name: [] for s in servers}
+    mismatches = []
+    before = loadavg()
+    for i, iri in enumerate(picked):
+        rows = {}
+        for server in servers[i % len(servers) :] + servers[: i % len(servers)]:
+            if server.api:
+                request = request_cls(
+                    "budget-rollup", server.api + "budget-rollup?" + urllib.parse.urlencode({"entity": iri})
+                )
+            else:
+                request = sparql_request(
+                    "budget-rollup", server, bind_inline(live, {"part": ox.NamedNode(iri)})
+                )
+            t0 = time.perf_counter()
+            status, body = fetch(request, timeout)
+            elapsed = time.perf_counter() - t0
+            if status == 200:
+                lat[server.name].append(elapsed)
+                rows[server.name] = result_rows(body)
+        if len(set(rows.values())) > 1:
+            mismatches.append({"key": iri, "rows": rows})
+    return {
+        "servers": {s: summary(v) for s, v in lat.items()},
+        "keys": len(picked),
+        "mismatch_count": len(mismatches),
+        "mismatches": mismatches[:5],
+        "load": f"{before} → {loadavg()}",
+    }

@@ -599,6 +599,17 @@ def run_cold(size: str, args: argparse.Namespace, previous: dict[str, Any] | Non
         )
         # /sparql answers from the store's default graph (the data graphs' copy): the others get the same
         # default graph, Oxigraph's server without the union, Virtuoso the graph the dump's triples went to.
+        out["rollups"] = cold_keys.measure_rollups(
+            servers,
+            store_dir,
+            args.cold,
+            args.seed,
+            args.timeout,
+            Request,
+            fetch,
+            sparql_request,
+            result_rows,
+        )
         plain = [Server("thaiplan", thaiplan.sparql, None)]
         for server in servers[1:]:
             if server.name == "oxigraph":
@@ -840,6 +851,20 @@ def render_cold(size: str, cold: dict[str, Any]) -> list[str]:
             else:
                 target = "—"
             lines.append(f"| {q} | " + " | ".join(cells) + f" | {rows} | {target} |")
+    rollups = cold.get("rollups")
+    if rollups:
+        by = rollups["servers"]
+        ours, virt = by.get("thaiplan", {}).get("p50_ms"), by.get("virtuoso", {}).get("p50_ms")
+        lines += [
+            "",
+            f"Budget roll-ups per fiscal year of {rollups['keys']} never-asked plan parts (issue 18's "
+            "aggregates): thaiplan's `budget-rollup` reads the build's roll-ups; Oxigraph's server and "
+            "Virtuoso compute the same with a GROUP BY (`bench/queries/budget-rollup-live.rq`). "
+            "p50 / p95 ms: "
+            + "; ".join(f"{s} {fmt(v.get('p50_ms'))} / {fmt(v.get('p95_ms'))}" for s, v in by.items())
+            + f"; rows differ on {rollups['mismatch_count']} keys; load {rollups['load']}. "
+            f"Target (≤ Virtuoso's GROUP BY): {verdict(ours, virt)}.",
+        ]
     stages = cold.get("stages", {})
     if stages:
         lines += [
