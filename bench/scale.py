@@ -1040,7 +1040,36 @@ def plot(all_results: dict[str, Any], path: Path) -> None:
 
 COLD_WHY = """## Cold keys: what the numbers say (issue 18, session 5)
 
-(Filled in from the measured run; see below.)
+Run: `.venv/bin/python bench/scale.py --sizes 1M --cold 8 --first-repeat 3 --sparql-repeat 5 --timeout 30
+--servers thaiplan,oxigraph,virtuoso` on the 1M build made by the issue-18 code (aggregates in the index).
+The machine was shared (load average 12 → 2 during the run): the three servers were asked in turn, key by
+key, so the load fell on all of them; the numbers are comparable with each other, not with issue 7's.
+10M was not measured in this session (the 1M build alone took 277 s under that load): missed for lack of
+time, not measured and passed.
+
+- **Named queries, cold keys, p50 ≤ Virtuoso's: met on four of five** (trace-up 50 vs 93 ms, trace-down 357
+  vs 545, agency-portfolio 48 vs 65, indicator-series 16 vs 166). p95 is met but on trace-down (890 vs 703
+  ms: one large master plan, 1.27×). **search missed (764 vs 428 ms, 1.8×)**: the profile (in process, no
+  HTTP) puts 662 ms in the engine — search.rq scans every `tpi:searchText` literal with CONTAINS (0.53M
+  index quads at 1M) — and 0.3 ms in resolution; Virtuoso's scan of the same literals is faster. The cure is
+  a word index looked up by equality instead of a scan, left for the search owner.
+- **First request ≤ 2× a warm uncached one: met on 7 of 8, indicator-series at 2.04×** (39 vs 19 ms; it
+  was 1,207 vs 8.6 ms, 140×). The profile found pythainlp's dictionary trie built on the first search text
+  (1.1–4.5 s), now built by `server/warmup.py` at start with every named query's header and example and the
+  pages' templates. What is left is the first run of each query shape in a worker.
+- **`/sparql` join-2hop within 1.1× of Oxigraph's server: missed, 1.25×** (93 vs 74 ms; it was 1.9×).
+  SPARQL JSON is now written by pyoxigraph's serializer (in process: 48 ms against 80 ms for Python's
+  writer on this answer, of which 42 ms is the query), counted and capped as it streams
+  (`server/results.py`); what remains is the worker-to-web-process pipe and the WSGI response, in
+  `server/workers.py` (another engineer's this session). Rows agree on every server once Oxigraph's server
+  is given the store's default graph (the union double-counted the data's copy, 18,960 rows).
+- **Aggregates: met.** Budget roll-ups of never-asked plan parts read from the build's aggregates: 11 ms
+  p50 against Virtuoso's live GROUP BY 19 ms (Oxigraph's server 19.7 s), same rows on every key. The
+  agencies' index reads `tpi:itemCount` (same rows and order as the GROUP BY, tests/test_aggregates.py).
+  The generic GROUP BY through `/sparql` stays 10.6× Virtuoso's (371 vs 35 ms): pyoxigraph evaluates it row
+  at a time over every observation; a column store aggregates the column. Precomputing is the answer where
+  a page needs the figure; an arbitrary researcher's GROUP BY is not precomputable.
+- **Not done**: trace-down paging at 10M (limit/offset or a cursor): not built; 10M cold keys: not run.
 """
 
 
