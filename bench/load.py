@@ -462,14 +462,27 @@ async def client(
         writer.close()
 
 
-async def heavy_client(port: int, until: float, result: LevelResult, source: str) -> None:
-    """One heavy client (--hostile): the cross-product COUNT again and again, never from the cache."""
+async def heavy_client(
+    port: int, until: float, result: LevelResult, source: str, fresh: bool = False
+) -> None:
+    """One heavy client (--hostile): the cross-product COUNT again and again, never from the cache.
+
+    With `fresh` (--heavy-fresh), each query comes from a loopback address not used before, on a new
+    connection: new heavy clients keep arriving, none of them known to the server yet.
+    """
     query = urllib.parse.quote((QUERIES / "hostile" / "cross-count.rq").read_text(encoding="utf-8"))
     target = Target("heavy", f"/sparql?query={query}", "application/sparql-results+json")
     host = f"127.0.0.1:{port}"
     reader = writer = None
+    sent, index = 0, int(source.rsplit(".", 1)[1])
     while time.monotonic() < until:
         try:
+            if fresh and writer is not None:
+                writer.close()
+                writer = None
+            if fresh:
+                sent += 1
+                source = f"127.1.{index}.{1 + sent % 250}"  # 250 addresses per heavy client, in turn
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
             request_ = request(reader, writer, host, target, "Cache-Control: no-cache\r\n")  # type: ignore[arg-type]
@@ -491,6 +504,39 @@ async def heavy_client(port: int, until: float, result: LevelResult, source: str
         writer.close()
 
 
+async def new_client_probe(
+    port: int, until: float, measure_from: float, result: LevelResult, every: float = 0.5
+) -> None:
+    """Brand-new clients (--hostile): every `every` s one never seen before asks one light, uncached query.
+
+    Each comes from a loopback address no one used before (127.0.3.x, then 127.0.4.x, …) on a fresh
+    connection, so the server cannot know it is light: the issue's "light query from another client".
+    """
+    host = f"127.0.0.1:{port}"
+    n = 0
+    while time.monotonic() < until:
+        n += 1
+        source = f"127.0.{3 + n // 250}.{1 + n % 250}"
+        query = urllib.parse.quote(f"SELECT ?n WHERE {{ BIND({n} AS ?n) }} # new client {time.time()}")
+        target = Target("new", f"/sparql?query={query}", "application/sparql-results+json")
+        started = time.monotonic()
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
+            status, _ = await request(reader, writer, host, target, "Connection: close\r\n")
+            writer.close()
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            if started >= measure_from:
+                result.failures[type(exc).__name__] += 1
+            await asyncio.sleep(every)
+            continue
+        if started >= measure_from:
+            result.latencies["new"].append(time.monotonic() - started)
+            result.statuses[("new", status)] += 1
+            if status >= 400 and ("new", status) not in result.messages:
+                result.messages[("new", status)] = LAST_ERROR.pop(writer, "")
+        await asyncio.sleep(max(0.0, every - (time.monotonic() - started)))
+
+
 def rss_sampler(pid: int, result: LevelResult, stop: threading.Event, t0: float) -> None:
     """Sample the server's memory (with its workers) every second."""
     while not stop.is_set():
@@ -508,6 +554,7 @@ def run_level(
     weights: list[int],
     seed: int,
     hostile: int = 0,
+    fresh: bool = False,
 ) -> LevelResult:
     """Run `clients` clients (and `hostile` heavy ones) for warm-up plus duration; measure after warm-up."""
     result = LevelResult(clients=clients, seconds=duration)
@@ -527,8 +574,9 @@ def run_level(
             client(port, mix, weights, until, measure_from, result, r, s)
             for r, s in zip(rngs, sources, strict=True)
         ]
-        heavy = [heavy_client(port, until, result, f"127.0.1.{1 + i}") for i in range(hostile)]
-        await asyncio.gather(*normal, *heavy)
+        heavy = [heavy_client(port, until, result, f"127.0.1.{1 + i}", fresh) for i in range(hostile)]
+        probes = [new_client_probe(port, until, measure_from, result)] if hostile else []
+        await asyncio.gather(*normal, *heavy, *probes)
 
     asyncio.run(main())
     stop.set()
@@ -690,6 +738,11 @@ def main() -> None:
     parser.add_argument(
         "--client-concurrency", type=int, default=2, help="the server's per-client limit with --hostile (2)"
     )
+    parser.add_argument(
+        "--heavy-fresh",
+        action="store_true",
+        help="with --hostile: each heavy query from a new address (new heavy clients keep arriving)",
+    )
     parser.add_argument("--out", type=Path, help="report path (default bench/results/load-…md)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thaiplan-load-") as tmp:
@@ -755,6 +808,7 @@ def main() -> None:
                     [weights[k] for k, _ in mix],
                     args.seed,
                     args.hostile,
+                    args.heavy_fresh,
                 )
                 results.append(result)
                 print("  " + verdicts(result, args.warmup), flush=True)

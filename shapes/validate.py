@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -265,33 +266,36 @@ def _parse_one_slowly(path: Path, fmt: str) -> None:
     input_guard.check_iris(path, target.quads() if isinstance(target, RdflibDataset) else target)
 
 
-def load_store(dataset: Dataset, store_dir: Path) -> None:
-    """Load the curated data of a built store (every named graph but the ontology and inferred closures)."""
-    from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from thaiplan.graph.store.local import open_read_only
+def load_store(dataset: Dataset, store: Any) -> None:
+    """Load the curated data of a built store (every named graph but the ontology and inferred closures).
 
-    store = open_read_only(Path(store_dir))
+    `store` is a `GraphStore` (graph/store/api.py, e.g. the server's worker) or a command's `--store DIR|URL`.
+    """
+    from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
+    from thaiplan.graph.store.api import GraphStore
+    from thaiplan.graph.store.backend import open_location
+
+    if not isinstance(store, GraphStore):
+        store = open_location(store)
     skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}
     for name in store.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value in skip:
+        if name in skip:
             continue
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        dataset.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA)
+        dataset.store.load(store.dump_graph(name), format=ox.RdfFormat.N_TRIPLES, to_graph=DATA)
 
 
 def read_store(store_dir: Path) -> Graph:
     """The curated data of a built store (every named graph but the ontology and inferred closures)."""
     from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.graph.store.backend import open_location
 
-    store = open_read_only(Path(store_dir))
+    store = open_location(store_dir)
     skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}
     merged = Graph()
     for name in store.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value in skip:
+        if name in skip:
             continue
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        merged.parse(data=data.decode("utf-8"), format="nt")
+        merged.parse(data=store.dump_graph(name).decode("utf-8"), format="nt")
     _bind_prefixes(merged)
     return merged
 

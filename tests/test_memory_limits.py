@@ -6,11 +6,12 @@ a 503 with a message, the server keeps answering, and the web process never grow
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_isolation_support import CROSS_ORDER, doubling_concat, get, peak_rss_mib, serve
+from tests.test_isolation_support import CROSS_ORDER, Served, doubling_concat, get, peak_rss_mib, serve
 from tests.test_sparql_support import make_store, running_app
 
 pytestmark = pytest.mark.slow
@@ -68,3 +69,41 @@ def test_answer_over_the_byte_cap_is_a_503_in_every_format_issue13(store: Path) 
         reply = client.get("/sparql", query_string={"query": small})
         assert reply.status_code == 200
         assert len(reply.json["results"]["bindings"][0]["v10"]["value"]) == 10 * 1024
+
+
+def wait_for_replacement(served: Served, old: int, within: float = 30.0) -> list[int]:
+    """The server's workers once `old` has gone and another has taken its place (AssertionError if not)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        workers = served.workers()
+        if old not in workers and workers:
+            return workers
+        time.sleep(0.2)
+    raise AssertionError(f"worker {old} was not replaced: {served.workers()}")
+
+
+def test_a_worker_that_grew_is_replaced_after_its_answer_issue13(store: Path) -> None:
+    # One worker, no light clients' lane (no reserve, no standby): the worker that answers is the only one.
+    with serve(store, workers=1, client_concurrency=0, worker_recycle_mb=64, query_timeout=60) as served:
+        (first,) = served.workers()
+        small = get(served, "ASK { ?s ?p ?o }")
+        assert small.status == 200, small.body
+        assert served.workers() == [first]  # a query that needed little leaves its worker in place
+        # 8 characters doubled 24 times: a 128 MiB string at its peak, given back after the answer.
+        grown = get(served, doubling_concat(24), timeout=90)
+        assert grown.status == 200, grown.body[:300]
+        assert '"value":"134217728"' in grown.body
+        (second,) = wait_for_replacement(served, first)
+        assert second != first
+        after = get(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=60)
+        assert after.status == 200, after.body[:300]  # the next query answers, from the fresh worker
+        assert '"value":"30' in after.body
+        assert served.workers() == [second]
+
+
+def test_recycling_can_be_turned_off_issue13(store: Path) -> None:
+    with serve(store, workers=1, client_concurrency=0, worker_recycle_mb=0, query_timeout=60) as served:
+        (first,) = served.workers()
+        assert get(served, doubling_concat(24), timeout=90).status == 200
+        assert get(served, "ASK { ?s ?p ?o }").status == 200
+        assert served.workers() == [first]

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.text.normalize import SOURCES, collapse, normalized_source
+from thaiplan.ontology.namespace import SOURCE_BASE
+from thaiplan.rq import read_rq
 
-SOURCE_BASE = "https://w3id.org/thaiplan/id/source/"
 HEADING_MAX = 80
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
@@ -184,7 +184,7 @@ def coverage(doc: str, spans: list[tuple[int, int]]) -> Coverage:
 def cited_passages(store: ox.Store) -> dict[str, list[tuple[str, str]]]:
     """For each source document with a text, its passages that a fact was derived from: (IRI, quote)."""
     by_doc: dict[str, list[tuple[str, str]]] = {}
-    results = store.query(read_rq("cited-passages"), use_default_graph_as_union=True)
+    results = store.query(read_rq("graph", "cited-passages"), use_default_graph_as_union=True)
     for row in results:  # type: ignore[union-attr]
         doc = row["source"].value.removeprefix(SOURCE_BASE)
         if doc in SOURCES:

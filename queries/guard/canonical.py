@@ -39,6 +39,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError
+from thaiplan.queries.guard.nesting import Nesting
 
 # SPARQL's PN_CHARS_BASE, PN_CHARS_U and PN_CHARS (names of variables and prefixed names may be Thai).
 _BASE = (
@@ -75,6 +76,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+
+# Less-than (or less-or-equal) where an expression expects an operator: never the start of an IRI.
+_LESS_THAN = re.compile(r"(?:[\x20\t\r\n]+|\#[^\r\n]*)*(?P<punct><=?)")
 
 # Every bare word of the SPARQL 1.1 query and update grammars, SPARQL 1.2's and Oxigraph's additions.
 KEYWORDS = frozenset(
@@ -152,15 +156,31 @@ def syntax_error(text: str, offset: int, message: str) -> InputError:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of `text` (no spaces or comments); InputError at an unreadable character."""
-    for match in _TOKEN.finditer(text):
+    """The significant tokens of `text` (no spaces or comments); InputError at an unreadable character.
+
+    Inside an expression, right after an operand, `<` is the less-than operator, not an IRI's start
+    (`queries/guard/nesting.py`: pyoxigraph reads `?a<?b&&?b>?a` so, and so does the grammar).
+    """
+    nesting = Nesting()
+    at = 0
+    while True:
+        match = _LESS_THAN.match(text, at) if nesting.expects_operator() else None
+        if match is None:
+            match = _TOKEN.match(text, at)
+            assert match is not None  # `error` and `end` leave no position unmatched
         kind = match.lastgroup or "end"
         if kind == "end":
             return
         start = match.start(kind)
         if kind == "error":
             raise syntax_error(text, start, _unexpected(text, start))
-        yield Token(kind, match.group(kind), start)
+        token = Token(kind, match.group(kind), start)
+        try:
+            nesting.feed(token)
+        except InputError as exc:
+            raise syntax_error(text, start, str(exc)) from None
+        yield token
+        at = match.end()
 
 
 def _unexpected(text: str, offset: int) -> str:

@@ -149,6 +149,30 @@ def check_query(
     return checked
 
 
+# The default graph of a protocol dataset none of whose graphs the store holds: a graph no store holds, so
+# that the default graph is empty on either backend (an empty list would mean "no dataset" to a remote one).
+NO_GRAPH = "urn:thaiplan:no-graph"
+
+
+def protocol_graphs(
+    default: tuple[str, ...] | None, named: tuple[str, ...] | None, held: set[str] | frozenset[str]
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The protocol's default-graph-uri / named-graph-uri lists, keeping only the graphs the store holds.
+
+    The SPARQL 1.1 Protocol's dataset names graphs; one the store does not hold is an empty graph (the
+    W3C Protocol suite asks `default-graph-uri` of a graph it gives no data for and expects an answer), so
+    it adds nothing to the default graph and is left out of the named ones. Like FROM's IRIs (checked
+    against the same graphs), it is never handed to the engine or a remote store, which might fetch it.
+    """
+    if default is None and named is None:
+        return None, None
+    kept_default = tuple(g for g in default or () if g in held)
+    kept_named = tuple(g for g in named or () if g in held)
+    if not kept_default:
+        kept_default = (NO_GRAPH,)
+    return kept_default, kept_named
+
+
 def check_query_safe(sparql: str, allowed_graphs: set[str]) -> None:
     """Raise InputError unless `sparql` is one read-only query that stays inside `allowed_graphs`."""
     check_query(sparql, allowed_graphs)

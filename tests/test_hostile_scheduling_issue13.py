@@ -1,0 +1,122 @@
+"""Issue 13 §3: a brand-new client's light query is admitted while heavy ones run, on a loaded machine too.
+
+Measured (RELIABILITY.md, "Hostile load"): with 32 heavy clients, 95 % of brand-new light clients got
+503 "busy with long-running queries". A heavy query of a new client first runs on the light clients'
+worker and is cut there after HEAVY_RUNNING s of wall time; on the loaded 2-CPU machine it had had less
+than LIGHT_SECONDS of CPU by then, so its client stayed "new", went back to that worker again and again,
+and new clients' calls like it filled the room new clients share. A loaded machine is made exact here: the
+worker running the query is stopped (SIGSTOP), so the query gets its wall time and no CPU at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_isolation_support import CROSS_COUNT_4
+from tests.test_sparql_support import make_store
+from thaiplan.server import negotiation
+from thaiplan.server.execution import QueryJob
+from thaiplan.server.workers import HEAVY_NICE, HEAVY_RUNNING, WorkerPool, WorkerUnavailable
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test store with 300 numbers: a four-way cross product runs into any time limit."""
+    return make_store(tmp_path_factory.mktemp("scheduling") / "store", numbers=300)
+
+
+def job(query: str) -> QueryJob:
+    """A /sparql job for `query` with JSON results."""
+    return QueryJob(query, "http://localhost/sparql", negotiation.negotiate(None, None), 1000)
+
+
+def wait_until(condition: object, within: float = 30.0) -> None:
+    """Poll `condition()` until it is true (AssertionError after `within` seconds)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("the condition did not come true in time")
+
+
+def run_in_thread(pool: WorkerPool, query: str, client: str, outcomes: list[object]) -> threading.Thread:
+    """Run `query` for `client` in a thread, keeping its reply or its WorkerUnavailable in `outcomes`."""
+
+    def body() -> None:
+        """One call."""
+        try:
+            outcomes.append(pool.run(job(query), client=client))
+        except WorkerUnavailable as exc:
+            outcomes.append(exc)
+
+    thread = threading.Thread(target=body, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_heavy_query_cut_without_cpu_does_not_come_back_to_the_light_worker_issue13(store: Path) -> None:
+    # One ordinary worker and the light clients' one; heavy calls may hold 2 places, heavy and new 3.
+    pool = WorkerPool(store, 1, 20.0, reserve=1, client_limit=2, heavy_limit=2, unproven_limit=3)
+    stopped: int | None = None
+    try:
+        pool.start()
+        wait_until(lambda: len(pool.idle_pids) == 2 and pool._standby is not None, 60)
+        outcomes: list[object] = []
+        # A heavy client takes the ordinary worker and keeps it past the window of this test.
+        run_in_thread(pool, CROSS_COUNT_4, "heavy-1", outcomes)
+        wait_until(lambda: len(pool.idle_pids) == 1)
+        (reserve,) = pool.idle_pids
+        # A new client's heavy query gets the light clients' worker, which the machine starves of CPU.
+        run_in_thread(pool, CROSS_COUNT_4 + " # another text", "new-heavy", outcomes)
+        wait_until(lambda: not pool.idle_pids)
+        os.kill(reserve, signal.SIGSTOP)
+        stopped = reserve
+        # It is cut after HEAVY_RUNNING s of wall time (with no CPU at all) and its worker replaced.
+        wait_until(lambda: reserve not in pool.pids, HEAVY_RUNNING + 10)
+        stopped = None
+        wait_until(lambda: pool._standby is not None, 30)
+        workers = set(pool.pids)
+        # Its client is heavy now: the query waits for the ordinary worker instead of going back to the
+        # light clients' one (where it was cut again, killing a worker each time), …
+        time.sleep(HEAVY_RUNNING + 2)
+        assert set(pool.pids) == workers
+        assert not outcomes  # both heavy queries still waiting or running
+        # … which answers a brand-new client's light query.
+        started = time.monotonic()
+        reply = pool.run(job("SELECT ?n WHERE { BIND(1 AS ?n) }"), client="brand-new")
+        assert reply.status == 200, reply.body
+        assert time.monotonic() - started < 5
+    finally:
+        if stopped is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(stopped, signal.SIGCONT)
+        pool.close()
+
+
+def test_a_heavy_clients_worker_yields_the_cpu_issue13(store: Path) -> None:
+    """A heavy client's query runs at nice HEAVY_NICE; the worker is set back to 0 for a light client's."""
+    pool = WorkerPool(store, 1, 2.0)
+    try:
+        pool.start()
+        wait_until(lambda: len(pool.idle_pids) == 1, 60)
+        with pytest.raises(WorkerUnavailable):  # runs into the 2 s limit: its client is heavy from now on
+            pool.run(job(CROSS_COUNT_4), client="heavy")
+        wait_until(lambda: len(pool.idle_pids) == 1, 60)
+        (worker,) = pool.idle_pids
+        assert os.getpriority(os.PRIO_PROCESS, worker) == 0
+        assert pool.run(job("ASK {}"), client="heavy").status == 200
+        assert os.getpriority(os.PRIO_PROCESS, worker) == HEAVY_NICE
+        assert pool.run(job("ASK {}"), client="light").status == 200
+        assert os.getpriority(os.PRIO_PROCESS, worker) == 0
+    finally:
+        pool.close()
