@@ -44,8 +44,10 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -53,6 +55,7 @@ QUERIES = HERE / "queries"  # mix/: the raw SPARQL of the mix; setup/: what the 
 # hostile/: the heavy clients' query
 RESULTS = HERE / "results"
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+DEFAULT_MIX = "sparql=3,named=3,page=2,rdf=2"
 DELIBERATE = {429, 503}  # the budget and the time limit: refusals the server means to give
 # The start of the last error body read on each connection (the report quotes the first per kind/status).
 LAST_ERROR: dict[object, str] = {}
@@ -65,6 +68,7 @@ class Target:
     kind: str
     path: str
     accept: str
+    extra: str = ""  # more request headers, each ending in CRLF (the cold keys' Cache-Control)
 
 
 @dataclass
@@ -301,6 +305,78 @@ def probe(base: str, targets: list[Target]) -> list[Target]:
     return kept
 
 
+class ColdTargets(Sequence[Target]):
+    """Never-asked requests (issue 18's cold keys): every item read is the next target of a stream.
+
+    The clients pick with `rng.choice`, which reads one item at a random index: here each read takes the
+    next of the pairs (named query or page, parameter), so no request repeats until the stream runs out
+    (then it starts over, which the report says). Sent with `Cache-Control: no-cache`, beside a server
+    whose answer cache is off.
+    """
+
+    def __init__(self, targets: list[Target]) -> None:
+        self.targets = targets
+        self.served = 0
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, index: Any) -> Any:
+        target = self.targets[self.served % len(self.targets)]
+        self.served += 1
+        return target
+
+
+def cold_targets(base: str, seed: int) -> dict[str, ColdTargets]:
+    """The cold-key mix: trace-up/-down, agency-portfolio, indicator-series and search on parameters
+    drawn from the whole graph, and the trace and agency pages on others, each asked once."""
+    from thaiplan.graph.synth.words import FIELDS, PROJECT_OBJECTS
+
+    def iris(name: str) -> list[str]:
+        query = urllib.parse.quote(
+            (HERE / "queries" / "scale-cold" / f"{name}.rq").read_text(encoding="utf-8")
+        )
+        rows = get_json(base, f"/sparql?query={query}", "application/sparql-results+json")
+        return [b["x"]["value"] for b in rows["results"]["bindings"]]  # type: ignore[index]
+
+    rng = random.Random(seed)
+    no_cache = "Cache-Control: no-cache\r\n"
+    projects, agencies, indicators = iris("project"), iris("agency"), iris("indicator")
+    for values in (projects, agencies, indicators):
+        rng.shuffle(values)
+    words = sorted({f"{a} {b}" for a, _ in FIELDS for b, _ in PROJECT_OBJECTS})
+    rng.shuffle(words)
+    half = len(projects) // 2
+    named = [
+        *(("trace-up", "entity", p) for p in projects[:half]),
+        *(("trace-down", "entity", p) for p in projects[half:]),
+        *(("agency-portfolio", "agency", a) for a in agencies[::2]),
+        *(("indicator-series", "indicator", i) for i in indicators),
+        *(("search", "q", w) for w in words),
+    ]
+    rng.shuffle(named)
+    pages = [
+        *(("/trace", "entity", p) for p in projects[half::2]),
+        *(("/agency", "agency", a) for a in agencies[1::2]),
+    ]
+    rng.shuffle(pages)
+    api = "/api/queries/"
+    return {
+        "named": ColdTargets(
+            [
+                Target("named", f"{api}{n}?{urllib.parse.urlencode({k: v})}", "application/json", no_cache)
+                for n, k, v in named
+            ]
+        ),
+        "page": ColdTargets(
+            [
+                Target("page", f"{path}?{urllib.parse.urlencode({k: v})}", "text/html", no_cache)
+                for path, k, v in pages
+            ]
+        ),
+    }
+
+
 def parse_mix(text: str) -> dict[str, int]:
     """`sparql=4,named=3,page=2,rdf=1` as weights."""
     weights = {}
@@ -366,7 +442,7 @@ async def client(
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=local)
             started = time.monotonic()
-            status, keep = await request(reader, writer, host, target)  # type: ignore[arg-type]
+            status, keep = await request(reader, writer, host, target, target.extra)  # type: ignore[arg-type]
             elapsed = time.monotonic() - started
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             if time.monotonic() >= measure_from:
@@ -599,7 +675,13 @@ def write_report(
         f"answer cache {args.answer_cache_mb} MiB"
         + (" (off)" if args.answer_cache_mb == 0 else "")
         + hostile,
-        f"- mix weights: {args.mix}; distinct requests per kind: {mix_sizes}",
+        f"- mix weights: {args.mix}; distinct requests per kind: {mix_sizes}"
+        + (
+            f"; **cold keys** (issue 18): every request a parameter never asked before, `Cache-Control: "
+            f"no-cache`; load average at the start {os.getloadavg()[0]:.2f} (2 CPUs shared with other work)"
+            if args.cold_keys
+            else ""
+        ),
         f"- each level: {args.warmup:g} s warm-up (not measured), then {args.duration:g} s measured; clients "
         "send requests back to back on kept-alive connections (closed loop, no think time)",
         "",
@@ -635,7 +717,13 @@ def main() -> None:
     parser.add_argument("--levels", default="8,32,64", help="concurrent clients per level (8,32,64)")
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per level (30)")
     parser.add_argument("--warmup", type=float, default=5.0, help="unmeasured seconds per level first (5)")
-    parser.add_argument("--mix", default="sparql=3,named=3,page=2,rdf=2", help="weights per kind")
+    parser.add_argument("--mix", default=DEFAULT_MIX, help="weights per kind")
+    parser.add_argument(
+        "--cold-keys",
+        action="store_true",
+        help="issue 18: every named query and page on a parameter never asked before (named=3,page=1 "
+        "unless --mix); use with --answer-cache-mb 0",
+    )
     parser.add_argument("--workers", type=int, default=2, help="query worker processes (2)")
     parser.add_argument("--threads", type=int, default=16, help="server threads (16)")
     parser.add_argument("--timeout", type=float, default=30.0, help="query time limit, seconds (30)")
@@ -672,6 +760,8 @@ def main() -> None:
                 label = "shipped"
         if args.hostile:
             label += f"-hostile{args.hostile}"
+        if args.cold_keys:
+            label += "-cold"
         port = free_port()
         log = work / "serve.log"
         # The normal mix comes from one address: without --hostile, sharing off (it would see one client).
@@ -697,6 +787,11 @@ def main() -> None:
             }
             weights = parse_mix(args.mix)
             mix = [(kind, probe(base, candidates[kind])) for kind in weights if kind in candidates]
+            if args.cold_keys:  # issue 18: named queries and pages on never-asked parameters only
+                cold = cold_targets(base, args.seed)
+                args.mix = args.mix if args.mix != DEFAULT_MIX else "named=3,page=1"
+                weights = parse_mix(args.mix)
+                mix = [(kind, cold[kind]) for kind in weights if kind in cold]
             mix = [(kind, targets) for kind, targets in mix if targets]
             sizes = {kind: len(targets) for kind, targets in mix}
             print(f"graph: {triples}; mix: {sizes}", flush=True)
@@ -717,6 +812,8 @@ def main() -> None:
                 )
                 results.append(result)
                 print("  " + verdicts(result, args.warmup), flush=True)
+            if args.cold_keys:  # how many were asked: past the stream's length some keys came again
+                sizes = {k: f"{len(v)}, asked {v.served}" for k, v in mix}  # type: ignore[attr-defined]
             commit = subprocess.run(
                 ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
             ).stdout

@@ -34,9 +34,10 @@ SUBCLASS_OF = TPI + "subClassOf"
 
 # The format of the derived indexes: `<trace-index graph> tpi:indexVersion N` in the trace-index graph. The
 # named queries read the indexes of this format; a store built by an older thaiplan answers some of them
-# incompletely until it is rebuilt, so `thaiplan serve` says so. 2: with the class closure (issue 7).
+# incompletely until it is rebuilt, so `thaiplan serve` says so. 2: with the class closure (issue 7);
+# 3: with the aggregates (graph/build/aggregates.py: counts and budget roll-ups, issue 18).
 INDEX_VERSION = TPI + "indexVersion"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 
 def reaches(depth: int) -> str:

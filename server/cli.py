@@ -137,6 +137,9 @@ def serve(args: argparse.Namespace) -> int:
         raise ThaiplanError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from exc
     pool = app.extensions["thaiplan_pool"]
     pool.start()  # warm the workers now rather than on the first query
+    from thaiplan.server import warmup
+
+    warmup.start(app)  # and what a first request paid: pythainlp, headers, templates (issue 18)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     url = f"http://{_display_host(config.host)}:{server.effective_port}/sparql"
     print(f"thaiplan serve: SPARQL endpoint and editor at {url} (Ctrl-C to stop)", flush=True)

@@ -64,6 +64,7 @@ def both(store: ox.Store, sparql: str, bindings: dict[str, Term]) -> tuple[list,
 # --- the named queries ----------------------------------------------------------------------------------
 
 SHIPPED_CASES = [
+    ("budget-rollup", {"entity": "CR02G01"}),  # issue 18: the shipped graph has no budget data yet
     ("trace-up", {"entity": "BR0201"}),
     ("trace-up", {"entity": "BR0201", "maxDepth": "2"}),
     ("trace-up", {"entity": "CR02G01", "maxDepth": "0"}),
@@ -91,6 +92,7 @@ EDGE_CASES_PARAMS = [
     ("search", {"q": "ดัชนี"}),
     ("trace-up", {"entity": ID + "project/z"}),
     ("trace-down", {"entity": ID + "plan/p1"}),
+    ("budget-rollup", {"entity": ID + "plan/p1"}),  # issue 18
 ]
 
 

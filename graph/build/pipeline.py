@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build import default_graph, indexes, report
+from thaiplan.graph.build import aggregates, default_graph, indexes, report
 from thaiplan.graph.build.inputs import Input, build_inputs, files_by_graph, rdf_source
 from thaiplan.graph.build.report import BuildReport
 from thaiplan.graph.store.local import build_lock, new_snapshot
@@ -79,6 +79,8 @@ def _fill(path: Path, inputs: list[Input], derive: indexes.Derive | None = None)
     derived = derive(store)
     # What /sparql serves as its default graph: the data graphs' triples, each once (issue 19).
     default_graph.materialize(store)
+    # The counts and budget roll-ups the pages read, from the data just copied (issue 18).
+    derived.indexed["aggregates"] = aggregates.materialize(store)
     result = BuildReport(
         snapshot_id="",
         snapshot_dir=path,
