@@ -19,6 +19,8 @@ For each size it writes the graph with `thaiplan synth` (N-Quads, cached in --wo
   snapshot's dump, indexes included, so the named queries' SPARQL runs unchanged on every server).
 Results go to `bench/results/scale.json` (merged by size, so sizes can be run separately) and are
 rendered to `bench/results/scale.md` and `bench/results/scale.png`, with the machine and the commit.
+Over 400 lines because one script drives every server through the same sizes, modes and report, so that
+the numbers stay comparable; its parts are functions per stage.
 """
 
 from __future__ import annotations

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
 
+from thaiplan import rq
 from thaiplan.graph.build.default_graph import union_graphs
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -35,7 +35,7 @@ def execute(store: Any, sparql: str, bindings: Mapping[str, Term] | None = None)
 @cache
 def read_rq(name: str) -> str:
     """The text of `queries/<name>.rq` (package data)."""
-    return files("thaiplan.queries").joinpath(f"{name}.rq").read_text(encoding="utf-8")
+    return rq.read_rq("queries", name)
 
 
 def rows(results: Any) -> list[dict[str, Term]]:

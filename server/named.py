@@ -15,13 +15,13 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
 from flask import current_app
 
 from thaiplan.queries.execute import Term, rows
+from thaiplan.rq import read_rq
 from thaiplan.server import answers
 from thaiplan.server.execution import (
     NamedJob,
@@ -175,7 +175,7 @@ def named_bindings(name: str, params: Mapping[str, Any]) -> dict[str, Term]:
 @cache
 def page_query(name: str) -> str:
     """The text of `server/sparql/<name>.rq`, a query the pages need beyond the named ones."""
-    return files("thaiplan.server").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+    return read_rq("server", name)
 
 
 def page_rows(name: str, **bindings: Term) -> list[dict[str, Term]]:

@@ -38,9 +38,6 @@ ALLOWED_CYCLES: set[tuple[str, ...]] = set()
 ALLOWED_OVERSIZED = {
     "shapes/validate.py": "split by the SHACL change (issue 19)",
     "shapes/report.py": "split by the SHACL change (issue 19)",
-    "bench/scale.py": "the performance change's (issue 18)",
-    "bench/load.py": "the performance and security changes' (issues 13, 18)",
-    "tests/test_security_differential_issue13.py": "the security change's (issue 13)",
     "tests/test_sparql_w3c_support.py": "the SHACL change's (issue 19)",
 }
 # Folder entries a README need not name: generated, installed or cached, never kept in git.
@@ -230,8 +227,6 @@ def test_issue14_every_top_level_folder_has_a_readme_naming_what_it_holds(folder
 ALLOWED_IRI_SPELLINGS = {
     "shapes/report.py": "the SHACL change's (issue 19)",
     "shapes/validate.py": "the SHACL change's (issue 19)",
-    "graph/synth/terms.py": "the model change's (issue 15)",
-    "bench/load.py": "the performance and security changes' (issues 13, 18)",
 }
 PROJECT_IRI = "https://w3id.org/thaiplan/"
 
@@ -336,8 +331,6 @@ def test_issue14_every_rq_header_is_one_yaml_mapping() -> None:
 
 # Modules that still read SPARQL files themselves instead of through thaiplan/rq.py (the lead empties this).
 ALLOWED_RQ_READERS = {
-    "server/named.py": "the store change's (the pages' queries)",
-    "queries/execute.py": "the store change's (`read_rq`, kept for its callers)",
     "shapes/dataset.py": "the SHACL change's (the core templates)",
     "shapes/validate.py": "the SHACL change's (the SHACL-SPARQL constraints' folder)",
     "queries/registry.py": "reads the folder it is given (tests give theirs); the shipped one is rq.folder",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from thaiplan.errors import InputError
+from thaiplan.ontology.namespace import ID_BASE
+from thaiplan.ontology.namespace import SYNTH_GRAPH as SYNTH_GRAPH  # re-exported: the writers name it
+from thaiplan.ontology.namespace import TP_NS as TP
 
-ID_BASE = "https://w3id.org/thaiplan/id/"
 SYNTH_BASE = ID_BASE + "synth/"
-SYNTH_GRAPH = "https://w3id.org/thaiplan/graph/synth"
 
-TP = "https://w3id.org/thaiplan/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
