@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.default_graph import has_copy, named_graphs_of, public_graphs, union_graphs
+from thaiplan.graph.build.default_graph import named_graphs_of, served_dataset, union_graphs
 from thaiplan.graph.store.inline import Term, term_text
 from thaiplan.graph.store.local import open_read_only, snapshot_id
 from thaiplan.graph.store.remote import StoreRejected, StoreUnavailable, public_message
@@ -209,10 +209,8 @@ def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset, store: A
         default, named = job.default_graphs or (), job.named_graphs or ()
     elif from_clauses:
         default, named = from_clauses.default, from_clauses.named
-    elif job.default_graph == "public" and has_copy(store):
-        return {}  # the store's own default graph: the build's copy of the data
-    elif job.default_graph == "public":  # a remote store (or an older build) has no copy: the data graphs
-        return {"default_graph": public_graphs(store.named_graphs()), "named_graphs": named_graphs_of(store)}
+    elif job.default_graph == "public":  # the build's set of the data graphs (graph/build/default_graph.py)
+        return served_dataset(store)
     else:
         return {"default_graph": union_graphs(store), "named_graphs": named_graphs_of(store)}
     return {

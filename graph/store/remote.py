@@ -43,6 +43,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.build.default_graph import COPY_GRAPH
 from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.graph.store.local import Bindings
@@ -520,7 +521,8 @@ class RemoteStore:
             if checked.dataset:
                 # The query's FROM (checked) selects the graphs.
                 return self.client.query(checked.text, form=checked.form)
-            default_graph = named_graphs = self.named_graphs()
+            # Every graph of the build but its copy of the data (issue 19), which would repeat each triple.
+            default_graph = named_graphs = [g for g in self.named_graphs() if g != COPY_GRAPH]
         graphs = {"default_graphs": default_graph or (), "named_graphs": named_graphs or ()}
         return self.client.query(checked.text, form=checked.form, **graphs)
 
