@@ -38,13 +38,14 @@ from thaiplan.config import Config
 from thaiplan.graph.build import default_graph
 from thaiplan.graph.build.pipeline import build
 from thaiplan.graph.store.local import current_snapshot
+from thaiplan.ontology.namespace import TP_NS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "bench" / "results" / "default-graph.md"
 SCAN = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?b ?q ?c }"
-TP = "https://w3id.org/thaiplan/ontology#"
+TP = TP_NS
 FIRST_PROJECT = f"SELECT ?e WHERE {{ GRAPH ?g {{ ?e a <{TP}Project> }} }} ORDER BY ?e LIMIT 1"
 
 

@@ -52,6 +52,11 @@ def rows(count: int, bad: bool, seed: int = 16) -> list[dict[str, str]]:
             "fiscal_year": year.translate(THAI) if rng.random() < 0.3 else year,
             "budget_baht": f"{rng.randrange(100_000, 90_000_000):,}",
             "status": rng.choice(["on schedule", "behind schedule", "completed", ""]),
+            # The monitoring columns (issue 16 after 15): an indicator, its target and result for the year.
+            "indicator_th": f"ร้อยละของหน่วยงานที่ใช้บริการดิจิทัล (โครงการที่ {n})",
+            "target_value": str(rng.randrange(50, 100)),
+            "target_unit": "ร้อยละ",
+            "result_value": f"{rng.uniform(30, 100):.2f}",
             "source_title": "แผนปฏิบัติราชการ (ชุดทดสอบ)",
         }
         if bad and n % 50 == 49:

@@ -28,11 +28,12 @@ from pathlib import Path
 from thaiplan.cli import main as thaiplan_main
 from thaiplan.config import Config
 from thaiplan.graph.build.pipeline import build
+from thaiplan.ontology.namespace import ID_BASE
 from thaiplan.server import create_app
 
 RESULTS = Path(__file__).resolve().parent / "results" / "outputs.md"
 PLAN = "synth/plan/ap-d0001"
-AGENCY = "https://w3id.org/thaiplan/id/synth/agency/d0001"
+AGENCY = ID_BASE + "synth/agency/d0001"
 
 
 def timed(call: Callable[[], object], repeat: int) -> tuple[float, object]:

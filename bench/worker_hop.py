@@ -43,13 +43,14 @@ def summary(samples: list[float]) -> str:
 
 def run(store_dir: Path, runs: int) -> str:
     """Time the same small query in-process, through a worker, and through the Flask app."""
+    from thaiplan.graph.store.local import EmbeddedStore
     from thaiplan.server.app import create_app
-    from thaiplan.server.execution import QueryJob, SnapshotStore, run_job
+    from thaiplan.server.execution import QueryJob, run_job
 
     query = files("thaiplan.server").joinpath("sparql", "benchmark-small.rq").read_text(encoding="utf-8")
     formats = {"solutions": "json", "boolean": "json", "graph": "turtle"}
     job = QueryJob(query=query, base_iri="http://localhost/sparql", formats=formats, max_rows=100_000)
-    snapshot = SnapshotStore(store_dir)
+    snapshot = EmbeddedStore(store_dir, opened=False)
     assert run_job(snapshot, job).status == 200
     app = create_app(Config(store_dir=store_dir, workers=1))
     pool = app.extensions["thaiplan_pool"]

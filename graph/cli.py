@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-import pyoxigraph as ox
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.default_graph import served_dataset
 from thaiplan.graph.build.inputs import open_regular
 from thaiplan.graph.results import FORMATS, render
 from thaiplan.graph.store.backend import add_store_argument
@@ -72,11 +68,9 @@ def run_query_command(args: argparse.Namespace) -> int:
     # The store runs the guard's canonical text, not the file's (issue 13).
     checked = check_query(sparql, set(store.named_graphs()))
     try:
-        if checked.dataset:  # the query's own FROM / FROM NAMED (checked against the store's graphs)
-            result = store.query(checked.text)
-        else:  # what /sparql serves by default: the data graphs' set, no ontology or index (issue 19)
-            engine = _engine(store)
-            result = engine.query(checked.text, **served_dataset(engine))
+        # What /sparql serves when the query names no graphs: the data graphs' set, without the ontology
+        # and the indexes (issue 19); the query's own FROM / FROM NAMED otherwise.
+        result = store.query(checked.text, public=True)
         text = render(result, args.format)
     except SyntaxError as exc:
         raise syntax_error(exc, sparql) from exc
@@ -84,16 +78,6 @@ def run_query_command(args: argparse.Namespace) -> int:
         raise ThaiplanError(f"the query failed: {exc}") from exc
     sys.stdout.write(text)
     return 0
-
-
-def _engine(store: object) -> Any:
-    """The pyoxigraph-shaped store behind a GraphStore: the embedded one, or a view of the remote one."""
-    inner = getattr(store, "store", None)
-    if isinstance(inner, ox.Store):
-        return inner
-    from thaiplan.graph.store.remote import RemoteSnapshot
-
-    return RemoteSnapshot(store)  # type: ignore[arg-type]
 
 
 def read_query(name: str, limit: int) -> str:

@@ -6,24 +6,8 @@ import pyoxigraph as ox
 
 from thaiplan.errors import InputError
 from thaiplan.graph.table import render_table
-
-# Prefixes used to shorten IRIs in tables and Turtle output.
-PREFIXES = {
-    "tp": "https://w3id.org/thaiplan/ontology#",
-    "id": "https://w3id.org/thaiplan/id/",
-    "tpg": "https://w3id.org/thaiplan/graph/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-}
+from thaiplan.ontology.namespace import PREFIXES
+from thaiplan.ontology.namespace import shorten as shorten_iri
 
 SOLUTION_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -86,7 +70,4 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
 
 def shorten(iri: str) -> str:
     """`prefix:local` for an IRI under a known namespace, else `<iri>`."""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return f"<{iri}>"
+    return shorten_iri(iri) or f"<{iri}>"

@@ -1,12 +1,10 @@
-"""The SPARQL that the build runs, kept in `graph/sparql/*.rq` and read as package data."""
+"""The SPARQL the build runs, `graph/sparql/*.rq`, read through the project's one reader (thaiplan.rq)."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
+from thaiplan.rq import read_rq as _read
 
 
-@cache
 def read_rq(name: str) -> str:
-    """The text of `graph/sparql/<name>.rq`."""
-    return files("thaiplan.graph").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+    """The text of `graph/sparql/<name>.rq` (`.ru` when the name says so)."""
+    return _read("graph", name)

@@ -3,7 +3,10 @@
 from importlib.resources import files
 from pathlib import Path
 
-ONTOLOGY_IRI = "https://w3id.org/thaiplan/ontology"
+# The ontology IRI lives in the vocabulary module with every other IRI of the project (issue 14).
+from thaiplan.ontology.namespace import ONTOLOGY_IRI
+
+__all__ = ["ONTOLOGY_IRI", "ontology_path"]
 
 
 def ontology_path() -> Path:

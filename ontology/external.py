@@ -25,11 +25,13 @@ from rdflib.namespace import (
     DefinedNamespace,
 )
 
+from thaiplan.ontology.namespace import BASE
+
 # Vocabularies rdflib ships as DefinedNamespaces: membership raises nothing, `in` says whether a term exists.
 RDFLIB_NAMESPACES: tuple[type[DefinedNamespace], ...] = (
     DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, TIME, VANN, VOID, XSD,
 )  # fmt: skip
-OWN = "https://w3id.org/thaiplan/"
+OWN = BASE
 
 
 def external_terms_path() -> Path:

@@ -1,4 +1,5 @@
-"""Reading the ontology's own terms from the canonical Turtle: the single source for code and docs."""
+"""The ontology read back from its canonical Turtle: `load()`, the one cached rdflib parse every module uses,
+and the kinds and local names of its own terms, the single source for code and docs."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from thaiplan.ontology import ontology_path
+from thaiplan.ontology.namespace import TP_NS
 
-TP_NS = "https://w3id.org/thaiplan/ontology#"
+__all__ = ["KINDS", "TP_NS", "defined_terms", "is_tp", "kind_of", "load"]
 
 # The kinds of term, in the order the reference page lists them.
 KINDS: tuple[tuple[str, rdflib.URIRef], ...] = (

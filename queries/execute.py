@@ -1,8 +1,8 @@
 """Running a query with bound values on whichever store the caller has.
 
 Two kinds of store are accepted: a bare `pyoxigraph.Store` (tests, the build), queried with the union of
-the named graphs as the default graph, and any store of `thaiplan.graph.store.local.GraphStore`'s shape, whose
-`query(sparql, bindings=…)` does the same on its backend.
+the named graphs as the default graph, and a `GraphStore` (`graph/store/api.py`: the embedded or the remote
+store, in the CLI or in a query worker), whose `query(sparql, bindings=…)` does the same on its backend.
 """
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from thaiplan import rq
 from thaiplan.queries import keys
 from thaiplan.queries.errors import ParameterError, UnknownQuery
 from thaiplan.queries.execute import Term, execute
@@ -266,7 +266,7 @@ class Registry:
 @cache
 def default_registry() -> Registry:
     """The registry of the queries shipped in this package."""
-    return Registry(Path(str(files("thaiplan.queries"))))
+    return Registry(rq.folder("queries"))
 
 
 def list_queries() -> list[NamedQuery]:

@@ -15,12 +15,13 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from thaiplan.ontology import ontology_path
+from thaiplan.ontology import terms as ontology_terms
+from thaiplan.ontology.namespace import ID_BASE
 from thaiplan.queries import keys, terms
 from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
-from thaiplan.queries.execute import execute, read_rq, rows
+from thaiplan.queries.execute import execute, rows
+from thaiplan.rq import read_rq
 
-ID_BASE = "https://w3id.org/thaiplan/id/"
 IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 # `activity/BR0201` or `id:activity/BR0201`: an instance IRI written short, as in the data files.
 SHORT_ID_PATTERN = re.compile(r"^(?:id:)?([a-z][a-z0-9-]*/[^\s/<>\"{}|\\^`]+)$")
@@ -51,7 +52,7 @@ class Candidate:
 @cache
 def subclasses(class_iri: str) -> frozenset[str]:
     """The class and all its subclasses in the ontology (read from the canonical Turtle once)."""
-    graph = rdflib.Graph().parse(ontology_path(), format="turtle")
+    graph = ontology_terms.load()
     root = rdflib.URIRef(class_iri)
     found = set(graph.transitive_subjects(rdflib.RDFS.subClassOf, root))
     return frozenset(str(c) for c in found | {root})
@@ -75,7 +76,7 @@ def candidates(store: Any, text: str) -> list[Candidate]:
         "textKey": ox.Literal(keys.key(text)),
         "textSquash": ox.Literal(keys.squash(text) or keys.key(text)),
     }
-    return _collect(rows(execute(store, read_rq("_resolve"), bindings)))
+    return _collect(rows(execute(store, read_rq("queries", "_resolve"), bindings)))
 
 
 def _by_iri(store: Any, iri: str) -> list[Candidate]:
@@ -84,7 +85,7 @@ def _by_iri(store: Any, iri: str) -> list[Candidate]:
         node = ox.NamedNode(iri)
     except ValueError:
         return []
-    found = rows(execute(store, read_rq("_resolve-iri"), {"entity": node}))
+    found = rows(execute(store, read_rq("queries", "_resolve-iri"), {"entity": node}))
     return _collect([{**r, "tier": ox.Literal(1)} for r in found])
 
 

@@ -7,14 +7,13 @@ Pages that list an entity's properties should leave out these graphs (or the `tp
 
 from __future__ import annotations
 
-TP = "https://w3id.org/thaiplan/ontology#"
-TPI = "https://w3id.org/thaiplan/index#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+from thaiplan.ontology.namespace import INDEX_GRAPHS, PREFIXES, SEARCH_INDEX_GRAPH, TRACE_INDEX_GRAPH
+from thaiplan.ontology.namespace import TP_NS as TP
+from thaiplan.ontology.namespace import TPI_NS as TPI
 
-SEARCH_INDEX_GRAPH = "https://w3id.org/thaiplan/graph/search-index"
-TRACE_INDEX_GRAPH = "https://w3id.org/thaiplan/graph/trace-index"
-INDEX_GRAPHS = (SEARCH_INDEX_GRAPH, TRACE_INDEX_GRAPH)
+__all__ = ["INDEX_GRAPHS", "SEARCH_INDEX_GRAPH", "TP", "TPI", "TRACE_INDEX_GRAPH"]
+SKOS = PREFIXES["skos"]
+RDFS = PREFIXES["rdfs"]
 
 # Search keys: whole normalized texts, lower-cased, looked up by equality (an index lookup, no scan).
 CODE_KEY = TPI + "codeKey"

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from thaiplan.graph.store.api import Snapshot
 from thaiplan.server.execution import Reply
 
 # About 64 MiB of answers (THAIPLAN_ANSWER_CACHE_MB); one answer larger than an eighth is not kept.
@@ -30,6 +31,7 @@ class Answer:
     body: bytes
     content_type: str
     headers: tuple[tuple[str, str], ...] = ()
+    bound: tuple[tuple[str, str], ...] = ()  # a named query's resolved parameters (Reply.bound)
 
 
 def etag(
@@ -113,29 +115,36 @@ def app_cache() -> AnswerCache:
 
 
 def current_snapshot() -> str | None:
-    """The id of the snapshot the server answers from now, or None when it cannot tell.
+    """The id of the snapshot the server answers from now, or None when it cannot tell (see current_build)."""
+    build = current_build()
+    return build.id if build is not None else None
 
-    Read once per request: a page's several queries are keyed to one snapshot, and a remote store's
-    manifest is asked once rather than per query.
+
+def current_build() -> Snapshot | None:
+    """The build the server answers this request from, or None when the store cannot tell.
+
+    Read once per request (issue 14): a page's several queries are keyed to one snapshot and read it in
+    the workers, which are handed it with each job; the embedded store's `CURRENT` is read once, a remote
+    store's manifest at most once per THAIPLAN_STORE_MANIFEST_SECONDS. A request that asks afresh
+    (`Cache-Control: no-cache`) reads it again.
     """
-    from flask import g
+    from flask import g, request
 
     if "thaiplan_snapshot" not in g:
-        g.thaiplan_snapshot = _read_snapshot()
+        g.thaiplan_snapshot = _read_build(wants_fresh(request.headers))
     return g.thaiplan_snapshot
 
 
-def _read_snapshot() -> str | None:
-    """The current snapshot's id as the store reports it, or None when it cannot tell."""
+def _read_build(fresh: bool) -> Snapshot | None:
+    """The current build as the app's store reports it, or None when it cannot tell."""
     from flask import current_app
 
     from thaiplan.errors import ThaiplanError
-    from thaiplan.graph.store.backend import current_snapshot_id
 
     try:
-        # The app's own settings (a remote store's timeouts), not the environment's: a slow store must
-        # not hold a request longer than the configured read timeout (issue 7).
-        return current_snapshot_id(current_app.config["THAIPLAN"])
+        # The app's own store (a remote store's timeouts come from the app's settings, issue 7): a slow
+        # store must not hold a request longer than the configured read timeout.
+        return current_app.extensions["thaiplan_store"].current(fresh)
     except (ThaiplanError, OSError):
         return None  # no caching rather than a wrong answer; the query itself reports the problem
 
@@ -147,10 +156,16 @@ def not_modified(tag: str) -> Any:
     return mark(Response(status=304), tag)
 
 
-def keep(tag: str | None, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> None:
+def keep(
+    tag: str | None,
+    body: bytes,
+    content_type: str,
+    headers: Mapping[str, str] | None = None,
+    bound: tuple[tuple[str, str], ...] = (),
+) -> None:
     """Cache a 200 answer under `tag` (nothing without a tag)."""
     if tag:
-        app_cache().put(tag, Answer(bytes(body), content_type, tuple(dict(headers or {}).items())))
+        app_cache().put(tag, Answer(bytes(body), content_type, tuple(dict(headers or {}).items()), bound))
 
 
 def mark(response: Any, tag: str | None) -> Any:
@@ -217,12 +232,12 @@ def fetch(
     tag = etag(snapshot, name, params, formats)
     hit = app_cache().get(tag) if tag and not wants_fresh(request.headers) else None
     if hit is not None:
-        return Reply(200, hit.body, hit.content_type, dict(hit.headers), snapshot), tag
+        return Reply(200, hit.body, hit.content_type, dict(hit.headers), snapshot, bound=hit.bound), tag
     reply = run()
     if reply.status == 200:
         if cacheable and reply.snapshot != snapshot:
             # The worker answered from another snapshot (it had not reopened yet after a build switched):
             # tag the answer with the data it holds, so it is never served as the current snapshot's (#7).
             tag = etag(reply.snapshot, name, params, formats)
-        keep(tag, reply.body, reply.content_type, reply.headers)
+        keep(tag, reply.body, reply.content_type, reply.headers, reply.bound)
     return reply, tag

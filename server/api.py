@@ -18,6 +18,7 @@ from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.openapi import openapi_spec
 from thaiplan.server import answers, negotiation, urls
+from thaiplan.server.errors import json_error as error
 from thaiplan.server.named import QueryFailed, named_reply
 from thaiplan.server.views import api_page
 
@@ -33,13 +34,6 @@ def open_to_other_sites(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept"
     response.vary.add("Accept")
-    return response
-
-
-def error(status: int, message: str, **extra: Any) -> Response:
-    """A JSON error body (`error`, and `parameter` / `candidates` when they apply)."""
-    response = jsonify({"error": message, **extra})
-    response.status_code = status
     return response
 
 
@@ -71,9 +65,7 @@ def wants_page() -> bool:
     if request.args.get("format"):
         return False
     ranges = negotiation.parse_accept(request.headers.get("Accept"))
-    if not any(r.type == "text" and r.subtype == "html" for r in ranges):
-        return False
-    return negotiation.quality(ranges, "text/html") >= negotiation.quality(ranges, "application/json")
+    return negotiation.prefers_html(ranges, negotiation.quality(ranges, "application/json"))
 
 
 @bp.route("", methods=["GET"])

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
+from types import ModuleType
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from thaiplan.config import Config
 from thaiplan.server import budget, security
+from thaiplan.server.errors import error_response
 from thaiplan.server.workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,11 @@ def create_app(config: Config | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Thai text as it is in JSON answers
     security.init_app(app, config.max_body_bytes)
 
-    # The backend (embedded directory or remote SPARQL store) reaches the workers as a location (issue 7).
-    from thaiplan.graph.store.backend import location, worker_env
+    # The store is chosen once, here (issue 14): the web process asks it which build is current, once per
+    # request; the workers (separate processes) choose the same backend from its location and environment.
+    from thaiplan.graph.store.backend import location, open_store, worker_env
 
+    app.extensions["thaiplan_store"] = open_store(config, opened=False)
     pool = WorkerPool(
         location(config),
         config.workers,
@@ -37,8 +40,9 @@ def create_app(config: Config | None = None) -> Flask:
         memory_mb=config.worker_memory_mb,  # each worker's memory ceiling (#13)
         max_answer_bytes=config.max_answer_bytes,
     )
+    # Closed by whoever ends the app (`thaiplan serve` on shutdown, `close_app`); a worker whose web process
+    # is gone ends by itself (server/worker_process.py), so no interpreter-exit hook per app is kept.
     app.extensions["thaiplan_pool"] = pool
-    atexit.register(pool.close)
     budget.init_app(app, config)  # per-client query-time budget: wraps the pool, 429 once spent (#8)
 
     from thaiplan.server.sparql import bp as sparql_bp
@@ -49,28 +53,46 @@ def create_app(config: Config | None = None) -> Flask:
     return app
 
 
+def close_app(app: Flask) -> None:
+    """Stop the app's query workers (the app answers 503 afterwards)."""
+    app.extensions["thaiplan_pool"].close()
+
+
 def register_pages(app: Flask) -> None:
     """The planners' pages, linked-data pages, the named-queries API and the validation report (#6)."""
-    from thaiplan.server import api, downloads, i18n, reader, report, resources, validation_page, views, void
+    from thaiplan.server import (
+        api,
+        downloads,
+        i18n,
+        pagekit,
+        reader,
+        report,
+        resources,
+        validation_page,
+        views,
+        void,
+    )  # fmt: skip
 
     i18n.init_app(app)
+    install_template_helpers(app, (i18n, pagekit, downloads))
     # downloads, report, reader: issue 17
     for module in (views, resources, api, validation_page, void, downloads, report, reader):
         app.register_blueprint(module.bp)
+    from thaiplan.server import import_page
+
+    import_page.init_app(app)  # /import, the stewards' upload (issue 16): 404 unless THAIPLAN_IMPORT_TOKEN
 
 
-def wants_html() -> bool:
-    """True when the client prefers an HTML page to plain text (a browser)."""
-    best = request.accept_mimetypes.best_match(["text/plain", "text/html"], default="text/plain")
-    return best == "text/html" and "text/html" in request.accept_mimetypes.values()
-
-
-def error_response(status: int, title: str, message: str) -> Response:
-    """An error as an HTML page for browsers and as plain text for everything else; never a traceback."""
-    if wants_html():
-        html = render_template("error.html", status=status, title=title, message=message)
-        return Response(html, status=status, mimetype="text/html")
-    return Response(f"{status} {title}: {message}\n", status=status, mimetype="text/plain")
+def install_template_helpers(app: Flask, providers: tuple[ModuleType, ...]) -> None:
+    """Give the templates each module's helpers, in this order, as Jinja globals (macros imported without
+    context see them too); a name two modules provide is an error, never a silent override (issue 14)."""
+    for module in providers:
+        helpers = module.template_helpers()
+        taken = sorted(set(helpers) & set(app.jinja_env.globals))
+        if taken:
+            raise RuntimeError(f"{module.__name__} would replace the template helpers {taken}")
+        app.jinja_env.globals.update(helpers)
+        app.jinja_env.filters.update(getattr(module, "template_filters", dict)())
 
 
 def register_error_handlers(app: Flask) -> None:

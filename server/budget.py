@@ -306,7 +306,7 @@ def request_client(req: Request, settings: BudgetSettings) -> str:
 
 def too_many_requests(wait: float, settings: BudgetSettings) -> Response:
     """429 with Retry-After (whole seconds) and a message that explains the budget."""
-    from thaiplan.server.app import error_response
+    from thaiplan.server.errors import error_response
 
     seconds = max(1, math.ceil(wait))
     response = error_response(

@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "THAIPLAN_MAX_ROWS, THAIPLAN_MAX_BODY_BYTES, THAIPLAN_THREADS, THAIPLAN_WORKERS, "
         "THAIPLAN_PUBLIC_URL, THAIPLAN_CLIENT_BUDGET_SECONDS, THAIPLAN_CLIENT_BUDGET_WINDOW, "
         "THAIPLAN_TRUSTED_PROXIES, THAIPLAN_CLIENT_CONCURRENCY, THAIPLAN_WORKER_MEMORY_MB, "
-        "THAIPLAN_MAX_ANSWER_BYTES, THAIPLAN_IDLE_TIMEOUT, THAIPLAN_CONNECTION_LIMIT).",
+        "THAIPLAN_MAX_ANSWER_BYTES, THAIPLAN_IDLE_TIMEOUT, THAIPLAN_CONNECTION_LIMIT; the stewards' "
+        "/import page: THAIPLAN_IMPORT_TOKEN, THAIPLAN_IMPORT_MAX_BYTES, THAIPLAN_DATA_DIR).",
     )
     p.add_argument(
         "--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it to the network)"
@@ -190,23 +191,38 @@ def serve_config(args: argparse.Namespace) -> Config:
 
 
 def ensure_store(config: Config) -> None:
-    """Build the store when it has no snapshot yet, and check that the current one opens."""
-    from thaiplan.graph.store.local import damaged_pointer, found_snapshots, open_read_only, snapshot_id
+    """Build the store when it has no build yet, and check that the current one opens.
 
-    if config.store:
-        ensure_remote_store(config)
+    Only a store that was never built is built here; a damaged one is reported (issues 8, 13), not
+    replaced: snapshots without a pointer are the user's to point at or to rebuild over. A remote store
+    that is down is only reported: the server starts anyway and answers 503 until the store is back.
+    """
+    from thaiplan.graph.store.backend import location, open_store
+    from thaiplan.graph.store.client import StoreUnavailable
+    from thaiplan.graph.store.local import damaged_pointer, found_snapshots
+
+    store = open_store(config, opened=False)
+    try:
+        current = store.current()
+    except StoreUnavailable as exc:
+        print(f"thaiplan serve: warning: {exc}; serving 503 until it answers", file=sys.stderr, flush=True)
         return
-    # Only a store that was never built is built here; a damaged one is reported (issues 8, 13), not
-    # replaced: snapshots without a pointer are the user's to point at or to rebuild over.
-    if snapshot_id(config.store_dir) is None:
-        if found_snapshots(config.store_dir):
+    if current is None:
+        if not config.store and found_snapshots(config.store_dir):
             raise damaged_pointer(config.store_dir, "it is missing")
         from thaiplan.graph.build.pipeline import build
 
-        print(f"thaiplan serve: no graph store in {config.store_dir}; building it first", flush=True)
-        build(config)
-    store = open_read_only(config.store_dir)  # ThaiplanError with advice when it cannot be opened
-    warn_old_indexes(config, lambda: store)  # the store is closed when this returns
+        what = (
+            f"no thaiplan graph in {location(config)}"
+            if config.store
+            else f"no graph store in {config.store_dir}"
+        )
+        print(f"thaiplan serve: {what}; building it first", flush=True)
+        build(config, config.data_dir)  # THAIPLAN_DATA_DIR: the folder `/import` writes into (issue 16)
+        if config.store:
+            return
+    store.use()  # ThaiplanError with advice when it cannot be opened
+    warn_old_indexes(config, lambda: store)
 
 
 def warn_old_indexes(config: Config, store: Callable[[], Any]) -> None:
@@ -232,28 +248,6 @@ def warn_old_indexes(config: Config, store: Callable[[], Any]) -> None:
             file=sys.stderr,
             flush=True,
         )
-
-
-def ensure_remote_store(config: Config) -> None:
-    """Build into a reachable remote store that holds no build; a store that is down is only reported.
-
-    The server starts anyway when the remote store is down: it answers 503 until the store is back.
-    """
-    from thaiplan.graph.store.backend import location, open_store, remote_snapshot_id
-    from thaiplan.graph.store.remote import StoreUnavailable
-
-    try:
-        sid = remote_snapshot_id(location(config))
-    except StoreUnavailable as exc:
-        print(f"thaiplan serve: warning: {exc}; serving 503 until it answers", file=sys.stderr, flush=True)
-        return
-    if sid is None:
-        from thaiplan.graph.build.pipeline import build
-
-        print(f"thaiplan serve: no thaiplan graph in {location(config)}; building it first", flush=True)
-        build(config)
-    else:
-        warn_old_indexes(config, lambda: open_store(config))  # only a store that answered just now
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -25,7 +25,8 @@ from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import i18n
-from thaiplan.server.named import PoolStore, QueryFailed, named_rows, named_rows_bound, select
+from thaiplan.server.i18n import t
+from thaiplan.server.named import QueryFailed, named_rows, named_rows_bound, named_select
 from thaiplan.server.pagekit import PAGE_ERRORS, error_page, href, query_error_page, term_name, value
 from thaiplan.server.tables import Cell, Link, Table, write_csv, write_xlsx
 
@@ -36,43 +37,23 @@ FILE_FORMATS = {
     "csv": "text/csv; charset=utf-8",
 }
 NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#" + t
-    for t in ("integer", "decimal", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
+    "http://www.w3.org/2001/XMLSchema#" + name
+    for name in ("integer", "decimal", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
 }
 FLOATS = {"http://www.w3.org/2001/XMLSchema#double", "http://www.w3.org/2001/XMLSchema#float"}
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-# Headers and names of the downloads (Thai, English); the views' own strings come from i18n.
-WORDS: dict[str, tuple[str, str]] = {
-    "year_be": ("ปี (พ.ศ.)", "Year (B.E.)"),
-    "year_ce": ("ปี (ค.ศ.)", "Year (CE)"),
-    "start_be": ("ปีเริ่ม (พ.ศ.)", "Start year (B.E.)"),
-    "start_ce": ("ปีเริ่ม (ค.ศ.)", "Start year (CE)"),
-    "name": ("ชื่อ", "Name"),
-    "iri": ("IRI", "IRI"),
-    "table": ("ตาราง", "Table"),
-    "comparator": ("เงื่อนไข", "Comparator"),
-    "target_text": ("ค่าเป้าหมายตามเอกสาร", "Target as written"),
-    "unit": ("หน่วย", "Unit"),
-    "gap": ("ประเภทที่ยังขาด", "Gap"),
-    "rank": ("ลำดับ", "Rank"),
-    "up_sheet": ("สิ่งที่สนับสนุน", "What it supports"),
-    "down_sheet": ("สิ่งที่สนับสนุนรายการนี้", "What supports it"),
-    "xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
-    "csv": ("CSV", "CSV"),
-}
 
-
-def w(key: str) -> str:
-    """A download string in the interface language."""
-    th, en = WORDS[key]
-    return th if i18n.ui_lang() == "th" else en
 
 
 def init(state: Any) -> None:
-    """Install the hook and the template helper when the blueprint is registered."""
+    """Install the hook that answers `format=xlsx|csv` when the blueprint is registered."""
     app: Flask = state.app
     app.before_request(answer_download)
-    app.jinja_env.globals.update(download_href=download_href, download_word=w)
+
+
+def template_helpers() -> dict[str, Any]:
+    """The download links' helper of the pages' templates."""
+    return {"download_href": download_href}
 
 
 bp.record_once(init)
@@ -94,11 +75,11 @@ def answer_download() -> Response | None:
     if builder is None or fmt is None or fmt == "html":
         return None
     if fmt not in FILE_FORMATS:
-        return error_page(400, i18n.t("bad_request"), f"parameter 'format': {fmt!r}; use html, xlsx or csv")
+        return error_page(400, t("bad_request"), f"parameter 'format': {fmt!r}; use html, xlsx or csv")
     try:
         name, tables = builder()
     except Missing as exc:
-        return error_page(400, i18n.t("bad_request"), str(exc))
+        return error_page(400, t("bad_request"), str(exc))
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     return file_response(name, tables, fmt)
@@ -110,7 +91,7 @@ class Missing(ValueError):
 
 def file_response(name: str, tables: list[Table], fmt: str) -> Response:
     """The tables as an attachment named `<name>-<date>.<fmt>`."""
-    body = write_xlsx(tables) if fmt == "xlsx" else write_csv(tables, w("table"))
+    body = write_xlsx(tables) if fmt == "xlsx" else write_csv(tables, t("table"))
     response = Response(body, content_type=FILE_FORMATS[fmt])
     response.headers["Content-Disposition"] = disposition(f"{name}-{date.today().isoformat()}.{fmt}")
     response.headers["Cache-Control"] = "no-store"
@@ -184,7 +165,7 @@ def years(be: Term | None) -> list[Cell]:
 
 def year_headers(start: bool = False) -> list[str]:
     """The two year headers, the interface's era first."""
-    be, ce = (w("start_be"), w("start_ce")) if start else (w("year_be"), w("year_ce"))
+    be, ce = (t("start_be"), t("start_ce")) if start else (t("year_be"), t("year_ce"))
     return [be, ce] if i18n.ui_lang() == "th" else [ce, be]
 
 
@@ -216,16 +197,16 @@ def trace_tables() -> tuple[str, list[Table]]:
     center = up.get(iri) or down.get(iri)
     known = {**down, **up}
     headers = [
-        i18n.t("depth"), i18n.t("code"), w("name"), i18n.t("type"), i18n.t("relation"),
-        i18n.t("via"), i18n.t("agencies"), w("iri"),
+        t("depth"), t("code"), t("name"), t("type"), t("relation"),
+        t("via"), t("agencies"), t("iri"),
     ]  # fmt: skip
     tables = []
     for key, nodes in (("up_sheet", up), ("down_sheet", down)):
         listed = sorted((n for n in nodes.values() if n.iri != iri), key=lambda n: (n.depth, n.code, n.iri))
-        table = Table(w(key), headers)
+        table = Table(t(key), headers)
         for n in listed:
             via = known.get(n.via or "")
-            relation = i18n.t("rel_" + n.relation) if n.relation in ("supports", "partOf") else n.relation
+            relation = t("rel_" + n.relation) if n.relation in ("supports", "partOf") else n.relation
             table.rows.append(
                 [
                     n.depth,
@@ -246,14 +227,14 @@ def agency_tables() -> tuple[str, list[Table]]:
     """`/agency`: what the agency leads or shares, by plan."""
     name = required("agency", "an abbreviation, name or IRI")
     bindings, found = named_rows_bound("agency-portfolio", {"agency": name})
-    headers = [i18n.t("plan"), i18n.t("role"), i18n.t("code"), w("name"), i18n.t("type"), w("iri")]
-    table = Table(i18n.t("portfolio")[:31], headers)
+    headers = [t("plan"), t("role"), t("code"), t("name"), t("type"), t("iri")]
+    table = Table(t("portfolio")[:31], headers)
     for row in found:
         role = value(row.get("role"))
         table.rows.append(
             [
                 name_of(row, "planLabelTh", "planLabelEn") or None,
-                i18n.t("role_" + role) if ("role_" + role) in i18n.STRINGS else role,
+                t("role_" + role) if ("role_" + role) in i18n.STRINGS else role,
                 value(row.get("code")) or None,
                 name_of(row),
                 term_name(row.get("type")),
@@ -271,10 +252,10 @@ def indicator_tables() -> tuple[str, list[Table]]:
     name = required("indicator", "a word of the indicator's name, its code or IRI")
     found = named_rows("indicator-series", {"indicator": name})
     headers = [
-        i18n.t("indicator"), *year_headers(), *year_headers(start=True), w("comparator"), i18n.t("target"),
-        w("unit"), w("target_text"), i18n.t("observed"), w("unit"), i18n.t("status"), i18n.t("met"), w("iri"),
+        t("indicator"), *year_headers(), *year_headers(start=True), t("comparator"), t("target"),
+        t("unit"), t("target_text"), t("observed"), t("unit"), t("status"), t("met"), t("iri"),
     ]  # fmt: skip
-    table = Table(i18n.t("indicator"), headers)
+    table = Table(t("indicator"), headers)
     seen = set()
     for row in found:
         key = tuple(value(row.get(k)) for k in FIGURE_KEYS)
@@ -294,7 +275,7 @@ def indicator_tables() -> tuple[str, list[Table]]:
                 cell(row.get("observedValue")),
                 term_name(row.get("observedUnit")) or None,
                 term_name(row.get("status")) or None,
-                {"true": i18n.t("met_yes"), "false": i18n.t("met_no")}.get(met),
+                {"true": t("met_yes"), "false": t("met_no")}.get(met),
                 cell(row.get("ind")),
             ]
         )
@@ -307,13 +288,13 @@ def gaps_tables() -> tuple[str, list[Table]]:
     """`/gaps`: the planner's to-do list, one row per gap."""
     plan = request.args.get("plan", "").strip()
     bindings, found = named_rows_bound("gaps", {"plan": plan} if plan else {})
-    headers = [w("gap"), i18n.t("code"), w("name"), i18n.t("type"), i18n.t("plan"), w("iri")]
-    table = Table(i18n.t("gaps"), headers)
+    headers = [t("gap"), t("code"), t("name"), t("type"), t("plan"), t("iri")]
+    table = Table(t("gaps"), headers)
     for row in found:
         gap = value(row.get("gap"))
         table.rows.append(
             [
-                i18n.t("gap_" + gap) if ("gap_" + gap) in i18n.STRINGS else gap,
+                t("gap_" + gap) if ("gap_" + gap) in i18n.STRINGS else gap,
                 value(row.get("code")) or None,
                 name_of(row),
                 term_name(row.get("type")),
@@ -329,9 +310,9 @@ def search_tables() -> tuple[str, list[Table]]:
     """`/search`: the ranked matches."""
     q = required("q", "words, a code or an abbreviation")
     found = named_rows("search", {"q": q})
-    headers = [w("rank"), i18n.t("score"), i18n.t("code"), w("name"), i18n.t("type"), i18n.t("match")]
-    headers.append(w("iri"))
-    table = Table(i18n.t("search"), headers)
+    headers = [t("rank"), t("score"), t("code"), t("name"), t("type"), t("match")]
+    headers.append(t("iri"))
+    table = Table(t("search"), headers)
     for rank, row in enumerate(found, start=1):
         table.rows.append(
             [
@@ -361,7 +342,8 @@ VIEWS: dict[str, Callable[[], tuple[str, list[Table]]]] = {
 
 def api_download(name: str, fmt: str) -> Response:
     """A named query's rows as a file: its variables as headers, typed cells; errors as the API's JSON."""
-    from thaiplan.server.api import error, query_params
+    from thaiplan.server.api import query_params
+    from thaiplan.server.errors import json_error as error
 
     try:
         query = registry.get(name)
@@ -369,7 +351,7 @@ def api_download(name: str, fmt: str) -> Response:
         return error(404, str(exc), known=[q.name for q in registry.list_queries()])
     params = query_params()
     try:
-        results = select(query.sparql, query.bind(params, PoolStore()))
+        results = named_select(query.name, params)
     except AmbiguousParameter as exc:
         return error(300, str(exc), parameter=exc.param, candidates=exc.candidates)
     except UnresolvedParameter as exc:

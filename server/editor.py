@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from flask import current_app, render_template, request, url_for
 
 from thaiplan.errors import ThaiplanError
 from thaiplan.graph.store.inline import bind_inline
+from thaiplan.ontology.namespace import prefixes
 from thaiplan.queries import registry
 from thaiplan.queries.errors import ParameterError
-from thaiplan.server.named import PoolStore, QueryFailed, pool
+from thaiplan.rq import read_rq
+from thaiplan.server import answers
+from thaiplan.server.named import QueryFailed, named_bindings, pool
 from thaiplan.server.results import code_only
 from thaiplan.server.workers import WorkerUnavailable
 
-PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 
 
@@ -34,42 +33,19 @@ class Example:
     runnable: bool = True
 
 
-@cache
-def ontology_prefixes() -> dict[str, str]:
-    """The prefixes the ontology's Turtle declares (what users of the vocabulary write)."""
-    try:
-        text = files("thaiplan.ontology").joinpath("thaiplan.ttl").read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    return {m.group(1) or "": m.group(2) for m in PREFIX_LINE.finditer(text)}
-
-
 def editor_prefixes(base_iri: str) -> dict[str, str]:
-    """Prefixes preloaded in the editor and used in Turtle results: the ontology's plus instance IRIs."""
-    prefixes = {k: v for k, v in ontology_prefixes().items() if k}
-    prefixes.setdefault("tp", "https://w3id.org/thaiplan/ontology#")
-    prefixes["id"] = base_iri
-    prefixes["tpg"] = "https://w3id.org/thaiplan/graph/"
-    return prefixes
+    """Prefixes preloaded in the editor and used in Turtle results: the project's map (the ontology's own
+    prefixes among them), `id:` naming the configured instance base."""
+    return prefixes(base_iri)
 
 
 def load_examples() -> list[Example]:
-    """The public `.rq` files in `queries/` (not `_*.rq`), titled by their `#+ summary` header."""
-    folder = files("thaiplan.queries")
+    """The public named queries (`queries/*.rq`, not `_*.rq`), titled by their `#+ summary` header."""
     examples = []
-    for entry in sorted(folder.iterdir(), key=lambda e: Path(e.name).stem):
-        if not entry.name.endswith(".rq") or entry.name.startswith("_"):
-            continue
-        try:
-            text = entry.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        name = Path(entry.name).stem
-        header = _header(text)
-        params = header.get("params") if isinstance(header.get("params"), dict) else {}
-        query = _param_notes(name, params) + _body(text)
-        runnable = not any(isinstance(p, dict) and p.get("required") for p in params.values())
-        examples.append(Example(name, _title(header, name), query, runnable))
+    for query in registry.list_queries():
+        runnable = not any(p.required for p in query.params)
+        body = _param_notes(query.name, query.params) + _body(query.sparql)
+        examples.append(Example(query.name, query.summary.strip().splitlines()[0], body, runnable))
     return examples
 
 
@@ -91,7 +67,7 @@ def filled_examples(examples: list[Example], graphs: list[str]) -> list[Example]
             if not values:
                 filled.append(example)
                 continue
-            bindings = query.bind(values, PoolStore()) if values else {}
+            bindings = named_bindings(example.name, values) if values else {}
             text = with_dataset(bind_inline(_body(query.sparql), bindings), graphs)
         except (ThaiplanError, ParameterError, QueryFailed, ValueError):
             filled.append(example)
@@ -115,36 +91,16 @@ def with_dataset(query: str, graphs: list[str]) -> str:
     return query[: where.start()] + clauses + query[where.start() :]
 
 
-def _param_notes(name: str, params: dict[str, Any]) -> str:
+def _param_notes(name: str, params: tuple[registry.Param, ...]) -> str:
     """Comment lines telling which variables the query expects to be bound, with example values."""
     if not params:
         return ""
     lines = [f"# Parameters (bound by GET /api/queries/{name}?…; here, bind them with VALUES or BIND):"]
-    for pname, spec in params.items():
-        spec = spec if isinstance(spec, dict) else {}
-        need = "required" if spec.get("required") else "optional"
-        example = f", e.g. {spec['example']}" if spec.get("example") is not None else ""
-        lines.append(f"#   ?{pname} ({spec.get('type', 'string')}, {need}{example})")
+    for p in params:
+        need = "required" if p.required else "optional"
+        example = f", e.g. {p.example}" if p.example is not None else ""
+        lines.append(f"#   ?{p.name} ({p.type}, {need}{example})")
     return "\n".join(lines) + "\n"
-
-
-def _header(text: str) -> dict[str, Any]:
-    """The grlc `#+` header of a query file, or {} when it cannot be read."""
-    try:
-        from thaiplan.queries.header import parse_header, split_rq
-
-        return parse_header(split_rq(text)[0])
-    except Exception:  # a broken header must not take the editor down; the query is still offered
-        return {}
-
-
-def _title(header: dict[str, Any], fallback: str) -> str:
-    """A one-line title for a query file."""
-    for key in ("title", "summary", "description"):
-        value = header.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip().splitlines()[0]
-    return fallback.replace("-", " ").replace("_", " ")
 
 
 def _body(text: str) -> str:
@@ -162,7 +118,7 @@ def vendor_installed(static_folder: str | None) -> bool:
 def default_query(prefixes: dict[str, str]) -> str:
     """The query shown in a new editor tab: the prefixes and a first look at the plans."""
     lines = [f"PREFIX {k}: <{v}>" for k, v in sorted(prefixes.items())]
-    example = files("thaiplan.server").joinpath("sparql", "editor-default.rq").read_text(encoding="utf-8")
+    example = read_rq("server", "editor-default")
     return "\n".join(lines) + "\n\n" + example
 
 
@@ -176,7 +132,7 @@ def render_editor(endpoint: str) -> str:
     prefixes = editor_prefixes(config.base_iri)
     examples = load_examples()
     try:
-        _, graphs = pool().graphs()
+        _, graphs = pool().graphs(snapshot=answers.current_build())
         examples = filled_examples(examples, sorted(graphs))
     except WorkerUnavailable:
         pass  # no store to resolve the values in: the examples keep their parameter notes

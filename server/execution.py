@@ -3,8 +3,13 @@
 Everything that can take time happens here (parsing for the guard too), so the whole job is covered by
 the time limit the pool enforces by killing the worker. Results are serialized under a row limit. Values a
 page or a named query binds travel as N-Triples terms beside the query text and are bound here: with
-pyoxigraph `substitutions` on the embedded store; a remote store (`RemoteSnapshot`) writes them as typed
-terms in VALUES rows (`thaiplan.graph.store.inline`). A substituted variable must be in a SELECT's projection.
+pyoxigraph `substitutions` on the embedded store; the remote store writes them as typed terms in VALUES
+rows (`thaiplan.graph.store.inline`). A substituted variable must be in a SELECT's projection.
+
+Each job names the snapshot the web process read for its request (`snapshot`): the worker's store reads
+that build (`GraphStore.use`), reopening only when it changed, so a worker reads neither `CURRENT` nor a
+remote manifest per job. A named query is one job (`NamedJob`, issue 14): its parameters are resolved to
+terms and the query run in the same worker, on the same build.
 """
 
 from __future__ import annotations
@@ -13,16 +18,16 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.default_graph import named_graphs_of, served_dataset, union_graphs
+from thaiplan.graph.store.api import GraphStore, Snapshot
+from thaiplan.graph.store.client import StoreRejected, StoreUnavailable, public_message
 from thaiplan.graph.store.inline import Term, term_text
-from thaiplan.graph.store.local import open_read_only, snapshot_id
-from thaiplan.graph.store.remote import StoreRejected, StoreUnavailable, public_message
+from thaiplan.queries import registry
+from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnresolvedParameter
 from thaiplan.queries.guard import safety
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
@@ -59,6 +64,36 @@ class QueryJob:
     hidden: tuple[str, ...] = ()
     # Most bytes the serialized answer may take (0: no limit); the pool sets THAIPLAN_MAX_ANSWER_BYTES (#13).
     max_bytes: int = 0
+    # The build to read: what the web process read for this request (None: the store's current one).
+    snapshot: Snapshot | None = None
+
+
+@dataclass(frozen=True)
+class NamedJob:
+    """A named query with its parameters as the client wrote them: resolved and run in one worker job."""
+
+    name: str
+    params: dict[str, Any]
+    formats: dict[str, str | None]
+    max_rows: int
+    max_bytes: int = 0
+    snapshot: Snapshot | None = None
+    # False: resolve the parameters only (the reply's `bound`, an empty body), e.g. the editor's examples.
+    run: bool = True
+
+
+@dataclass(frozen=True)
+class GraphsJob:
+    """Ask a worker for the snapshot id and the named graphs of a build."""
+
+    snapshot: Snapshot | None = None
+
+
+@dataclass(frozen=True)
+class ValidationJob:
+    """Validate a whole build against the shapes (`/validation`); the answer is (snapshot id, report)."""
+
+    snapshot: Snapshot | None = None
 
 
 def encode_bindings(bindings: Mapping[str, Term] | None) -> tuple[tuple[str, str], ...]:
@@ -66,9 +101,9 @@ def encode_bindings(bindings: Mapping[str, Term] | None) -> tuple[tuple[str, str
     return tuple((name, term_text(term)) for name, term in sorted((bindings or {}).items()))
 
 
-def decode_bindings(encoded: tuple[tuple[str, str], ...]) -> dict[ox.Variable, Term]:
-    """The pairs of `encode_bindings` as pyoxigraph substitutions, each term read by its N-Triples parser."""
-    return {ox.Variable(name): parse_term(text) for name, text in encoded}
+def decode_bindings(encoded: tuple[tuple[str, str], ...]) -> dict[str, Term]:
+    """The pairs of `encode_bindings` as terms, each read by its N-Triples parser."""
+    return {name: parse_term(text) for name, text in encoded}
 
 
 def parse_term(text: str) -> Term:
@@ -91,6 +126,10 @@ class Reply:
     # The snapshot the answer was computed on: a worker may still hold the previous one for a moment
     # after a build switches, and answers are cached per snapshot (server/answers.py).
     snapshot: str | None = None
+    # A named query's parameters as the worker resolved them, N-Triples terms (pages link the entity).
+    bound: tuple[tuple[str, str], ...] = ()
+    # A parameter that did not resolve: (kind, parameter, message, candidates); see `raise_problem`.
+    problem: tuple[str, str, str, list[dict[str, Any]]] | None = None
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -98,58 +137,76 @@ class Reply:
         return cls(status, (message.rstrip() + "\n").encode("utf-8"))
 
 
-def store_location(store_dir: Path | str) -> Path | str:
-    """A store directory as a Path, or a remote store's URL as text (Path would fold its `//`)."""
-    from thaiplan.graph.store.backend import is_remote, remote_url
-
-    return remote_url(store_dir) if is_remote(store_dir) else Path(store_dir)
-
-
-class SnapshotStore:
-    """The store of the current snapshot, reopened when a build switches `CURRENT` (or a remote manifest)."""
-
-    def __init__(self, store_dir: Path | str) -> None:
-        self.store_dir = store_location(store_dir)
-        self.sid: str | None = None
-        self.store: ox.Store | None = None
-        self.graphs: frozenset[str] = frozenset()
-
-    def current(self) -> ox.Store:
-        """The open store of the current snapshot; ThaiplanError when there is none."""
-        sid = snapshot_id(self.store_dir)
-        if sid != self.sid or self.store is None:
-            store = open_read_only(self.store_dir, sid)
-            self.graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-            self.store, self.sid = store, sid
-        return self.store
-
-
-def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
+def run_job(store: GraphStore, job: QueryJob) -> Reply:
     """Check, run and serialize one query; every failure becomes a reply with a 4xx/5xx status.
 
     The engine is given the guard's canonical text, never the client's (issue 13): what runs is what was
     checked. Engine and store error text (file paths, RocksDB, a remote store's URL and answer) goes to
     the log only; the client gets a message that says what to do.
     """
+    # Bound values come from the server's own code (named and page queries), not from the client.
+    return guarded(store, job.snapshot, lambda: evaluate(store, job, decode_bindings(job.bindings)))
+
+
+def run_named(store: GraphStore, job: NamedJob) -> Reply:
+    """Resolve a named query's parameters on the build, then run it: one job, one read of the build."""
+
+    def answer() -> Reply:
+        """The bound query's reply, with the bindings it ran with."""
+        query = registry.get(job.name)
+        try:
+            bindings = query.bind(job.params, store)
+        except ParameterError as exc:
+            return problem_reply(exc)
+        encoded = encode_bindings(bindings)
+        if not job.run:
+            return Reply(200, b"", bound=encoded)
+        bound = QueryJob(
+            query=query.sparql,
+            base_iri="",
+            formats=job.formats,
+            max_rows=job.max_rows,
+            hidden=tuple(query.helper_variables()),
+            max_bytes=job.max_bytes,
+        )
+        return replace(evaluate(store, bound, dict(bindings)), bound=encoded)
+
+    return guarded(store, job.snapshot, answer)
+
+
+def problem_reply(exc: ParameterError) -> Reply:
+    """A parameter that did not resolve, as plain data the web process turns back into the exception."""
+    kind = "ambiguous" if isinstance(exc, AmbiguousParameter) else "unresolved"
+    if not isinstance(exc, AmbiguousParameter | UnresolvedParameter):
+        kind = "parameter"
+    message = str(exc).removeprefix(f"parameter {exc.param!r}: ")
+    candidates = list(getattr(exc, "candidates", []))
+    return replace(Reply.error(400, str(exc)), problem=(kind, exc.param, message, candidates))
+
+
+def raise_problem(reply: Reply) -> None:
+    """Raise the ParameterError a worker reported in `reply` (nothing when it reported none)."""
+    if reply.problem is None:
+        return
+    kind, param, message, candidates = reply.problem
+    if kind == "ambiguous":
+        raise AmbiguousParameter(param, message, candidates)
+    if kind == "unresolved":
+        raise UnresolvedParameter(param, message)
+    raise ParameterError(param, message)
+
+
+def guarded(store: GraphStore, snapshot: Snapshot | None, answer: Any) -> Reply:
+    """`answer()` on the build `snapshot`, with every failure turned into a reply with its status."""
     try:
-        store = snapshot.current()
+        used = store.use(snapshot)
     except ThaiplanError as exc:
         log.warning("the graph store could not be opened: %s", exc)
         return Reply.error(503, unavailable(exc))
-    # Bound values come from the server's own code (named and page queries), not from the client.
-    substitutions = decode_bindings(job.bindings) or None
     try:
-        # Reading the text happens here, in the worker, so its cost counts inside the time limit.
-        checked = safety.check_query(job.query, snapshot.graphs, job.base_iri or None, parse=False)
-        dataset = dataset_arguments(job, checked.dataset, store)
-    except InputError as exc:
-        return Reply.error(400, f"Bad query: {exc}")
-    try:
-        # Every IRI of the canonical text is absolute: no base, so nothing is resolved a second time.
-        result = store.query(checked.text, substitutions=substitutions, **dataset)
-        return replace(serialize(result, job), snapshot=snapshot.sid)
+        return replace(answer(), snapshot=used.id)
     except SyntaxError as exc:
-        return Reply.error(400, f"Bad query: {safety.syntax_error(exc, job.query, job.base_iri or None)}")
+        return Reply.error(400, f"Bad query: {exc}")
     except results.RowLimitExceeded as exc:
         return Reply.error(
             503,
@@ -182,6 +239,39 @@ def run_job(snapshot: SnapshotStore, job: QueryJob) -> Reply:
         return Reply.error(500, "The store could not be read (the server's log says why).")
 
 
+def evaluate(store: GraphStore, job: QueryJob, bindings: dict[str, Term]) -> Reply:
+    """Guard, run and serialize the job's query with `bindings` on the build in use."""
+    try:
+        # Reading the text happens here, in the worker, so its cost counts inside the time limit.
+        checked = safety.check_query(job.query, set(store.named_graphs()), job.base_iri or None, parse=False)
+    except InputError as exc:
+        return Reply.error(400, f"Bad query: {exc}")
+    default, named = dataset_of(job, checked.dataset)
+    try:
+        # Every IRI of the canonical text is absolute: no base, so nothing is resolved a second time.
+        result = store.query(
+            checked.text,
+            bindings=bindings or None,
+            default_graph=default,
+            named_graphs=named,
+            public=job.default_graph == "public",
+        )
+        return serialize(result, job)
+    except SyntaxError as exc:
+        return Reply.error(400, f"Bad query: {safety.syntax_error(exc, job.query, job.base_iri or None)}")
+
+
+def dataset_of(
+    job: QueryJob, from_clauses: safety.QueryDataset
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The protocol's graphs, else the query's FROM; (None, None): the store's default for the job."""
+    if job.default_graphs is not None or job.named_graphs is not None:
+        return job.default_graphs or (), job.named_graphs or ()
+    if from_clauses:
+        return tuple(from_clauses.default), tuple(from_clauses.named)
+    return None, None
+
+
 def unavailable(exc: ThaiplanError) -> str:
     """The 503 text for a store that cannot answer: what happened, without paths, URLs or its answer."""
     said = getattr(exc, "public", None) or "it could not be opened"
@@ -201,22 +291,6 @@ def _engine_error(exc: RuntimeError) -> Reply:
         )
     log.error("the query engine failed: %s", exc)
     return Reply.error(500, "The query engine failed (the server's log says why).")
-
-
-def dataset_arguments(job: QueryJob, from_clauses: safety.QueryDataset, store: Any) -> dict[str, Any]:
-    """pyoxigraph dataset arguments: the protocol's graphs, else the query's FROM, else the job's default."""
-    if job.default_graphs is not None or job.named_graphs is not None:
-        default, named = job.default_graphs or (), job.named_graphs or ()
-    elif from_clauses:
-        default, named = from_clauses.default, from_clauses.named
-    elif job.default_graph == "public":  # the build's set of the data graphs (graph/build/default_graph.py)
-        return served_dataset(store)
-    else:
-        return {"default_graph": union_graphs(store), "named_graphs": named_graphs_of(store)}
-    return {
-        "default_graph": [ox.NamedNode(g) for g in default],
-        "named_graphs": [ox.NamedNode(g) for g in named],
-    }
 
 
 def serialize(result: Any, job: QueryJob) -> Reply:

@@ -3,7 +3,9 @@
 The interface language is the reader's choice, independent of the language of the data: `?lang=th|en`
 sets it (and a cookie keeps it), else the cookie, else the browser's Accept-Language. Labels are shown in
 the interface language when the graph has one, else in the other. Years are Buddhist Era in Thai
-(พ.ศ. 2567) and Common Era in English (2024).
+(พ.ศ. 2567) and Common Era in English (2024). `STRINGS` is the server's one translation table (issue 14:
+the report, the downloads and the source reader kept their own before): code and templates read it
+with `t`; a new page adds its keys here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ LANGS = ("th", "en")
 COOKIE = "lang"
 BE_OFFSET = 543
 
+# key: (Thai, English), by page; every key a template or module asks for is here
+# (tests/test_server_layout_issue14.py).
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (Thai, English)
     "site": ("แผนยุทธศาสตร์ภาครัฐไทย", "Thai public-sector plans"),
@@ -185,16 +189,76 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err_query": ("คำขอไม่ถูกต้อง — {detail}", "{detail}"),
     "shown_elsewhere": ("↗ รายละเอียดแสดงไว้อีกตำแหน่งหนึ่ง", "↗ shown in full elsewhere in the tree"),
     "value": ("ค่า", "Value"),
+    # the progress report (issue 17)
+    "report": ("รายงานความก้าวหน้า", "Progress report"),
+    "goals": ("เป้าหมายและผลสัมฤทธิ์ที่พึงประสงค์", "Goals and desired outcomes"),
+    "summary": ("สรุปการบรรลุเป้าหมาย", "Summary of achievement"),
+    "work": ("กิจกรรม โครงการ และความก้าวหน้า", "Activities, projects and progress"),
+    "progress": ("ความก้าวหน้า", "Progress"),
+    "figures": ("ตัวเลขและหมุดหมาย", "Figures and milestones"),
+    "lead": ("หน่วยงานหลัก", "Lead agencies"),
+    "sources": ("แหล่งที่มา", "Sources"),
+    "period": ("ระยะเวลา", "Period"),
+    "result": ("ผลการดำเนินงาน", "Result"),
+    "goal": ("เป้าหมาย", "Goal"),
+    "legend": ("สีสถานะ", "Status colours"),
+    "pdf": ("ดาวน์โหลด PDF", "Download PDF"),
+    "print": ("พิมพ์", "Print"),
+    "generated": ("จัดทำจากกราฟความรู้ thaiplan", "Made from the thaiplan knowledge graph"),
+    "no_figures": ("ไม่มีค่าเป้าหมายหรือผลการดำเนินงาน", "No targets or results"),
+    "unknown_plan": ("ไม่มีแผนที่ชื่อ", "There is no plan"),
+    "source_doc": ("เอกสาร", "Document"),
+    "quarter": ("ไตรมาส", "quarter"),
+    "fiscal_year": ("ปีงบประมาณ", "fiscal year"),
+    "rated_on": ("ผลที่ใช้ประเมิน", "result rated"),
+    "milestones": ("ผลสำเร็จ", "Milestones"),
+    # the downloads' headers and names (issue 17)
+    "year_be": ("ปี (พ.ศ.)", "Year (B.E.)"),
+    "year_ce": ("ปี (ค.ศ.)", "Year (CE)"),
+    "start_be": ("ปีเริ่ม (พ.ศ.)", "Start year (B.E.)"),
+    "start_ce": ("ปีเริ่ม (ค.ศ.)", "Start year (CE)"),
+    "name": ("ชื่อ", "Name"),
+    "iri": ("IRI", "IRI"),
+    "comparator": ("เงื่อนไข", "Comparator"),
+    "target_text": ("ค่าเป้าหมายตามเอกสาร", "Target as written"),
+    "unit": ("หน่วย", "Unit"),
+    "gap": ("ประเภทที่ยังขาด", "Gap"),
+    "rank": ("ลำดับ", "Rank"),
+    "up_sheet": ("สิ่งที่สนับสนุน", "What it supports"),
+    "down_sheet": ("สิ่งที่สนับสนุนรายการนี้", "What supports it"),
+    "xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
+    "csv": ("CSV", "CSV"),
+    # the source reader (issue 17)
+    "reader": ("เอกสารต้นทางและข้อเท็จจริงที่อ้างถึง", "Source document and the facts it backs"),
+    "coverage": ("ความครอบคลุม", "Coverage"),
+    "coverage_note": (
+        "สัดส่วนประโยคที่มีข้อเท็จจริงอย่างน้อยหนึ่งรายการอ้างถึง",
+        "Share of sentences cited by at least one fact",
+    ),
+    "section": ("ส่วน", "Section"),
+    "sentences": ("ประโยค", "Sentences"),
+    "covered": ("มีการอ้างถึง", "Cited"),
+    "start": ("ตอนต้นเอกสาร", "Start of the document"),
+    "passages": ("ข้อความที่อ้างถึง", "Cited passages"),
+    "facts": ("ข้อเท็จจริงที่ได้จากข้อความนี้", "Facts derived from it"),
+    "no_facts": ("ยังไม่มีข้อเท็จจริงอ้างถึง", "No fact cites it yet"),
+    "not_found_text": ("ไม่พบข้อความนี้ในเอกสาร", "Not found in the text"),
+    "legend_passage": ("ข้อความที่มีข้อเท็จจริงอ้างถึง", "passage a fact cites"),
+    "legend_uncovered": ("ประโยคที่ยังไม่มีการอ้างถึง", "sentence no fact cites"),
+    "unknown_doc": ("ไม่มีเอกสารต้นทางชื่อ", "There is no source document"),
+    "text": ("ข้อความ (ปรับให้เป็นมาตรฐานแล้ว)", "Text (normalized)"),
 }
 
 
 def init_app(app: Flask) -> None:
-    """Choose the language for each request, keep a `?lang=` choice in a cookie, expose helpers."""
+    """Choose the language for each request and keep a `?lang=` choice in a cookie."""
     app.before_request(_choose)
     app.after_request(_remember)
-    app.jinja_env.globals.update(
-        t=t, has_t=STRINGS.__contains__, ui_lang=ui_lang, label=label, year=year, lang_href=lang_href
-    )
+
+
+def template_helpers() -> dict[str, Any]:
+    """The interface-language helpers the templates call (`label` is pagekit's, made display-safe)."""
+    return {"t": t, "has_t": STRINGS.__contains__, "ui_lang": ui_lang, "year": year, "lang_href": lang_href}
 
 
 def _choose() -> None:
@@ -240,14 +304,6 @@ def label(th: Any = None, en: Any = None, fallback: str = "") -> str:
         if text:
             return str(text)
     return fallback
-
-
-def other_label(th: Any = None, en: Any = None) -> str:
-    """The label in the other language, when it differs from the one `label` gives."""
-    first, second = (en, th) if ui_lang() == "th" else (th, en)
-    text = getattr(first, "value", first)
-    shown = getattr(second, "value", second)
-    return str(text) if text and text != shown else ""
 
 
 def year(be: Any) -> str:

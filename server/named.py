@@ -1,10 +1,12 @@
 """Named queries and page queries run in the worker processes, under the server's time limit.
 
-The values a page or an API call binds travel to the worker as terms beside the query text
-(`QueryJob.bindings`, N-Triples), and the worker binds them: the user's text is never spliced into the
-SPARQL. `PoolStore` offers the `query(sparql, bindings=…)` interface that `thaiplan.queries` expects of a
-store, so parameter resolution (codes, labels, abbreviations) runs in the workers too. A bound variable must
-be in the query's SELECT list (pyoxigraph refuses a substitution it would project away).
+A named query is one worker job (`NamedJob`, issue 14): the worker resolves its parameters (codes, labels,
+abbreviations) on the build the request reads and runs the query there, so the web process sends the
+parameters as the client wrote them and gets the serialized answer back, with the terms they resolved to
+(`Reply.bound`) for the pages that link them. A page query's values travel to the worker as terms beside
+the query text (`QueryJob.bindings`, N-Triples), and the worker binds them: the user's text is never
+spliced into the SPARQL. A bound variable must be in the query's SELECT list (pyoxigraph refuses a
+substitution it would project away). Every job names the request's snapshot (`answers.current_build`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ from typing import Any
 import pyoxigraph as ox
 from flask import current_app
 
-from thaiplan.queries import registry
 from thaiplan.queries.execute import Term, rows
 from thaiplan.server import answers
-from thaiplan.server.execution import QueryJob, Reply, encode_bindings
+from thaiplan.server.execution import (
+    NamedJob,
+    QueryJob,
+    Reply,
+    decode_bindings,
+    encode_bindings,
+    raise_problem,
+)
 from thaiplan.server.page_cache import mark_stale
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
 
@@ -42,6 +50,14 @@ def pool() -> WorkerPool:
     return current_app.extensions["thaiplan_pool"]
 
 
+def submit(job: QueryJob | NamedJob) -> Reply:
+    """Run a job in a worker; WorkerUnavailable becomes a QueryFailed with its status."""
+    try:
+        return pool().run(job)
+    except WorkerUnavailable as exc:
+        raise QueryFailed(exc.status, str(exc)) from None
+
+
 def run_text(
     sparql: str,
     formats: Mapping[str, str | None],
@@ -49,33 +65,55 @@ def run_text(
     bindings: Mapping[str, Term] | None = None,
     hidden: Sequence[str] = (),
 ) -> Reply:
-    """Run a query with bound values in a worker; WorkerUnavailable becomes a QueryFailed with its status."""
+    """Run a query with bound values in a worker, on the request's snapshot."""
     config = current_app.config["THAIPLAN"]
-    job = QueryJob(
-        query=sparql,
-        base_iri="",
-        formats=dict(formats),
-        max_rows=config.max_rows,
-        prefixes=dict(prefixes or {}),
-        bindings=encode_bindings(bindings),
-        hidden=tuple(hidden),
+    return submit(
+        QueryJob(
+            query=sparql,
+            base_iri="",
+            formats=dict(formats),
+            max_rows=config.max_rows,
+            prefixes=dict(prefixes or {}),
+            bindings=encode_bindings(bindings),
+            hidden=tuple(hidden),
+            snapshot=answers.current_build(),
+        )
     )
-    try:
-        return pool().run(job)
-    except WorkerUnavailable as exc:
-        raise QueryFailed(exc.status, str(exc)) from None
+
+
+def run_named(
+    name: str, params: Mapping[str, Any], formats: Mapping[str, str | None], run: bool = True
+) -> Reply:
+    """The named query `name` resolved and run in one worker job; its ParameterError raised here."""
+    job = NamedJob(
+        name=name,
+        params=dict(params),
+        formats=dict(formats),
+        max_rows=current_app.config["THAIPLAN"].max_rows,
+        snapshot=answers.current_build(),
+        run=run,
+    )
+    reply = submit(job)
+    raise_problem(reply)
+    return reply
+
+
+def named_reply(name: str, params: Mapping[str, Any], formats: Mapping[str, str | None]) -> Reply:
+    """The named query `name` run with `params`, serialized in the negotiated format by a worker."""
+    return run_named(name, params, formats)
 
 
 def select(sparql: str, bindings: Mapping[str, Term] | None = None) -> Any:
-    """A query's results (pyoxigraph QuerySolutions or QueryBoolean), from the answer cache or a worker."""
+    """A page query's results (pyoxigraph QuerySolutions or QueryBoolean), from the answer cache or a worker.
+    """
     return ox.parse_query_results(cached_body(sparql, bindings), format=ox.QueryResultsFormat.JSON)
 
 
 def cached_body(sparql: str, bindings: Mapping[str, Term] | None) -> bytes:
-    """The JSON results of a page or resolver query, cached per store snapshot like the named answers.
+    """The JSON results of a page query, cached per store snapshot like the named answers.
 
-    Pages run several queries each and resolve their parameters with more (issue 8: uncached, a page of
-    the 1M-triple graph took 100–300 ms where its cached named query took 1 ms).
+    Pages run several queries each (issue 8: uncached, a page of the 1M-triple graph took 100–300 ms where
+    its cached named query took 1 ms).
     """
     digest = hashlib.sha256(sparql.encode("utf-8")).hexdigest()
     reply, _tag = answers.fetch(
@@ -84,9 +122,14 @@ def cached_body(sparql: str, bindings: Mapping[str, Term] | None) -> bytes:
         JSON_FORMATS,
         lambda: run_text(sparql, JSON_FORMATS, bindings=bindings),
     )
-    if succeeded(reply).snapshot != answers.current_snapshot():
-        mark_stale()  # a page made with another snapshot's answer is served, never kept
-    return reply.body
+    return fresh(succeeded(reply)).body
+
+
+def fresh(reply: Reply) -> Reply:
+    """The reply; a page made with another snapshot's answer is served but never kept (page_cache)."""
+    if reply.snapshot != answers.current_snapshot():
+        mark_stale()
+    return reply
 
 
 def succeeded(reply: Reply) -> Reply:
@@ -96,25 +139,37 @@ def succeeded(reply: Reply) -> Reply:
     return reply
 
 
-class PoolStore:
-    """A store for `thaiplan.queries`: `query(sparql, bindings=…)` answered by the worker processes."""
+def named_answer(name: str, params: Mapping[str, Any]) -> Reply:
+    """The named query's JSON answer with the terms its parameters resolved to, cached per snapshot."""
+    reply, _tag = answers.fetch(
+        f"named:{name}", dict(params), JSON_FORMATS, lambda: run_named(name, params, JSON_FORMATS)
+    )
+    return fresh(succeeded(reply))
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None) -> Any:
-        """Run `sparql` with `bindings` in a worker and return pyoxigraph-style results."""
-        return select(sparql, bindings)
+
+def named_select(name: str, params: Mapping[str, Any]) -> Any:
+    """The results of the named query `name` run with `params` (ParameterError and friends propagate)."""
+    return ox.parse_query_results(named_answer(name, params).body, format=ox.QueryResultsFormat.JSON)
 
 
 def named_rows(name: str, params: Mapping[str, Any]) -> list[dict[str, Term]]:
     """Rows of the named query `name` run with `params` (ParameterError and friends propagate)."""
-    query = registry.get(name)
-    return rows(select(query.sparql, query.bind(params, PoolStore())))
+    return rows(named_select(name, params))
 
 
-def named_reply(name: str, params: Mapping[str, Any], formats: Mapping[str, str | None]) -> Reply:
-    """The named query `name` run with `params`, serialized in the negotiated format by a worker."""
-    query = registry.get(name)
-    bindings = query.bind(params, PoolStore())
-    return run_text(query.sparql, formats, bindings=bindings, hidden=query.helper_variables())
+def named_rows_bound(name: str, params: Mapping[str, Any]) -> tuple[dict[str, Term], list[dict[str, Term]]]:
+    """The bindings the parameters resolved to (e.g. an agency's IRI) and the rows of the named query."""
+    reply = named_answer(name, params)
+    results = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+    return decode_bindings(reply.bound), rows(results)
+
+
+def named_bindings(name: str, params: Mapping[str, Any]) -> dict[str, Term]:
+    """The terms the parameters of the named query `name` resolve to, without running it (cached)."""
+    reply, _tag = answers.fetch(
+        f"bind:{name}", dict(params), {}, lambda: run_named(name, params, JSON_FORMATS, run=False)
+    )
+    return decode_bindings(succeeded(reply).bound)
 
 
 @cache
@@ -141,10 +196,3 @@ def construct(name: str, fmt: str, prefixes: Mapping[str, str] | None = None, **
     formats = {"solutions": None, "boolean": None, "graph": fmt}
     reply = succeeded(run_text(page_query(name), formats, prefixes, bindings))
     return GraphText(reply.body, reply.content_type)
-
-
-def named_rows_bound(name: str, params: Mapping[str, Any]) -> tuple[dict[str, Term], list[dict[str, Term]]]:
-    """The bindings the parameters resolved to (e.g. an agency's IRI) and the rows of the named query."""
-    query = registry.get(name)
-    bindings = query.bind(params, PoolStore())
-    return bindings, rows(select(query.sparql, bindings))

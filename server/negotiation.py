@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from werkzeug.http import parse_list_header, parse_options_header
+
 # A result kind: "solutions" (SELECT), "boolean" (ASK) or "graph" (CONSTRUCT, DESCRIBE).
 KINDS = ("solutions", "boolean", "graph")
 
@@ -100,23 +102,32 @@ class MediaRange:
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an Accept header; a missing or empty header accepts everything."""
+    """The media ranges of an Accept header; a missing or empty header accepts everything.
+
+    werkzeug splits the header and reads each range's parameters (quoted strings with commas included);
+    the weights follow the project's rule, stricter than werkzeug's `parse_accept_header`, which drops a
+    range with an unreadable weight: here it counts with q=0, so it can never make a format preferred
+    (and `text/csv;q=oops` alone accepts nothing, rather than everything), and a weight past 1 counts as 1.
+    """
     ranges = []
-    for item in (header or "").split(","):
-        parts = [p.strip() for p in item.split(";")]
-        if not parts[0]:
+    for item in parse_list_header(header or ""):
+        media_type, params = parse_options_header(item)
+        if not media_type:
             continue
-        major, _, minor = parts[0].lower().partition("/")
-        q = 1.0
-        for param in parts[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0  # an unreadable weight must not make a format preferred
-        ranges.append(MediaRange(major, minor or "*", q))
+        major, _, minor = media_type.lower().partition("/")
+        ranges.append(MediaRange(major, minor or "*", _weight(params.get("q"))))
     return ranges or [MediaRange("*", "*", 1.0)]
+
+
+def _weight(text: str | None) -> float:
+    """A range's q-value: 1 when absent, clamped into [0, 1], 0 when unreadable."""
+    if text is None:
+        return 1.0
+    try:
+        q = float(text.strip())
+    except ValueError:
+        return 0.0
+    return min(max(q, 0.0), 1.0) if q == q else 0.0  # NaN is unreadable too
 
 
 def quality(ranges: list[MediaRange], media_type: str) -> float:
@@ -151,6 +162,19 @@ def _named(ranges: list[MediaRange], media_type: str) -> bool:
     return any(r.specificity(media_type) == 3 for r in ranges)
 
 
+def prefers_html(ranges: list[MediaRange], other_q: float) -> bool:
+    """Whether a client wants the HTML page rather than the other representation (given its q-value).
+
+    The one rule of every URL that also serves a page (issue 14): the client names text/html itself (a
+    browser does; a tool that sends only `*/*` does not) and gives it more than the other, or as much when
+    that is acceptable at all — a client that names text/html wins the tie.
+    """
+    html_q = quality(ranges, "text/html")
+    if not _named(ranges, "text/html") or html_q <= 0:
+        return False
+    return html_q >= other_q
+
+
 def format_by_name(name: str, kind: str) -> Format | None:
     """The format of `kind` a `format=` value names (short name or media type), None if not for that kind."""
     key = name.strip().lower()
@@ -160,11 +184,6 @@ def format_by_name(name: str, kind: str) -> Format | None:
         if key == fmt.name or key == fmt.media_type or key in fmt.aliases:
             return fmt
     return None
-
-
-def known_format(name: str) -> bool:
-    """True when `name` is a format of some kind."""
-    return any(format_by_name(name, kind) for kind in KINDS)
 
 
 def negotiate(accept: str | None, format_param: str | None) -> dict[str, str | None]:

@@ -13,16 +13,21 @@ import pyoxigraph as ox
 import rdflib
 from flask import Response, current_app, render_template, request, url_for
 
-from thaiplan.ontology import ontology_path
+from thaiplan.ontology import terms as ontology_terms
+from thaiplan.ontology.namespace import ONTOLOGY_IRI as ONTOLOGY
+from thaiplan.ontology.namespace import PREFIXES
+from thaiplan.ontology.namespace import TP_NS as TP
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
+from thaiplan.queries.execute import Term
 from thaiplan.server import i18n
+from thaiplan.server.errors import error_page
 from thaiplan.server.named import QueryFailed
 
 log = logging.getLogger(__name__)
 
-TP = "https://w3id.org/thaiplan/ontology#"
-ONTOLOGY = "https://w3id.org/thaiplan/ontology"
-RDF_STATEMENT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
+RDF_STATEMENT = PREFIXES["rdf"] + "Statement"
+# The prefixes pages shorten IRIs with (`id:` is the configured base), in the order they are tried.
+COMPACT_PREFIXES = ("tp", "id", "skos", "prov", "org", "dcterms", "rdfs", "rdf", "owl", "xsd")
 # Names of the terms of the vocabularies the data reuses, where the ontology file does not give one.
 KNOWN_TERMS: dict[str, tuple[str, str]] = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": ("ประเภท", "type"),
@@ -124,7 +129,7 @@ def display_text(text: Any) -> str:
 @cache
 def ontology_labels() -> dict[str, tuple[str, str]]:
     """Thai and English names of every ontology term, read once from the canonical Turtle."""
-    graph = rdflib.Graph().parse(ontology_path(), format="turtle")
+    graph = ontology_terms.load()
     names: dict[str, dict[str, str]] = {}
     for pred in (rdflib.RDFS.label, rdflib.SKOS.prefLabel):
         for s, _, o in graph.triples((None, pred, None)):
@@ -155,20 +160,10 @@ def term_name(iri: Any) -> str:
 def compact(iri: str) -> str:
     """A short form of an IRI for display (`tp:Goal`, `id:goal/CR02G01`, the IRI itself otherwise)."""
     base = current_app.config["THAIPLAN"].base_iri
-    for prefix, ns in (
-        ("tp:", TP),
-        ("id:", base),
-        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-        ("prov:", "http://www.w3.org/ns/prov#"),
-        ("org:", "http://www.w3.org/ns/org#"),
-        ("dcterms:", "http://purl.org/dc/terms/"),
-        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-        ("owl:", "http://www.w3.org/2002/07/owl#"),
-        ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-    ):
+    for prefix in COMPACT_PREFIXES:
+        ns = base if prefix == "id" else PREFIXES[prefix]
         if iri.startswith(ns):
-            return prefix + iri[len(ns) :]
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -212,23 +207,27 @@ def is_literal(term: Any) -> bool:
     return isinstance(term, ox.Literal)
 
 
-def install(app: Any) -> None:
-    """Make the helpers global to the templates (macros imported without context see them too).
+def template_helpers() -> dict[str, Any]:
+    """The helpers every page's template calls to link and name things.
 
     Every helper that puts data text on a page passes it through `display_text` (issue 8), and so does
-    the `text` filter, for the places that print a value of their own; `label` replaces i18n's global
-    (registered before the page blueprints) with the same choice of language, made display-safe.
+    the `text` filter (`template_filters`), for the places that print a value of their own; `label` is
+    i18n's choice of language, made display-safe.
     """
-    app.jinja_env.globals.update(
-        href=href,
-        term_name=lambda iri: display_text(term_name(iri)),
-        compact=lambda iri: display_text(compact(iri)),
-        name_of=lambda iri: display_text(name_of(iri)),
-        value=lambda term: display_text(value(term)),
-        label=lambda *args: display_text(i18n.label(*args)),
-        is_literal=is_literal,
-    )
-    app.jinja_env.filters["text"] = display_text
+    return {
+        "href": href,
+        "term_name": lambda iri: display_text(term_name(iri)),
+        "compact": lambda iri: display_text(compact(iri)),
+        "name_of": lambda iri: display_text(name_of(iri)),
+        "value": lambda term: display_text(value(term)),
+        "label": lambda *args: display_text(i18n.label(*args)),
+        "is_literal": is_literal,
+    }
+
+
+def template_filters() -> dict[str, Any]:
+    """The filters of the pages' templates."""
+    return {"text": display_text}
 
 
 def page(template: str, status: int = 200, **context: Any) -> Response:
@@ -237,9 +236,6 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     return Response(html, status=status, mimetype="text/html")
 
 
-def error_page(status: int, title: str, message: str) -> Response:
-    """An error as a page in the pages' layout (never a traceback)."""
-    return page("page_error.html", status=status, status_code=status, title=title, message=message)
 
 
 def query_error_page(exc: Exception) -> Response:
@@ -281,6 +277,23 @@ def error_message(exc: Exception) -> str:
     if isinstance(exc, QueryFailed) and exc.status >= 500:
         return i18n.t("err_unavailable")
     return i18n.t("err_query").format(detail=str(exc))
+
+
+def code_key(code: str) -> tuple[Any, ...]:
+    """Codes sorted as people number them: 1.2 before 1.10, numbers before letters."""
+    parts = code.replace("-", ".").split(".") if code else ["~"]
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def first_per(found: list[dict[str, Term]], key: str) -> list[dict[str, Term]]:
+    """The first row of each value of `key`, in order (a label stated in two graphs repeats a row)."""
+    seen: set[str] = set()
+    out = []
+    for row in found:
+        if row[key].value not in seen:
+            seen.add(row[key].value)
+            out.append(row)
+    return out
 
 
 PAGE_ERRORS = (ParameterError, UnknownQuery, QueryFailed)

@@ -25,32 +25,7 @@ from thaiplan.server.page_cache import cached_page
 from thaiplan.server.pagekit import PAGE_ERRORS, error_page, page, query_error_page, term_name, value
 
 bp = Blueprint("reader", __name__)
-WORDS: dict[str, tuple[str, str]] = {
-    "reader": ("เอกสารต้นทางและข้อเท็จจริงที่อ้างถึง", "Source document and the facts it backs"),
-    "coverage": ("ความครอบคลุม", "Coverage"),
-    "coverage_note": (
-        "สัดส่วนประโยคที่มีข้อเท็จจริงอย่างน้อยหนึ่งรายการอ้างถึง",
-        "Share of sentences cited by at least one fact",
-    ),
-    "section": ("ส่วน", "Section"),
-    "sentences": ("ประโยค", "Sentences"),
-    "covered": ("มีการอ้างถึง", "Cited"),
-    "start": ("ตอนต้นเอกสาร", "Start of the document"),
-    "passages": ("ข้อความที่อ้างถึง", "Cited passages"),
-    "facts": ("ข้อเท็จจริงที่ได้จากข้อความนี้", "Facts derived from it"),
-    "no_facts": ("ยังไม่มีข้อเท็จจริงอ้างถึง", "No fact cites it yet"),
-    "not_found_text": ("ไม่พบข้อความนี้ในเอกสาร", "Not found in the text"),
-    "legend_passage": ("ข้อความที่มีข้อเท็จจริงอ้างถึง", "passage a fact cites"),
-    "legend_uncovered": ("ประโยคที่ยังไม่มีการอ้างถึง", "sentence no fact cites"),
-    "unknown_doc": ("ไม่มีเอกสารต้นทางชื่อ", "There is no source document"),
-    "text": ("ข้อความ (ปรับให้เป็นมาตรฐานแล้ว)", "Text (normalized)"),
-}
 
-
-def w(key: str) -> str:
-    """A reader string in the interface language."""
-    th, en = WORDS[key]
-    return th if i18n.ui_lang() == "th" else en
 
 
 @dataclass
@@ -75,7 +50,7 @@ class Passage:
     @property
     def title(self) -> str:
         """What hovering the passage shows: the facts derived from it, one per line."""
-        return "\n".join(f["text"] for f in self.facts) or w("no_facts")
+        return "\n".join(f["text"] for f in self.facts) or i18n.t("no_facts")
 
 
 def fact_text(row: dict[str, Term]) -> str:
@@ -142,7 +117,7 @@ def source(doc: str) -> Response:
     """The reader page of one source document."""
     if doc not in SOURCES:
         known = ", ".join(SOURCES)
-        return error_page(404, i18n.t("not_found"), f"{w('unknown_doc')} {doc!r} ({known})")
+        return error_page(404, i18n.t("not_found"), f"{i18n.t('unknown_doc')} {doc!r} ({known})")
     iri = current_app.config["THAIPLAN"].base_iri + "source/" + doc
     try:
         found = page_rows("reader-passages", source=ox.NamedNode(iri))
@@ -161,5 +136,4 @@ def source(doc: str) -> Response:
         coverage=result,
         passages=passages,
         pieces=segments(text, passages, doc, result.covered_sentences),
-        w=w,
     )

@@ -20,6 +20,7 @@ from thaiplan.ontology.reference import render_html as render_reference
 from thaiplan.queries.execute import Term
 from thaiplan.server import i18n, negotiation, results
 from thaiplan.server.editor import editor_prefixes
+from thaiplan.server.errors import error_text
 from thaiplan.server.named import QueryFailed, construct, named_rows, page_rows
 from thaiplan.server.page_cache import cached_page
 from thaiplan.server.pagekit import (
@@ -55,10 +56,8 @@ def choose_representation() -> str | None:
     formats = tuple(f for f in negotiation.GRAPH_FORMATS if f.name in OFFERED)
     rdf = negotiation.best_format(ranges, formats)
     rdf_q = negotiation.format_quality(ranges, rdf) if rdf else 0.0
-    html_q = negotiation.quality(ranges, "text/html")
-    named_html = any(r.type == "text" and r.subtype == "html" for r in ranges)
     # A browser names text/html; a tool that sends only */* gets Turtle.
-    if html_q > rdf_q or (html_q == rdf_q and html_q > 0 and named_html):
+    if negotiation.prefers_html(ranges, rdf_q):
         return "html"
     return rdf.name if rdf else None
 
@@ -89,9 +88,7 @@ def resource(path: str) -> Response:
     representation = fixed or choose_representation()
     if representation is None:
         offered = ", ".join(mt for _, mt, _ in alternates(""))
-        return Response(
-            f"406 Not Acceptable: this resource is offered as {offered}.\n", 406, mimetype="text/plain"
-        )
+        return error_text(406, "Not Acceptable", f"this resource is offered as {offered}.")
     iri = current_app.config["THAIPLAN"].base_iri + key
     try:
         node = ox.NamedNode(iri)
@@ -116,7 +113,7 @@ def not_found(iri: str, representation: str) -> Response:
     """404 for an IRI the graph says nothing about: a page for browsers, plain text for RDF clients."""
     if representation == "html":
         return error_page(404, i18n.t("not_found"), f"{i18n.t('not_found_msg')} <{iri}>")
-    return Response(f"404 Not Found: the graph says nothing about <{iri}>.\n", 404, mimetype="text/plain")
+    return error_text(404, "Not Found", f"the graph says nothing about <{iri}>.")
 
 
 def resource_rdf(node: ox.NamedNode, fmt: str) -> Response:
@@ -272,9 +269,7 @@ def ontology(suffix: str = "") -> Response:
     """The ontology (term IRIs `…/ontology#Term`): the reference page for browsers, RDF for tools."""
     representation = SUFFIXES[suffix] if suffix else choose_representation()
     if representation is None:
-        return Response(
-            "406 Not Acceptable: the ontology is offered as HTML or RDF.\n", 406, mimetype="text/plain"
-        )
+        return error_text(406, "Not Acceptable", "the ontology is offered as HTML or RDF.")
     doc_base = url_for("resources.ontology")
     if representation == "html":
         lang = i18n.ui_lang()

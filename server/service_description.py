@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from thaiplan.ontology.namespace import ONTOLOGY_GRAPH
+from thaiplan.ontology.namespace import PREFIXES as NS
 from thaiplan.server.negotiation import GRAPH_FORMATS, SOLUTION_FORMATS
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
+SD, FORMATS, DCTERMS = (NS[p] for p in ("sd", "formats", "dcterms"))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCTERMS = "http://purl.org/dc/terms/"
 DEFAULT_GRAPH_NOTE = (
     "The default graph is the set union of the data graphs (each triple once): every named graph except "
-    "the ontology (https://w3id.org/thaiplan/graph/ontology) and the search and trace indexes "
+    f"the ontology ({ONTOLOGY_GRAPH}) and the search and trace indexes "
     "(…/graph/search-index, …/graph/trace-index), which GRAPH, FROM or default-graph-uri select by name."
 )
-PREFIXES = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
+# The prefixes of the description as served (a subset of the project's map).
+PREFIXES = {p: NS[p] for p in ("sd", "formats", "dcterms")}
 RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, request
 from thaiplan.queries.guard import safety
 from thaiplan.server import answers, negotiation, results, service_description, urls
 from thaiplan.server.editor import editor_prefixes, render_editor
+from thaiplan.server.errors import message_text as text_response
 from thaiplan.server.execution import QueryJob
 from thaiplan.server.protocol import ProtocolError, QueryRequest, parse_request
 from thaiplan.server.workers import WorkerPool, WorkerUnavailable
@@ -17,11 +18,6 @@ bp = Blueprint("sparql", __name__)
 def pool() -> WorkerPool:
     """The app's worker pool."""
     return current_app.extensions["thaiplan_pool"]
-
-
-def text_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A plain-text answer, used for every protocol error: tools show it as it is."""
-    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
 
 
 def endpoint_url() -> str:
@@ -60,6 +56,7 @@ def run_query(operation: QueryRequest, formats: dict[str, str | None]) -> Respon
         prefixes=editor_prefixes(config.base_iri),
         # Without a dataset: the data graphs' set union, not the ontology or the indexes (issue 19).
         default_graph="public",
+        snapshot=answers.current_build(),  # read once per request; the worker reads that build (#14)
     )
     # Answers are cached per store snapshot like the named queries' (issue 8): the graph only changes
     # when a build switches snapshots, and researchers' scripts repeat the same queries.
@@ -89,10 +86,9 @@ def describe_service(operation: QueryRequest) -> Response:
             return text_response(406, "The service description is RDF: ask for Turtle, RDF/XML, JSON-LD, …")
     else:
         rdf = negotiation.best_format(ranges, negotiation.GRAPH_FORMATS)
-        html_q = negotiation.quality(ranges, "text/html")
         rdf_q = negotiation.format_quality(ranges, rdf) if rdf else 0.0
-        # A browser names text/html explicitly; a tool sending only */* gets RDF (preferred on ties).
-        wants_html = html_q > rdf_q or (html_q == rdf_q and html_q > 0 and _names_html(ranges))
+        # A browser names text/html explicitly; a tool sending only */* gets RDF.
+        wants_html = negotiation.prefers_html(ranges, rdf_q)
     if wants_html:
         return Response(render_editor(urls.link(request.path)), mimetype="text/html")
     if rdf is None:
@@ -101,7 +97,7 @@ def describe_service(operation: QueryRequest) -> Response:
             "Not acceptable: this URL serves the SPARQL service description as RDF or the editor as HTML.",
         )
     try:
-        _, graphs = pool().graphs()
+        _, graphs = pool().graphs(snapshot=answers.current_build())
     except WorkerUnavailable as exc:
         return text_response(exc.status, str(exc))
     triples = service_description.describe(endpoint_url(), graphs)
@@ -109,6 +105,3 @@ def describe_service(operation: QueryRequest) -> Response:
     return Response(body, content_type=rdf.content_type)
 
 
-def _names_html(ranges: list[negotiation.MediaRange]) -> bool:
-    """True when the Accept header names text/html itself (not only through a wildcard)."""
-    return any(r.type == "text" and r.subtype == "html" for r in ranges)

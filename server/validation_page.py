@@ -1,7 +1,10 @@
 """`/validation`: the SHACL report of the served snapshot, for data stewards (HTML, CSV, JSON, Turtle).
 
-Validation reads the whole graph (a few seconds), so the report is computed once per snapshot, on the
-first request after a build, and kept; a new build (a new snapshot id) makes the next request redo it.
+Validation reads the whole graph (a few seconds; ≈ 24 s at a million triples), so the report is computed
+once per snapshot, on the first request after a build, and kept in the app (`ReportCache`); a new build (a
+new snapshot id) makes the next request redo it. It runs in a query worker (issue 14), on the build the
+request reads, whichever backend holds it, under its own time limit (THAIPLAN_VALIDATION_TIMEOUT) and
+charged to the client's budget like a query; one validation runs at a time per app, the others wait.
 """
 
 from __future__ import annotations
@@ -9,38 +12,68 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import dataclass, field
 from html import escape
 
 from flask import Blueprint, Response, current_app, request
 from markupsafe import Markup
 
-from thaiplan.errors import ThaiplanError
-from thaiplan.graph.store.local import snapshot_id
 from thaiplan.graph.text.normalize import SOURCES
-from thaiplan.server import i18n
-from thaiplan.server.execution import unavailable
+from thaiplan.server import answers, i18n
+from thaiplan.server.execution import Reply, ValidationJob
 from thaiplan.server.pagekit import error_page, page
 from thaiplan.shapes.report import render, render_html
-from thaiplan.shapes.validate import validate_files
 
 log = logging.getLogger(__name__)
 bp = Blueprint("validation", __name__)
 DOWNLOADS = {"csv": "text/csv", "json": "application/json", "turtle": "text/turtle"}
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
+
+
+class ValidationFailed(Exception):
+    """The validation could not run or finish (store missing or down, time limit, busy): an HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class ReportCache:
+    """The app's last validation report and the snapshot it is of; its lock lets one validation run."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    snapshot: str | None = None
+    report: object = None
+
+
+def report_cache() -> ReportCache:
+    """The app's report cache (one per app, created on first use)."""
+    return current_app.extensions.setdefault("thaiplan_validation", ReportCache())
 
 
 def current_report() -> object:
-    """The validation report of the current snapshot (computed once per snapshot)."""
-    store_dir = current_app.config["THAIPLAN"].store_dir
-    sid = snapshot_id(store_dir)
-    if sid is None:
-        raise ThaiplanError(f"there is no built graph in {store_dir}: run `thaiplan build`")
-    with _lock:  # one validation at a time; the others wait for its result
-        if sid not in _cache:
-            _cache.clear()
-            _cache[sid] = validate_files(store_dir=store_dir)
-        return _cache[sid]
+    """The validation report of the request's snapshot (computed once per snapshot, in a worker)."""
+    from thaiplan.server.workers import TimeLimitExceeded, WorkerUnavailable
+
+    build = answers.current_build()  # None: the worker finds out why (never built, damaged, store down)
+    cache = report_cache()
+    with cache.lock:  # one validation at a time; the others wait for its result
+        if build is None or cache.snapshot != build.id:
+            timeout = current_app.config["THAIPLAN"].validation_timeout
+            try:
+                answer = current_app.extensions["thaiplan_pool"].call(ValidationJob(build), timeout=timeout)
+            except TimeLimitExceeded as exc:
+                raise ValidationFailed(
+                    503,
+                    f"The validation was stopped: it ran longer than the time limit of {exc.limit:g} s "
+                    "(THAIPLAN_VALIDATION_TIMEOUT, which the server's operator may raise).",
+                ) from None
+            except WorkerUnavailable as exc:
+                raise ValidationFailed(exc.status, str(exc)) from None
+            if isinstance(answer, Reply):
+                raise ValidationFailed(answer.status, answer.body.decode("utf-8", "replace").strip())
+            cache.snapshot, cache.report = answer  # type: ignore[misc]
+        return cache.report
 
 
 @bp.route("/validation")
@@ -51,9 +84,9 @@ def validation() -> Response:
         return error_page(400, i18n.t("bad_request"), f"parameter 'format': use html, {', '.join(DOWNLOADS)}")
     try:
         report = current_report()
-    except ThaiplanError as exc:
-        log.warning("validation: the graph store could not be read: %s", exc)
-        return error_page(503, i18n.t("unavailable"), unavailable(exc))  # no path for the client (issue 13)
+    except ValidationFailed as exc:  # no path or URL for the client (issue 13): the worker logged them
+        title = i18n.t("unavailable") if exc.status >= 500 else i18n.t("bad_request")
+        return error_page(exc.status, title, str(exc))
     lang = i18n.ui_lang()
     if fmt != "html":
         body = render(report, fmt, lang)  # type: ignore[arg-type]

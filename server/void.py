@@ -13,25 +13,23 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.http import HTTP_STATUS_CODES
 
-from thaiplan.ontology import ONTOLOGY_IRI, ontology_path
+from thaiplan.ontology import ontology_path
+from thaiplan.ontology.namespace import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, TP_NS
 from thaiplan.queries.execute import rows
 from thaiplan.server import negotiation, results
+from thaiplan.server.errors import error_text
 from thaiplan.server.named import QueryFailed, page_query, select
 from thaiplan.server.workers import WorkerUnavailable
 
 bp = Blueprint("void", __name__)
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
+VOID, DCAT, DCTERMS, FOAF = (PREFIXES[p] for p in ("void", "dcat", "dcterms", "foaf"))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF}
+DESCRIPTION_PREFIXES = {p: PREFIXES[p] for p in ("void", "dcat", "dcterms", "foaf")}
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-PUBLISHER = "https://w3id.org/thaiplan/"
-DATASET_IRI = "https://w3id.org/thaiplan/dataset"
-SHAPES_IRI = "https://w3id.org/thaiplan/shapes"
+PUBLISHER = BASE
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -78,7 +76,7 @@ def describe(base: str, base_iri: str, sizes: list[tuple[str, int, int]]) -> lis
         ox.Triple(ds, _n(DCTERMS + "publisher"), _n(PUBLISHER)),
         ox.Triple(ds, _n(DCTERMS + "conformsTo"), _n(ONTOLOGY_IRI)),
         ox.Triple(ds, _n(VOID + "sparqlEndpoint"), endpoint),
-        ox.Triple(ds, _n(VOID + "vocabulary"), _n(ONTOLOGY_IRI + "#")),
+        ox.Triple(ds, _n(VOID + "vocabulary"), _n(TP_NS)),
         ox.Triple(ds, _n(VOID + "uriSpace"), _lit(base_iri)),
         ox.Triple(ds, _n(VOID + "exampleResource"), _n(base_iri + "plan/national-strategy")),
         ox.Triple(ds, _n(VOID + "rootResource"), _n(base_iri + "plan/national-strategy")),
@@ -114,16 +112,15 @@ def void() -> Response:
     ranges = negotiation.parse_accept(request.headers.get("Accept"))
     fmt = negotiation.best_format(ranges, negotiation.GRAPH_FORMATS)
     if fmt is None:
-        return Response(
-            "406 Not Acceptable: the description is RDF (Turtle, JSON-LD, ...).\n", 406, mimetype="text/plain"
-        )
+        return error_text(406, "Not Acceptable", "the description is RDF (Turtle, JSON-LD, ...).")
     try:
         sizes = graph_sizes()
     except (QueryFailed, WorkerUnavailable) as exc:
         status = getattr(exc, "status", 503)
-        return Response(f"{status}: the store cannot be counted now: {exc}\n", status, mimetype="text/plain")
+        title = HTTP_STATUS_CODES.get(status, "Error")
+        return error_text(status, title, f"the store cannot be counted now: {exc}")
     triples = describe(public_base(), current_app.config["THAIPLAN"].base_iri, sizes)
-    body = results.serialize_graph(triples, fmt.name, len(triples), PREFIXES)
+    body = results.serialize_graph(triples, fmt.name, len(triples), DESCRIPTION_PREFIXES)
     response = Response(body, content_type=fmt.content_type)
     response.vary.add("Accept")
     return response

@@ -15,6 +15,7 @@ import xml.sax
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -26,12 +27,15 @@ from rdflib.term import Node
 from rdflib.util import guess_format
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.inputs import check_regular_file, rdf_source
+from thaiplan.graph.build.default_graph import COPY_GRAPH
+from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH, check_regular_file, rdf_source
 from thaiplan.shapes import input_guard
 from thaiplan.shapes.dataset import DATA, Dataset
 
 TPSH = Namespace("https://w3id.org/thaiplan/shapes#")
 
+# A store's graphs that are not curated data: the ontology, the inferred closures, a remote store's copy.
+_NOT_DATA = frozenset((ONTOLOGY_GRAPH, INFERRED_GRAPH, COPY_GRAPH))
 # Formats a quad syntax may carry: their named graphs are merged into one graph before validation.
 _QUAD_FORMATS = {"trig", "nquads", "trix", "json-ld", "hext"}
 
@@ -220,33 +224,33 @@ def _parse_one_slowly(path: Path, fmt: str) -> None:
     input_guard.check_iris(path, target.quads() if isinstance(target, RdflibDataset) else target)
 
 
-def load_store(dataset: Dataset, store_dir: Path) -> None:
-    """Load the curated data of a built store (every named graph but the ontology and inferred closures)."""
-    from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from thaiplan.graph.store.local import open_read_only
+def load_store(dataset: Dataset, store: Any) -> None:
+    """Load the curated data of a built store (every named graph but the ontology and inferred closures).
 
-    store = open_read_only(Path(store_dir))
-    skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}
+    `store` is a `GraphStore` (graph/store/api.py, e.g. the server's worker) or a command's `--store DIR|URL`.
+    A remote store's copy of the data graphs (issue 19) is skipped: it repeats them.
+    """
+    from thaiplan.graph.store.api import GraphStore
+    from thaiplan.graph.store.backend import open_location
+
+    if not isinstance(store, GraphStore):
+        store = open_location(store)
     for name in store.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value in skip:
+        if name in _NOT_DATA:
             continue
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        dataset.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA)
+        dataset.store.load(store.dump_graph(name), format=ox.RdfFormat.N_TRIPLES, to_graph=DATA)
 
 
 def read_store(store_dir: Path) -> Graph:
     """The curated data of a built store (every named graph but the ontology and inferred closures)."""
-    from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH
-    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.graph.store.backend import open_location
 
-    store = open_read_only(Path(store_dir))
-    skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH}
+    store = open_location(store_dir)
     merged = Graph()
     for name in store.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value in skip:
+        if name in _NOT_DATA:
             continue
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        merged.parse(data=data.decode("utf-8"), format="nt")
+        merged.parse(data=store.dump_graph(name).decode("utf-8"), format="nt")
     bind_prefixes(merged)
     return merged
 

@@ -1,4 +1,8 @@
-"""Planners' pages and linked-data pages over the real curated graph, via Flask's test client (issue 6)."""
+"""Planners' pages and linked-data pages over the real curated graph, via Flask's test client (issue 6).
+
+Over 400 lines because the pages share one client fixture over one built store (a build per module is
+the cost that matters); its sections: bound values, home and language, linked-data pages, the views.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,10 @@ from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER, ID, html_get
 from thaiplan.graph.build.default_graph import union_graphs
 from thaiplan.graph.store.inline import bind_inline, values_block
-from thaiplan.graph.store.local import open_read_only
+from thaiplan.graph.store.local import EmbeddedStore, open_read_only
 from thaiplan.queries import registry
 from thaiplan.queries.execute import rows
-from thaiplan.server.execution import QueryJob, SnapshotStore, encode_bindings, parse_term, run_job
+from thaiplan.server.execution import QueryJob, encode_bindings, parse_term, run_job
 
 # The shared fixtures (a store of the curated graph, an app, a client).
 store_dir, app, client = support.store_dir, support.app, support.client
@@ -77,7 +81,7 @@ def test_workers_bind_values_as_pyoxigraph_substitutions_do_issue6(store_dir, na
     sparql, bindings, expected_rows = bound_up_front(open_read_only(store_dir), name, params)
     formats = {"solutions": "json", "boolean": "json", "graph": "ntriples"}
     job = QueryJob(sparql, "", formats, 100_000, bindings=encode_bindings(bindings))
-    reply = run_job(SnapshotStore(store_dir), job)
+    reply = run_job(EmbeddedStore(store_dir, opened=False), job)
     assert reply.status == 200, reply.body
     got_rows = as_sorted(ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON))
     assert got_rows == expected_rows and got_rows

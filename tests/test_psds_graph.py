@@ -3,6 +3,8 @@
 The counts are checked against the normalized source text itself where the text can be counted (tactic
 and guideline numbers, flagship project numbers), so that a part left out of the graph fails a test.
 These tests read the Turtle files with rdflib only: they do not depend on the store or the build.
+Over 400 lines because each part of the strategy (strategies, goals, indicators, tactics, guidelines,
+flagship projects) is checked against the source text in its own test, on one parsed graph.
 """
 
 from __future__ import annotations

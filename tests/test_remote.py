@@ -24,11 +24,11 @@ from thaiplan.cli import main
 from thaiplan.config import Config
 from thaiplan.graph.build.default_graph import COPY_GRAPH
 from thaiplan.graph.build.inputs import build_inputs, default_data_dir
-from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.build.pipeline import _fill, build
 from thaiplan.graph.build.trace_index import index_version
 from thaiplan.graph.store.backend import open_store, worker_env
-from thaiplan.graph.store.publish import build_remote
-from thaiplan.graph.store.remote import STAGING_PREFIX, RemoteClient, RemoteSettings, StoreUnavailable
+from thaiplan.graph.store.client import RemoteClient, RemoteSettings, StoreUnavailable
+from thaiplan.graph.store.publish import STAGING_PREFIX, build_remote
 from thaiplan.queries import registry, terms
 from thaiplan.server.app import create_app
 
@@ -182,6 +182,7 @@ def test_rebuild_readers_see_the_old_graph_until_the_switch(remote: Server, tmp_
             remote.config,
             build_inputs(small),
             time.perf_counter(),
+            fill=_fill,
             out=lambda _: None,
             before_switch=while_staged,
         )
@@ -208,7 +209,12 @@ def test_a_failed_build_leaves_readers_alone_and_is_cleaned_up(remote: Server) -
 
     with pytest.raises(KeyboardInterrupt):
         build_remote(
-            remote.config, build_inputs(), time.perf_counter(), out=lambda _: None, before_switch=die
+            remote.config,
+            build_inputs(),
+            time.perf_counter(),
+            fill=_fill,
+            out=lambda _: None,
+            before_switch=die,
         )
     assert client.graph_counts(STAGING_PREFIX)
     assert open_store(remote.config).snapshot_id == before
@@ -223,7 +229,11 @@ def test_store_down_is_a_503_and_recovers_without_restart_issue7(
     server = oxigraph_server(tmp_path / "oxigraph")
     server.start()
     try:
-        config = remote_config(server, tmp_path, store_connect_timeout=1.0, store_read_timeout=2.0)
+        # The manifest asked on every request (issue 14: by default it is trusted for 1 s, and an answer
+        # cached meanwhile is served without asking the store): a store that is down is seen at once.
+        config = remote_config(
+            server, tmp_path, store_connect_timeout=1.0, store_read_timeout=2.0, store_manifest_seconds=0.0
+        )
         build(config, out=lambda _: None)
         with app_for(config) as app:
             client = app.test_client()

@@ -11,12 +11,9 @@ import pytest
 from thaiplan.config import Config
 from thaiplan.graph.store.backend import is_remote, remote_url, with_location, worker_env
 from thaiplan.graph.store.inline import bind_inline
-from thaiplan.graph.store.remote import (
-    MANIFEST_GRAPH,
-    normalize_json_results,
-    parse_answer,
-    switch_update,
-)
+from thaiplan.graph.store.publish import switch_update
+from thaiplan.graph.store.remote import MANIFEST_GRAPH
+from thaiplan.graph.store.results import normalize_json_results, parse_answer
 
 
 def test_locations_tell_urls_from_directories_even_through_path() -> None:

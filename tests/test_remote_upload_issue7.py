@@ -21,18 +21,10 @@ from tests.test_remote_support import Server, remote_config
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.build.inputs import build_inputs, default_data_dir
-from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.build.pipeline import _fill, build
 from thaiplan.graph.store import publish as publish_module
-from thaiplan.graph.store.publish import build_remote
-from thaiplan.graph.store.remote import (
-    STAGING_PREFIX,
-    Pieces,
-    RemoteClient,
-    RemoteSettings,
-    chunks,
-    read_ru,
-    upload_bytes,
-)
+from thaiplan.graph.store.client import RemoteClient, RemoteSettings, upload_bytes
+from thaiplan.graph.store.publish import STAGING_PREFIX, Pieces, build_remote, chunks, read_ru
 
 EX = "https://example.org/issue7/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -291,7 +283,7 @@ def test_a_build_in_many_chunks_arrives_whole_issue7(
     """4 KiB requests: the store ends with the scratch store's dataset, blank nodes and all, shared or not."""
     spy = Spy(monkeypatch)
     scratch = capture_scratch(monkeypatch)
-    build_remote(tiny, build_inputs(data_dir(tmp_path)), time.perf_counter(), out=lambda _: None)
+    build_remote(tiny, build_inputs(data_dir(tmp_path)), time.perf_counter(), fill=_fill, out=lambda _: None)
     client = RemoteClient(RemoteSettings.from_config(tiny))
 
     graphs = {g for _, g, _ in spy.calls}
@@ -322,11 +314,13 @@ def test_a_rejected_chunk_leaves_the_live_graphs_and_the_next_build_works_issue7
     with monkeypatch.context() as patch:
         spy = Spy(patch, fault=lambda number, body: body + b"<not n-triples\n" if number == 5 else body)
         with pytest.raises(ThaiplanError, match=r"upload of <.*> \(part \d+, \d+ bytes\)"):
-            build_remote(tiny, build_inputs(data_dir(tmp_path)), time.perf_counter(), out=lambda _: None)
+            build_remote(
+                tiny, build_inputs(data_dir(tmp_path)), time.perf_counter(), fill=_fill, out=lambda _: None
+            )
         assert len(spy.calls) == 5
     assert live_state(client) == before
     assert not client.graph_counts(STAGING_PREFIX), "the failed build drops its own staging graphs"
-    build_remote(tiny, build_inputs(data_dir(tmp_path)), time.perf_counter(), out=lambda _: None)
+    build_remote(tiny, build_inputs(data_dir(tmp_path)), time.perf_counter(), fill=_fill, out=lambda _: None)
     assert live_state(client)[0] != before[0]
 
 

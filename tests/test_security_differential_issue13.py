@@ -31,9 +31,10 @@ from tests.test_sparql_security import Listener
 from tests.test_sparql_support import NUMBERS_GRAPH, make_store, running_app
 from thaiplan.errors import InputError
 from thaiplan.graph.store.backend import open_store
+from thaiplan.graph.store.local import EmbeddedStore
 from thaiplan.queries.guard import safety
 from thaiplan.server import negotiation
-from thaiplan.server.execution import QueryJob, SnapshotStore, run_job
+from thaiplan.server.execution import QueryJob, run_job
 from thaiplan.server.sandbox import network_namespace_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,15 +204,15 @@ def placements(draw: st.DrawFn) -> str:
 
 
 @pytest.fixture(scope="module")
-def snapshot(store_dir: Path) -> SnapshotStore:
+def snapshot(store_dir: Path) -> EmbeddedStore:
     """The store as a worker holds it, in this process: the engine runs here, with no confinement."""
-    return SnapshotStore(store_dir)
+    return EmbeddedStore(store_dir, opened=False)
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(query=placements())
 def test_generated_comment_and_space_placements_never_reach_the_network_issue13(
-    snapshot: SnapshotStore, shared_listener: Listener, query: str
+    snapshot: EmbeddedStore, shared_listener: Listener, query: str
 ) -> None:
     job = QueryJob(
         query=query.replace("{target}", TARGET.format(port=shared_listener.port)),

@@ -10,9 +10,9 @@ from thaiplan.config import Config
 from thaiplan.errors import ThaiplanError
 from thaiplan.graph.build import closure
 from thaiplan.graph.build.pipeline import build
+from thaiplan.graph.store.api import GraphStore
 from thaiplan.graph.store.local import (
     EmbeddedStore,
-    GraphStore,
     build_lock,
     current_snapshot,
     open_read_only,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from thaiplan.errors import InputError
+from thaiplan.ontology.namespace import ID_BASE
 
 ENV_PREFIX = "THAIPLAN_"
 
@@ -22,7 +23,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 5000
     # Instance IRIs are minted under this base; a deployment maps it to its own domain.
-    base_iri: str = "https://w3id.org/thaiplan/id/"
+    base_iri: str = ID_BASE
     # Public base URL of the server, used when rewriting instance IRIs to local links (empty: same host).
     public_url: str = ""
     query_timeout: float = 30.0
@@ -45,6 +46,12 @@ class Config:
     store_read_timeout: float = 25.0
     # `thaiplan build` on a remote store sends each graph in requests of at most this many MiB.
     store_upload_mb: float = 32.0
+    # Seconds the server trusts a remote store's manifest (its current build id) before asking again: a
+    # cached answer costs the store no request, and a new build is served within this time (issue 14).
+    store_manifest_seconds: float = 1.0
+    # Seconds `/validation` may take to validate a snapshot in a query worker (issue 14): the whole graph is
+    # read, ≈ 24 s at a million triples, so it has its own limit beside THAIPLAN_QUERY_TIMEOUT.
+    validation_timeout: float = 300.0
     # Fair sharing (server/budget.py): seconds of query time a client may spend per window. None (unset)
     # means "by host": off when the server listens on a loopback address, 60 s on any other; 0 is off.
     client_budget_seconds: float | None = None
@@ -60,6 +67,13 @@ class Config:
     # connections at most (waitress's channel_timeout and connection_limit; issue 13).
     idle_timeout: int = 30
     connection_limit: int = 1000
+    # The stewards' `/import` page (issue 16): off (404) unless a token is set; kept out of the repr so
+    # that a logged config never shows it.
+    import_token: str = field(default="", repr=False)
+    # Largest spreadsheet `/import` accepts, in bytes (the rest of the server keeps `max_body_bytes`).
+    import_max_bytes: int = 10 * 1024 * 1024
+    # The curated-data folder `serve` builds from and `/import` writes into (None: the shipped graph/data).
+    data_dir: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Config:

@@ -17,15 +17,14 @@ evaluates `(p)+` from every subject separately, which took 5 s at a million trip
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from thaiplan.graph.build.inputs import INFERRED_GRAPH
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import run_query
+from thaiplan.ontology.namespace import INFERRED_GRAPH
+from thaiplan.ontology.namespace import TP_NS as TP
+from thaiplan.rq import read_rq
 
-TP = "https://w3id.org/thaiplan/ontology#"
 # Each closure property, and the properties whose chains it closes (itself included, as in the .rq files).
 CLOSURES = {
     TP + "partOfTransitive": (TP + "partOf", TP + "partOfTransitive"),
@@ -40,11 +39,8 @@ Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def materialize(store: ox.Store, snapshot: Path | None = None) -> dict[str, int]:
-    """Add every closure to the inferred graph; return how many triples each property got.
-
-    `snapshot` (the store's directory) is accepted for callers of the earlier SPARQL version; unused.
-    """
+def materialize(store: ox.Store) -> dict[str, int]:
+    """Add every closure to the inferred graph; return how many triples each property got."""
     store.bulk_extend(list(supports_quads(store)))
     for prop, edges_of in CLOSURES.items():
         store.bulk_extend(closure_quads(prop, direct_edges(store, edges_of)))
@@ -81,7 +77,7 @@ def closure_quads(prop: str, edges: dict[Term, set[Term]]) -> Iterator[ox.Quad]:
 
 def count(store: ox.Store) -> dict[str, int]:
     """How many triples each closure property has in the inferred graph (counted by the store)."""
-    rows = run_query(store, read_rq("inferred-counts"), bindings={"g": ox.NamedNode(INFERRED_GRAPH)})
+    rows = run_query(store, read_rq("graph", "inferred-counts"), bindings={"g": ox.NamedNode(INFERRED_GRAPH)})
     found = {r["p"].value: int(r["triples"].value) for r in rows}
     return {prop: found.get(prop, 0) for prop in CLOSURES}
 

@@ -11,7 +11,7 @@ A remote store gets the same set as one more named graph, `COPY_GRAPH`, publishe
 store's own default graph is not part of a build's atomic switch, and other clients may use it): the
 server asks for it as the default graph, and leaves it out of the named graphs it serves. Before, a remote
 store's default graph was the data graphs listed, a bag on Oxigraph's server and on Virtuoso alike.
-`served_dataset` is that choice, for `/sparql` and `thaiplan query` both.
+The stores' `query(public=True)` is that choice (graph/store/), for `/sparql` and `thaiplan query` both.
 
 Measured (bench/default_graph.py, bench/results/default-graph.md): the copy costs a second set of the data
 quads on disk and a few seconds of build per 100k triples. The project's own queries, which need the
@@ -95,25 +95,6 @@ def named_graphs_of(store: object) -> list[ox.NamedNode]:
     """Every named graph of the store but the copy of the data, sorted: what GRAPH ?g ranges over."""
     graphs = store.named_graphs()  # type: ignore[attr-defined]
     return sorted((g for g in graphs if isinstance(g, ox.NamedNode) and g.value != COPY_GRAPH), key=str)
-
-
-def has_named_copy(store: object) -> bool:
-    """True when the store (a remote one) holds the build's copy of the data as `COPY_GRAPH`."""
-    return any(isinstance(g, ox.NamedNode) and g.value == COPY_GRAPH for g in store.named_graphs())  # type: ignore[attr-defined]
-
-
-def served_dataset(store: object) -> dict[str, list[ox.NamedNode]]:
-    """pyoxigraph dataset arguments for a query that names no graphs: what `/sparql` serves by default.
-
-    The default graph is the data graphs' set union without the ontology and the indexes: the store's own
-    default graph when it holds the build's copy (`{}`), else the published copy (a remote store), else
-    (a build from before issue 19) the data graphs listed. The named graphs are every graph but the copy.
-    """
-    if has_copy(store):
-        return {}
-    named = named_graphs_of(store)
-    default = [ox.NamedNode(COPY_GRAPH)] if has_named_copy(store) else public_graphs(named)
-    return {"default_graph": default, "named_graphs": named}
 
 
 def union_graphs(store: object) -> list[ox.NamedNode | ox.DefaultGraph]:

@@ -20,13 +20,19 @@ from typing import Any, BinaryIO
 
 from thaiplan.errors import InputError
 from thaiplan.ontology import ontology_path
+from thaiplan.ontology.namespace import (
+    AGENCIES_GRAPH,
+    GRAPH_BASE,
+    IMPORT_GRAPH_BASE,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    SOURCES_GRAPH,
+)
 
-GRAPH_BASE = "https://w3id.org/thaiplan/graph/"
-ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
-SOURCES_GRAPH = GRAPH_BASE + "sources"
-AGENCIES_GRAPH = GRAPH_BASE + "agencies"
-INFERRED_GRAPH = GRAPH_BASE + "inferred"
-IMPORT_GRAPH_BASE = GRAPH_BASE + "import-"
+# Re-exported: the build and its tests name the graphs from here.
+__all__ = [
+    "AGENCIES_GRAPH", "GRAPH_BASE", "IMPORT_GRAPH_BASE", "INFERRED_GRAPH", "ONTOLOGY_GRAPH", "SOURCES_GRAPH",
+]  # fmt: skip
 
 
 # The RDF syntaxes the build reads, by file extension. N-Triples and N-Quads parse several times faster

@@ -38,7 +38,7 @@ def build(
     if config.store:  # a remote store: build in a local scratch store, then publish it there (issue 7)
         from thaiplan.graph.store.publish import build_remote
 
-        return build_remote(config, inputs, started, out=out)
+        return build_remote(config, inputs, started, fill=_fill, out=out)
     try:
         # The index worker is forked before the lock is taken: a child must never hold the build lock.
         with (

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import run_query
 from thaiplan.graph.table import render_table
-
-TP = "https://w3id.org/thaiplan/ontology#"
+from thaiplan.ontology.namespace import TP_NS as TP
+from thaiplan.rq import read_rq
 
 
 @dataclass
@@ -63,9 +62,10 @@ class BuildReport:
 
 def count_graphs(store: ox.Store) -> dict[str, int]:
     """Triples per named graph."""
-    return {r["g"].value: int(r["triples"].value) for r in run_query(store, read_rq("graph-sizes"))}
+    return {r["g"].value: int(r["triples"].value) for r in run_query(store, read_rq("graph", "graph-sizes"))}
 
 
 def count_classes(store: ox.Store) -> dict[str, int]:
     """Entities per tp: class, in the data graphs."""
-    return {r["class"].value: int(r["entities"].value) for r in run_query(store, read_rq("class-counts"))}
+    found = run_query(store, read_rq("graph", "class-counts"))
+    return {r["class"].value: int(r["entities"].value) for r in found}

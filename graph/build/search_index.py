@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from thaiplan.ontology.namespace import ID_BASE
 from thaiplan.queries import keys, terms
 
 _GRAPH = ox.NamedNode(terms.SEARCH_INDEX_GRAPH)
@@ -47,7 +48,7 @@ FIELDS = {
 }
 FIELD_OF = {prop: field for field, props in FIELDS.items() for prop in props}
 # Instances only: ontology terms share labels with instances (ยุทธศาสตร์ชาติ is a class and a plan).
-INSTANCES = "https://w3id.org/thaiplan/id/"
+INSTANCES = ID_BASE
 
 Row = tuple[ox.NamedNode, str, str]  # (instance, field, text)
 _Entries = tuple[tuple[str, str], ...]

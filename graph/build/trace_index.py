@@ -23,7 +23,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from thaiplan.queries import terms
-from thaiplan.queries.execute import execute, read_rq, rows
+from thaiplan.queries.execute import execute, rows
+from thaiplan.rq import read_rq
 
 _GRAPH = ox.NamedNode(terms.TRACE_INDEX_GRAPH)
 
@@ -81,7 +82,7 @@ def _links(
     """Links `from → {to}`: by the query `rq` on another store, by the quads of `props` on an embedded one."""
     up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
     if not isinstance(store, ox.Store):  # another store: the query that defines the links
-        for row in rows(execute(store, read_rq(rq))):
+        for row in rows(execute(store, read_rq("queries", rq))):
             up.setdefault(row["from"], set()).add(row["to"])
         return up
     # An embedded store is read by pattern: the same links as the query, in a third of the time (issue 7).
@@ -135,7 +136,7 @@ def version_quad() -> ox.Quad:
 
 def index_version(store: Any) -> int:
     """The index format a store was built with: 0 when it names none (built before formats were named)."""
-    found = [row["version"] for row in rows(execute(store, read_rq("_index-version")))]
+    found = [row["version"] for row in rows(execute(store, read_rq("queries", "_index-version")))]
     return max((int(v.value) for v in found if v.value.isdigit()), default=0)
 
 

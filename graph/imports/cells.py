@@ -189,6 +189,8 @@ def check_cell(table: Table, row: int, key: str, value: str) -> tuple[Any, Probl
     def problem(en: str, th: str) -> tuple[None, Problem]:
         return None, Problem(table.file, table.sheet, row, key, value, en, th)
 
+    if not value and column.get("type") == "class" and "default" in column:
+        value = column["default"]  # e.g. an agency is a plain tp:Agency unless the row says otherwise
     if not value:
         if column.get("required"):
             return problem("a required cell is empty", "ช่องที่จำเป็นต้องกรอกว่างอยู่")
@@ -231,8 +233,49 @@ def check_cell(table: Table, row: int, key: str, value: str) -> tuple[Any, Probl
                 "not a code (letters, digits, . _ - / only)", "ไม่ใช่รหัส (ตัวอักษร ตัวเลข . _ - / เท่านั้น)"
             )
         return text, None
+    if kind == "class":
+        return _classes(column["classes"], value, problem)
     if kind == "text-list":
         return [v.strip() for v in value.split(";") if v.strip()], None
     if kind == "url" and not _URL.match(value):
         return problem("not an http(s) URL", "ไม่ใช่ URL แบบ http(s)")
     return value, None
+
+
+def _classes(
+    classes: dict[str, dict[str, Any]], value: str, problem: Any
+) -> tuple[list[dict[str, Any]] | None, Problem | None]:
+    """The types a `class` cell names (";" between several, the first giving the IRI's segment)."""
+    by_key = {name.lower(): (name, spec) for name, spec in classes.items()}
+    out = []
+    for name in (v.strip() for v in value.split(";") if v.strip()):
+        found = by_key.get(name.lower()) or by_key.get(name.lower().rsplit(":", 1)[-1])
+        if found is None:
+            listed = ", ".join(classes)
+            return problem(
+                f"not a type of this sheet (one of: {listed})", f"ไม่ใช่ประเภทที่ใช้ได้ (หนึ่งใน: {listed})"
+            )
+        out.append({"name": found[0], **found[1]})
+    return out, None
+
+
+def missing_companions(table: Table, row: int, cells: dict[str, str]) -> list[Problem]:
+    """Filled cells whose companions (the column's `requires`) are empty (a target needs its indicator)."""
+    out = []
+    for key, column in mapping()["kinds"][table.kind]["columns"].items():
+        if not cells.get(key):
+            continue
+        empty = [k for k in column.get("requires", []) if not cells.get(k)]
+        if empty:
+            out.append(
+                Problem(
+                    table.file,
+                    table.sheet,
+                    row,
+                    key,
+                    cells[key],
+                    f"this cell needs {', '.join(empty)} filled in the same row",
+                    f"ช่องนี้ต้องกรอก {', '.join(empty)} ในแถวเดียวกันด้วย",
+                )
+            )
+    return out

@@ -1,4 +1,4 @@
-"""`thaiplan import` (and later `template`, `export`): stewards' spreadsheets in and out (issue 16)."""
+"""`thaiplan import`, `template` and `export`: stewards' spreadsheets in and out (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from thaiplan.graph.imports.cells import mapping
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `import` and `template` commands."""
+    """Add the `import`, `template` and `export` commands."""
     command = sub.add_parser(
         "import",
         help="check a steward's spreadsheet (XLSX or CSV) and write it as curated data",
@@ -44,6 +44,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     template.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx")
     template.set_defaults(func=run_template)
 
+    export = sub.add_parser(
+        "export",
+        help="write the curated graph in the import format (XLSX: every kind; CSV: one kind)",
+        description="Write the shipped curated graph as import spreadsheets: an XLSX workbook laid out as "
+        "the template (a sheet per kind) or one kind as CSV. `thaiplan import` of the file with --dry-run "
+        "reports 0 changes; its README sheet counts what the format does not hold.",
+    )
+    export.add_argument("output", type=Path, metavar="FILE.xlsx|FILE.csv")
+    export.add_argument("--kind", choices=list(mapping()["kinds"]), action="append", help="repeat for more")
+    export.add_argument("--data", type=Path, metavar="DIR", help="curated-data folder (default: graph/data)")
+    export.set_defaults(func=run_export)
+
 
 def run(args: argparse.Namespace) -> int:
     """`thaiplan import`: check, show the changes, write unless --dry-run."""
@@ -58,5 +70,16 @@ def run_template(args: argparse.Namespace) -> int:
     from thaiplan.graph.imports.template import write_template
 
     write_template(args.output, args.kind or list(mapping()["kinds"]))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """`thaiplan export`: the curated graph in the import format."""
+    from thaiplan.graph.imports.export import export
+
+    counted = export(args.output, args.kind or list(mapping()["kinds"]), args.data)
+    for kind, (rows, misfits) in counted.items():
+        print(f"{kind}: {rows} rows" + (f" ({misfits} entities do not fit the format)" if misfits else ""))
     print(f"wrote {args.output}")
     return 0

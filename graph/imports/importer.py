@@ -2,78 +2,72 @@
 
 The rows become RDF by the entity templates of `graph/imports/mapping.yaml` (the YAML mapping, not RML run
 by morph-kgc: the checks need each cell's row and column to report it, and codes and agencies resolve
-against the built graph, which a generic RML engine knows nothing of). The result is a curated file
-`graph/data/imports/<name>.ttl`, with the spreadsheet kept beside it as its source document; the build
-loads it like any other data file. Any problem: exit 1 and nothing written (issue 16).
+against the built graph, which a generic RML engine knows nothing of; measured in bench/import.py). The
+result is a curated file `graph/data/imports/<name>.ttl`, with the spreadsheet kept beside it as its source
+document; the build loads it like any other data file. Any problem: exit 1 and nothing written (issue 16).
+
+Two steps for a caller that shows the report first (the server's /import page): `check_import(opts)` gives
+a `Checked` (problems, changes, the graph to write) without writing; `commit_import(checked)` writes it.
+`run_import` does both for the command line.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
-import os
-import re
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, URIRef
 
 from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.build.inputs import build_inputs, check_regular_file, default_data_dir
-from thaiplan.graph.imports.cells import Problem, Table, check_cell, mapping, read_table
-from thaiplan.graph.rq import read_rq
+from thaiplan.graph.imports.cells import Problem, Table, check_cell, mapping, missing_companions, read_table
+from thaiplan.graph.imports.compare import Changes, against_graph, diff, drop_restated
+from thaiplan.graph.imports.entities import Made, import_record, row_entities, target_key, target_specs
+from thaiplan.graph.imports.files import import_name, previous, write_atomically
+from thaiplan.graph.imports.lookup import (
+    ID,
+    Memo,
+    concepts,
+    defined,
+    look_up,
+    superclasses,
+    target_of,
+)
+from thaiplan.graph.imports.plans import resolve_parents
+from thaiplan.graph.imports.report import write_report
+from thaiplan.graph.imports.shapes_check import columns_of, shape_problems
 
-ID = "https://w3id.org/thaiplan/id/"
-PROV = Namespace("http://www.w3.org/ns/prov#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
-# Provenance records the importer writes about itself (the file, the run, the rows, cited sources):
-# compared apart from the entities, so that re-importing the same file is no change.
-_RECORD_KINDS = ("import/", "row/", "source/import-")
+__all__ = [
+    "Changes",
+    "Checked",
+    "ImportFailed",
+    "Memo",
+    "Options",
+    "check_import",
+    "columns_of",
+    "commit_import",
+    "concepts",
+    "diff",
+    "import_name",
+    "run_import",
+    "scratch_store",
+    "shape_problems",
+    "to_rdf",
+    "write_atomically",
+    "write_report",
+]
 
 
 class ImportFailed(ThaiplanError):
     """The spreadsheet has problems: they were printed, nothing was written."""
 
     exit_code = 1
-
-
-@dataclass
-class Changes:
-    """What an import would change in its curated file: entities added, changed (old → new), removed."""
-
-    added: list[str] = field(default_factory=list)
-    changed: dict[str, list[str]] = field(default_factory=dict)
-    removed: list[str] = field(default_factory=list)
-
-    def count(self) -> int:
-        """How many entities change."""
-        return len(self.added) + len(self.changed) + len(self.removed)
-
-    def render(self, lang: str) -> str:
-        """The change list as text."""
-        words = {
-            "en": ("added", "changed", "removed", "changes"),
-            "th": ("เพิ่ม", "แก้ไข", "ลบ", "รายการเปลี่ยนแปลง"),
-        }
-        add, change, remove, total = words["th" if lang == "th" else "en"]
-        lines = [f"+ {add}: {iri}" for iri in self.added]
-        for iri, diffs in self.changed.items():
-            lines.append(f"~ {change}: {iri}")
-            lines.extend(f"    {d}" for d in diffs)
-        lines.extend(f"- {remove}: {iri}" for iri in self.removed)
-        lines.append(
-            f"{self.count()} {total} ({len(self.added)} {add}, {len(self.changed)} {change}, "
-            f"{len(self.removed)} {remove})"
-        )
-        return "\n".join(lines)
 
 
 @dataclass
@@ -89,21 +83,31 @@ class Options:
     report: Path | None = None
 
 
-def import_name(path: Path) -> str:
-    """The import's name (its curated file's stem): the spreadsheet's name, lower-case ASCII and hyphens."""
-    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    if not stem:
-        digest = hashlib.sha256(path.stem.encode("utf-8")).hexdigest()[:12]
-        stem = f"sheet-{digest}"
-    return stem
+@dataclass
+class Checked:
+    """A checked spreadsheet: its problems (none: it may be written), the changes, what would be written."""
+
+    opts: Options
+    target: Path
+    problems: list[Problem]
+    changes: Changes
+    graph: Graph
+    rows_of: dict[URIRef, int] = field(default_factory=dict)
+
+    def writes(self) -> bool:
+        """Whether committing writes anything: no problem, and a change or a first import with entities."""
+        has_entities = any(not str(s).startswith(ID + "row/") for s in self.rows_of)
+        return not self.problems and (
+            self.changes.count() > 0 or (not self.target.is_file() and has_entities)
+        )
 
 
-def run_import(opts: Options, out: Callable[[str], object] = print) -> Changes:
-    """Check the spreadsheet, print the changes, and (unless a dry run) write the curated file atomically."""
+def check_import(opts: Options) -> Checked:
+    """Check every cell and the shapes, and compute the changes; nothing is written."""
     check_regular_file(opts.path, "spreadsheet")
     if opts.kind not in mapping()["kinds"]:
         raise InputError(
-            f"the {opts.kind!r} kind is not supported yet (supported: {', '.join(mapping()['kinds'])})"
+            f"the {opts.kind!r} kind is not supported (supported: {', '.join(mapping()['kinds'])})"
         )
     data_dir = Path(opts.data_dir) if opts.data_dir else default_data_dir()
     name = import_name(opts.path)
@@ -111,26 +115,44 @@ def run_import(opts: Options, out: Callable[[str], object] = print) -> Changes:
     table = read_table(opts.path, opts.kind)
     with tempfile.TemporaryDirectory(prefix="thaiplan-import-") as scratch:
         store = scratch_store(Path(scratch), data_dir, exclude=target)
-        graph, problems, rows_of = to_rdf(table, store, opts, name)
+        graph, problems, rows_of, restated = _convert(table, store, opts, name)
         del store
     if not problems:
         problems = shape_problems(graph, table, rows_of, data_dir, target)
-    if problems:
-        for problem in problems:
+    changes = diff(previous(target), graph) if not problems else Changes()
+    changes.restated = restated
+    return Checked(opts, target, problems, changes, graph, rows_of)
+
+
+def commit_import(checked: Checked) -> bool:
+    """Write a checked import's curated file, the spreadsheet beside it; whether anything was written."""
+    if checked.problems:
+        raise ImportFailed(
+            f"{len(checked.problems)} problem(s) in {checked.opts.path.name}; nothing was written"
+        )
+    if not checked.writes():
+        return False
+    write_atomically(checked.target, checked.graph, checked.opts.path)
+    return True
+
+
+def run_import(opts: Options, out: Callable[[str], object] = print) -> Changes:
+    """Check the spreadsheet, print the changes, and (unless a dry run) write the curated file atomically."""
+    checked = check_import(opts)
+    if checked.problems:
+        for problem in checked.problems:
             print(problem.text(opts.lang), file=sys.stderr)
         if opts.report is not None:
-            write_report(opts.report, problems, opts.lang)
+            write_report(opts.report, checked.problems, opts.lang)
         raise ImportFailed(
-            f"{len(problems)} problem(s) in {opts.path.name}; nothing was written"
+            f"{len(checked.problems)} problem(s) in {opts.path.name}; nothing was written"
             if opts.lang != "th"
-            else f"พบปัญหา {len(problems)} รายการใน {opts.path.name} ไม่มีการบันทึกข้อมูล"
+            else f"พบปัญหา {len(checked.problems)} รายการใน {opts.path.name} ไม่มีการบันทึกข้อมูล"
         )
-    changes = diff(_previous(target), graph)
-    out(changes.render(opts.lang))
-    if not opts.dry_run and (changes.count() or not target.is_file()):
-        write_atomically(target, graph, opts.path)
-        out(f"wrote {target}")
-    return changes
+    out(checked.changes.render(opts.lang))
+    if not opts.dry_run and commit_import(checked):
+        out(f"wrote {checked.target}")
+    return checked.changes
 
 
 def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
@@ -149,480 +171,211 @@ def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
 # --- rows to RDF -----------------------------------------------------------------------------------------
 
 
-def _term(name: str) -> URIRef:
-    """A CURIE of the mapping (`tp:Project`) as an IRI."""
-    prefix, _, local = name.partition(":")
-    return URIRef(mapping()["prefixes"][prefix] + local)
-
-
-def _safe(value: object) -> str:
-    """A value as an IRI segment: codes keep their case; other characters become hyphens."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", str(value)).strip("-")
-
-
 def to_rdf(
     table: Table, store: ox.Store, opts: Options, name: str
 ) -> tuple[Graph, list[Problem], dict[URIRef, int]]:
     """Every row as RDF by the mapping's templates, the problems of its cells, and each entity's row."""
-    from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
-
-    spec = mapping()["kinds"][opts.kind]
-    graph, problems, rows_of = Graph(), [], {}
-    seen: dict[tuple[str, ...], int] = {}
-    memo = Memo()
-    data_dir = Path(opts.data_dir) if opts.data_dir else None
-    # The curated graphs only: the build's derived graphs (indexes, closures) repeat every entity.
-    curated = {i.graph for i in build_inputs(data_dir if data_dir != default_data_dir() else None)}
-    record = _import_record(graph, opts, name)
-    for number, cells in table.rows:
-        values: dict[str, Any] = {}
-        row_problems: list[Problem] = []
-        for key in spec["columns"]:
-            value, problem = check_cell(table, number, key, cells.get(key, ""))
-            if problem:
-                row_problems.append(problem)
-            values[key] = value
-
-        def bad(
-            key: str,
-            en: str,
-            th: str,
-            number: int = number,
-            cells: dict[str, str] = cells,
-            found: list[Problem] = row_problems,
-        ) -> None:
-            found.append(Problem(table.file, table.sheet, number, key, cells.get(key, ""), en, th))
-
-        for key, column in spec["columns"].items():
-            text = cells.get(key, "")
-            if not text or values[key] is None:
-                continue
-            try:
-                if column["type"] == "plan-parts":
-                    codes = [code.strip() for code in text.split(";") if code.strip()]
-                    values[key] = [memo(key, c, partial(_look_up, store, "plan-part", key, c)) for c in codes]
-                elif column["type"] in ("agency", "level", "progress"):
-                    values[key] = memo(key, text, partial(_look_up, store, column["type"], key, text))
-            except (UnresolvedParameter, AmbiguousParameter) as exc:
-                listed = "; ".join(
-                    f"{c['iri']} ({c.get('label_th') or c.get('label_en') or c.get('code')})"
-                    for c in getattr(exc, "candidates", [])
-                )
-                bad(
-                    key,
-                    str(exc) + (f": {listed}" if listed else ""),
-                    ("ชื่อนี้ตรงกับหลายรายการ: " + listed) if listed else "ไม่พบรหัส ชื่อ หรือ IRI นี้ในกราฟ",
-                )
-            except LookupError as exc:
-                bad(key, str(exc), "ไม่พบรหัส ชื่อ หรือ IRI นี้ในกราฟ")
-        unique = tuple(str(values.get(k)) for k in spec["unique"])
-        if not row_problems and unique in seen:
-            bad(
-                spec["unique"][-1],
-                f"duplicate: row {seen[unique]} has the same {' + '.join(spec['unique'])}",
-                f"ซ้ำกับแถว {seen[unique]} ({' + '.join(spec['unique'])} เดียวกัน)",
-            )
-        seen.setdefault(unique, number)
-        problems.extend(row_problems)
-        if not row_problems:
-            made = _row_entities(graph, spec, values, record, table, number)
-            for subject in made:
-                rows_of[subject] = number
-            elsewhere = _defined_elsewhere(store, made[0], curated) if made else None
-            if elsewhere is not None:
-                key = spec["unique"][-1]
-                problems.append(
-                    Problem(
-                        table.file,
-                        table.sheet,
-                        number,
-                        key,
-                        cells.get(key, ""),
-                        f"{made[0]} is already in the graph ({elsewhere}): another file defines it",
-                        f"{made[0]} มีอยู่แล้วในกราฟ ({elsewhere}): กำหนดไว้ในไฟล์อื่น",
-                    )
-                )
+    graph, problems, rows_of, _ = _convert(table, store, opts, name)
     return graph, problems, rows_of
 
 
-def _defined_elsewhere(store: ox.Store, entity: URIRef, curated: set[str | None]) -> str | None:
-    """The curated graph of the built data (this import's previous file left out) that holds `entity`."""
-    from thaiplan.queries.execute import execute, rows
-
-    found = rows(execute(store, read_rq("import-existing"), {"entity": ox.NamedNode(str(entity))}))
-    return next((r["graph"].value for r in found if r["graph"].value in curated), None)
-
-
-def _look_up(store: ox.Store, kind: str, column: str, text: str) -> Any:
-    """What a coded cell names: an agency, a plan part, or a concept of a scheme (errors name `column`)."""
-    from thaiplan.queries.resolve import resolve
-
-    if kind == "agency":
-        return URIRef(resolve(store, column, text, "tp:Agency").value)
-    if kind == "plan-part":
-        return _part(store, resolve(store, column, text).value)
-    return _concept(store, kind, text)
-
-
-class Memo:
-    """Lookups of a cell's text, each done once per import: a sheet repeats its agencies and plan codes."""
-
-    def __init__(self) -> None:
-        """An empty memo."""
-        self.found: dict[tuple[str, str], Any] = {}
-
-    def __call__(self, column: str, text: str, look_up: Callable[[], Any]) -> Any:
-        """The answer for `text` in `column`, or the same error, computed the first time only."""
-        from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
-
-        key = (column, text)
-        if key not in self.found:
-            try:
-                self.found[key] = look_up()
-            except (UnresolvedParameter, AmbiguousParameter, LookupError) as exc:
-                self.found[key] = exc
-        answer = self.found[key]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
-def _part(store: ox.Store, iri: str) -> dict[str, Any]:
-    """A plan part a row is aligned to: its IRI, plan, default level and labels (LookupError if not one)."""
-    from thaiplan.queries.execute import execute, rows
-
-    found = rows(execute(store, read_rq("import-part"), {"part": ox.NamedNode(iri)}))
-    if not found:
-        raise LookupError(f"{iri} is not a plan or a part of one")
-    levels = mapping()["default_levels"]
-    level = next((levels[k] for r in found for k in levels if str(_term(k)) == r["planClass"].value), None)
-    first = found[0]
-    kind, _, key = iri.removeprefix(ID).partition("/")
-    return {
-        "iri": URIRef(iri),
-        "plan": URIRef(first["plan"].value),
-        "level": _term(level) if level else None,
-        "part_kind": kind,
-        "part_key": key,
-        "label_th": first["labelTh"].value if "labelTh" in first else key,
-        "label_en": first["labelEn"].value if "labelEn" in first else key,
-    }
-
-
-_SCHEMES = {"level": "tp:AlignmentLevelScheme", "progress": "tp:ProgressStatusScheme"}
-
-
-def concepts(store: ox.Store, kind: str) -> list[dict[str, str]]:
-    """The concepts a coded column accepts: IRI, notation and labels (the template's validation lists)."""
-    from thaiplan.queries.execute import execute, rows
-
-    scheme = ox.NamedNode(str(_term(_SCHEMES[kind])))
-    out = []
-    for r in rows(execute(store, read_rq("import-concepts"), {"scheme": scheme})):
-        out.append(
-            {
-                k: r[v].value
-                for k, v in (
-                    ("iri", "concept"),
-                    ("notation", "notation"),
-                    ("th", "labelTh"),
-                    ("en", "labelEn"),
+def _convert(
+    table: Table, store: ox.Store, opts: Options, name: str
+) -> tuple[Graph, list[Problem], dict[URIRef, int], int]:
+    """Rows to RDF; the problems; each entity's row; how many entities restate the graph (left out)."""
+    spec = mapping()["kinds"][opts.kind]
+    # SimpleMemory: no contexts to keep, several times faster to fill than rdflib's default store.
+    graph, problems = Graph(store="SimpleMemory"), []
+    memo, made = Memo(), Made()
+    data_dir = Path(opts.data_dir) if opts.data_dir else None
+    # The curated graphs only: the build's derived graphs (indexes, closures) repeat every entity.
+    curated = {i.graph for i in build_inputs(data_dir if data_dir != default_data_dir() else None)}
+    known = {iri: [g for g in graphs if g in curated] for iri, graphs in defined(store).items()}
+    record = import_record(graph, opts.path, opts.by, name)
+    checked: list[tuple[int, dict[str, str], dict[str, Any], list[Problem]]] = []
+    for number, cells in table.rows:
+        values, row_problems = _check_row(table, spec, store, memo, number, cells)
+        checked.append((number, cells, values, row_problems))
+    parent_keys = _parent_keys(spec)
+    if parent_keys:
+        good = [(n, v) for n, _, v, p in checked if not p]
+        for problem in resolve_parents(table, good, store, memo, parent_keys):
+            next(p for n, _, _, p in checked if n == problem.row).append(problem)
+    supers = superclasses(store)
+    by_row = {number: values for number, _, values, _ in checked}
+    restated: dict[URIRef, set[tuple[URIRef, Any]]] = {}
+    seen: dict[tuple[str, ...], int] = {}
+    for number, cells, values, row_problems in checked:
+        key_column = _key_column(spec)
+        unique = tuple(_unique_value(values.get(k)) for k in spec["unique"] if k != "iri")
+        if not row_problems and unique and unique in seen:
+            row_problems.append(_duplicate(table, spec, number, cells, seen[unique], key_column))
+        seen.setdefault(unique, number)
+        problems.extend(row_problems)
+        if row_problems:
+            continue
+        earlier = dict(made.rows_of)
+        entities = row_entities(graph, spec, values, record, table, number, made)
+        for iri in entities if "iri" not in spec["unique"] else []:  # there a repeat is a duplicate row
+            if iri in earlier and (
+                found := _disagree(spec, iri, by_row[earlier[iri]], values, table, record)
+            ):
+                en = f"{iri} is also made by row {earlier[iri]}, with other values ({found})"
+                th = f"{iri} ถูกสร้างจากแถว {earlier[iri]} ด้วยค่าอื่น ({found})"
+                problems.append(
+                    Problem(table.file, table.sheet, number, key_column, cells.get(key_column, ""), en, th)
                 )
-                if v in r
-            }
-        )
-    return out
+        if "iri" in spec["unique"] and entities:
+            first = (str(entities[0]),)
+            if first in seen:
+                problems.append(_duplicate(table, spec, number, cells, seen[first], key_column))
+            seen.setdefault(first, number)
+        for iri in entities:
+            problem = against_graph(iri, graph, store, known, made, supers, restated)
+            if problem is not None:
+                en, th = problem
+                problems.append(
+                    Problem(table.file, table.sheet, number, key_column, cells.get(key_column, ""), en, th)
+                )
+    drop_restated(graph, restated, made.direct)
+    rows_of = {iri: row for iri, row in made.rows_of.items() if iri not in restated}
+    return graph, problems, rows_of, len(restated)
 
 
-def _concept(store: ox.Store, kind: str, text: str) -> URIRef:
-    """The concept a coded cell names by notation, label or local name (LookupError listing the choices)."""
-    from thaiplan.queries.keys import key
+def _disagree(
+    spec: dict[str, Any], iri: URIRef, first: dict[str, Any], again: dict[str, Any], table: Table, record: Any
+) -> str:
+    """How two rows that make the same entity (two ratings of one result) disagree on it; empty if not."""
+    from thaiplan.graph.imports.compare import entities
 
-    choices = concepts(store, kind)
-    for c in choices:
-        names = {c.get("notation"), c.get("th"), c.get("en"), c["iri"].rsplit("#", 1)[-1]}
-        if key(text) in {key(n) for n in names if n}:
-            return URIRef(c["iri"])
-    listed = ", ".join(c.get("notation") or c.get("en", c["iri"]) for c in choices)
-    raise LookupError(f"not a code of {_SCHEMES[kind]} (one of: {listed})")
-
-
-def _import_record(graph: Graph, opts: Options, name: str) -> dict[str, URIRef]:
-    """The spreadsheet as a source document and the run that read it (file, SHA-256, time, who)."""
-    digest = hashlib.sha256(opts.path.read_bytes()).hexdigest()
-    doc, run = URIRef(f"{ID}source/import-{name}"), URIRef(f"{ID}import/{name}")
-    tp = Namespace(mapping()["prefixes"]["tp"])
-    graph.add((doc, RDF.type, tp.SourceDocument))
-    graph.add((doc, RDF.type, PROV.Entity))
-    graph.add((doc, DCTERMS.title, Literal(opts.path.name)))
-    graph.add((doc, DCTERMS.identifier, Literal(f"sha256:{digest}")))
-    graph.add((run, RDF.type, PROV.Activity))
-    graph.add((run, PROV.used, doc))
-    graph.add(
-        (
-            run,
-            PROV.startedAtTime,
-            Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime),
-        )
-    )
-    # Who ran it: --by, else the OS user (an agent of the run, not the spreadsheet's publisher).
-    agent = URIRef(f"{ID}import/{name}-agent")
-    graph.add((agent, RDF.type, PROV.Agent))
-    graph.add((agent, RDFS.label, Literal(opts.by or getpass.getuser())))
-    graph.add((run, PROV.wasAssociatedWith, agent))
-    return {"doc": doc, "run": run, "name": URIRef(name)}
+    said = []
+    for values in (first, again):
+        graph = Graph(store="SimpleMemory")
+        row_entities(graph, spec, values, record, table, 0, Made())
+        said.append(entities(graph).get(str(iri), set()))
+    gone, came = said[0] - said[1], said[1] - said[0]
+    return "; ".join(f"{p}: {o}" for p, o in sorted(came)) if gone or came else ""
 
 
-def _row_entities(
-    graph: Graph,
-    spec: dict[str, Any],
-    values: dict[str, Any],
-    record: dict[str, URIRef],
-    table: Table,
-    number: int,
-) -> list[URIRef]:
-    """Add one row's entities (by the mapping's templates) and its provenance; return their IRIs."""
-    agency_key = str(values.get("agency") or "").rsplit("/", 1)[-1]
-    name = str(record["name"])
-    row = URIRef(f"{ID}row/{name}-{_safe(table.sheet)}-{number}")
-    graph.add((row, RDF.type, PROV.Entity))
-    graph.add((row, DCTERMS.isPartOf, record["doc"]))
-    graph.add((row, PROV.wasGeneratedBy, record["run"]))
-    graph.add((row, DCTERMS.identifier, Literal(f"{table.sheet}!{number}")))
-    graph.add((row, RDFS.label, Literal(f"{table.file} › {table.sheet} › {number}")))
-    cited = URIRef(
-        f"{ID}source/import-{name}-"
-        + hashlib.sha256(f"{values.get('source_title')}|{values.get('source_url')}".encode()).hexdigest()[:12]
-    )
-    tp = Namespace(mapping()["prefixes"]["tp"])
-    graph.add((cited, RDF.type, tp.SourceDocument))
-    graph.add((cited, DCTERMS.title, Literal(values["source_title"])))
-    if values.get("source_url"):
-        graph.add((cited, DCTERMS.source, URIRef(values["source_url"])))
-    graph.add((row, DCTERMS.source, cited))
-    if values.get("source_locator"):
-        graph.add((row, DCTERMS.bibliographicCitation, Literal(values["source_locator"])))
-    made: dict[str, URIRef] = {}
-    out = []
-    for entity in spec["entities"]:
-        if any(values.get(k) in (None, "") for k in entity.get("when", [])):
+def _check_row(
+    table: Table, spec: dict[str, Any], store: ox.Store, memo: Memo, number: int, cells: dict[str, str]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A row's cells converted and resolved against the graph, and their problems."""
+    from thaiplan.queries.errors import AmbiguousParameter, UnresolvedParameter
+
+    values: dict[str, Any] = {}
+    problems = missing_companions(table, number, cells)
+    for key in spec["columns"]:
+        value, problem = check_cell(table, number, key, cells.get(key, ""))
+        if problem:
+            problems.append(problem)
+        values[key] = value
+    coded = {"agency", "plan-parts", "indicator", "series", *mapping()["concept_types"]}
+    for key, column in spec["columns"].items():
+        text = cells.get(key, "")
+        if not text or values[key] is None or column["type"] not in coded:
             continue
-        each = values.get(entity["each"]) if "each" in entity else [None]
-        for item in each or []:
-            env = {k: _safe(v) for k, v in values.items() if not isinstance(v, list) and v is not None}
-            env.update({k: v for k, v in values.items() if isinstance(v, str)})
-            env["agency_key"] = agency_key
-            if item:
-                env.update({k: item[k] for k in ("part_kind", "part_key", "label_th", "label_en")})
-            iri = URIRef(ID + entity["iri"].format(**{k: _safe(v) for k, v in env.items()}))
-            made.setdefault(entity["name"], iri)
-            for type_name in entity["types"]:
-                graph.add((iri, RDF.type, _term(type_name)))
-            for predicate, objects in entity["properties"].items():
-                for spec_value in objects:
-                    for obj in _values(spec_value, values, item, env, made):
-                        graph.add((iri, _term(predicate), obj))
-            for predicate, source in entity.get("subject_links", {}).items():
-                graph.add((made[source], _term(predicate), iri))
-            graph.add((iri, PROV.wasDerivedFrom, row))
-            graph.add((iri, PROV.wasDerivedFrom, cited))
-            out.append(iri)
-            if entity.get("in_scheme_of") and values.get(entity["in_scheme_of"]):
-                # A plan component sits in a plan's scheme: the plan of the first part it is aligned to. It
-                # is not made tp:partOf that part: a monitoring record says what a project supports.
-                graph.add((iri, _term("skos:inScheme"), values[entity["in_scheme_of"]][0]["plan"]))
-    return out
-
-
-def _values(
-    spec: dict[str, Any],
-    values: dict[str, Any],
-    item: dict[str, Any] | None,
-    env: dict[str, str],
-    made: dict[str, URIRef],
-) -> list[Any]:
-    """The objects of a template's property: column values, a reference, an IRI, a constant or a text."""
-    if "column" in spec:
-        value = values.get(spec["column"])
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            value = item  # the entity made for each aligned part takes that part
-        if value is None and item is not None and "default" in spec:
-            value = item[spec["default"]]  # e.g. the level the aligned part's plan implies
-        if value is None or value == "":
-            return []
-        if isinstance(value, dict):
-            return [value["iri"]]
-        if isinstance(value, URIRef):
-            return [value]
-        many = value if isinstance(value, list) else [value]
-        return [Literal(v, lang=spec["lang"]) if "lang" in spec else Literal(v) for v in many]
-    if "ref" in spec:
-        return [made[spec["ref"]]] if spec["ref"] in made else []
-    if "iri" in spec:
-        return [URIRef(ID + spec["iri"].format(**env))]
-    if "const" in spec:
-        return [Literal(spec["const"] == "true")]
-    if "text" in spec:
         try:
-            return [Literal(spec["text"].format(**env), lang=spec.get("lang"))]
-        except KeyError:
-            return []  # a label needs a cell the row left empty (an English name): the shapes say so
-    raise ThaiplanError(f"import mapping: unknown value {spec}")
-
-
-# --- shapes, changes, writing --------------------------------------------------------------------------
-
-
-def shape_problems(
-    graph: Graph, table: Table, rows_of: dict[URIRef, int], data_dir: Path, target: Path
-) -> list[Problem]:
-    """The shapes' violations on the imported entities, validated together with the existing graph."""
-    from rdflib import SH
-
-    from thaiplan.shapes.validate import read_rdf, validate
-
-    files = [
-        i.path
-        for i in build_inputs(data_dir if data_dir != default_data_dir() else None)
-        if i.graph and not i.graph.endswith("/ontology") and i.path.resolve() != target.resolve()
-    ]
-    data = read_rdf(files)
-    data += graph
-    report = validate(data)
-    out = []
-    for result in report.results:
-        if result.severity != SH.Violation or result.focus not in rows_of:
-            continue
-        path = report.compact(result.path) if result.path is not None else ""
-        out.append(
-            Problem(
-                table.file,
-                table.sheet,
-                rows_of[result.focus],
-                " / ".join(columns_of(table.kind, result.path)) or None,
-                str(result.focus),
-                f"{report.message(result, 'en')} [{path}]",
-                f"{report.message(result, 'th')} [{path}]",
+            if column["type"] == "plan-parts" or column.get("many"):
+                kind = "plan-part" if column["type"] == "plan-parts" else column["type"]
+                codes = [code.strip() for code in text.split(";") if code.strip()]
+                values[key] = [
+                    memo(key, c, partial(look_up, store, kind, key, c, column.get("class"))) for c in codes
+                ]
+            else:
+                values[key] = memo(key, text, partial(look_up, store, column["type"], key, text))
+        except (UnresolvedParameter, AmbiguousParameter) as exc:
+            listed = "; ".join(
+                f"{c['iri']} ({c.get('label_th') or c.get('label_en') or c.get('code')})"
+                for c in getattr(exc, "candidates", [])
             )
-        )
-    return sorted(out, key=lambda p: (p.row or 0, p.en))
+            problems.append(
+                Problem(
+                    table.file,
+                    table.sheet,
+                    number,
+                    key,
+                    text,
+                    str(exc) + (f": {listed}" if listed else ""),
+                    ("ชื่อนี้ตรงกับหลายรายการ: " + listed) if listed else "ไม่พบรหัส ชื่อ หรือ IRI นี้ในกราฟ",
+                )
+            )
+        except LookupError as exc:
+            problems.append(
+                Problem(table.file, table.sheet, number, key, text, str(exc), "ไม่พบรหัส ชื่อ หรือ IRI นี้ในกราฟ")
+            )
+    if not problems:
+        problems.extend(_resolve_targets(table, spec, store, number, cells, values))
+    return values, problems
 
 
-def columns_of(kind: str, path: object) -> list[str]:
-    """The column keys whose cells the mapping writes under a shape result's path (a predicate IRI)."""
-    found: list[str] = []
-    for entity in mapping()["kinds"][kind]["entities"]:
-        for predicate, objects in entity["properties"].items():
-            if str(_term(predicate)) == str(path):
-                found.extend(o["column"] for o in objects if "column" in o and o["column"] not in found)
-    return found
-
-
-def _previous(target: Path) -> Graph:
-    """The curated file of the last import of the same spreadsheet (empty when there is none)."""
-    graph = Graph()
-    if target.is_file():
-        graph.parse(target, format="turtle")
-    return graph
-
-
-def _entities(graph: Graph) -> dict[str, set[tuple[str, str]]]:
-    """Each imported entity's statements (predicate, object) without the import's own provenance records."""
-    out: dict[str, set[tuple[str, str]]] = {}
-    for s, p, o in graph:
-        subject = str(s)
-        if any(subject.startswith(ID + k) for k in _RECORD_KINDS):
+def _resolve_targets(
+    table: Table,
+    spec: dict[str, Any],
+    store: ox.Store,
+    number: int,
+    cells: dict[str, str],
+    values: dict[str, Any],
+) -> list[Problem]:
+    """The targets a row's assessment rates (its indicator's target for the year), or the problem."""
+    problems = []
+    for value_spec in target_specs(spec):
+        indicator, year = values.get(value_spec["target_of"]), values.get(value_spec["year"])
+        if indicator is None or year is None:
             continue
-        if str(o).startswith(ID + "row/") or str(o).startswith(ID + "source/import-"):
-            continue
-        out.setdefault(subject, set()).add((_compact(str(p)), _object_key(o)))
-    return out
-
-
-def _compact(iri: str) -> str:
-    """An IRI as a CURIE of the mapping's prefixes (the change list's predicates), else in brackets."""
-    for prefix, base in mapping()["prefixes"].items():
-        if iri.startswith(base) and prefix != "id":
-            return prefix + ":" + iri[len(base) :]
-    return f"<{iri}>"
-
-
-def _object_key(term: Any) -> str:
-    """An object as compared across imports: a decimal by its value (1250000.0 is 1250000), else its N3."""
-    if isinstance(term, Literal) and term.datatype == XSD.decimal:
-        value = term.toPython()
-        return format(value.normalize(), "f") if hasattr(value, "normalize") else term.n3()
-    return term.n3()
-
-
-def diff(old: Graph, new: Graph) -> Changes:
-    """Entities added, changed (each statement old → new) and removed between two imports of one file."""
-    before, after = _entities(old), _entities(new)
-    changes = Changes(added=sorted(set(after) - set(before)), removed=sorted(set(before) - set(after)))
-    for iri in sorted(set(before) & set(after)):
-        if before[iri] != after[iri]:
-            gone, came = before[iri] - after[iri], after[iri] - before[iri]
-            lines = []
-            for p in sorted({p for p, _ in gone | came}):
-                olds = ", ".join(sorted(o for q, o in gone if q == p)) or "∅"
-                news = ", ".join(sorted(o for q, o in came if q == p)) or "∅"
-                lines.append(f"{p}: {olds} → {news}")
-            changes.changed[iri] = lines
-    return changes
-
-
-def write_atomically(target: Path, graph: Graph, spreadsheet: Path) -> None:
-    """Write the curated Turtle and keep the spreadsheet beside it, each through a temporary file + rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for prefix, iri in mapping()["prefixes"].items():
-        graph.bind(prefix, iri)
-    text = graph.serialize(format="turtle")
-    header = (
-        f"# Imported from {spreadsheet.name} by `thaiplan import` (issue 16): do not edit by hand;\n"
-        "# change the spreadsheet and import it again.\n"
-    )
-    copy = target.with_suffix(spreadsheet.suffix.lower())
-    for path, data in ((copy, spreadsheet.read_bytes()), (target, (header + text).encode("utf-8"))):
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.")
         try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            values[target_key(value_spec)] = target_of(store, indicator["iri"], year)
+        except LookupError as exc:
+            column = value_spec["year"]
+            problems.append(
+                Problem(
+                    table.file,
+                    table.sheet,
+                    number,
+                    column,
+                    cells.get(column, ""),
+                    str(exc),
+                    f"ตัวชี้วัดนี้ไม่มีค่าเป้าหมายของปี {year}",
+                )
+            )
+    return problems
 
 
-_REPORT_HEADER = {
-    "en": ["file", "sheet", "row", "column", "value", "problem"],
-    "th": ["ไฟล์", "แผ่นงาน", "แถว", "คอลัมน์", "ค่า", "ปัญหา"],
-}
+def _parent_keys(spec: dict[str, Any]) -> dict[str, str] | None:
+    """The code, type, parent and plan columns of a sheet whose rows hang under parents (the plans sheet)."""
+    columns = spec["columns"]
+    parents = [k for k, c in columns.items() if c["type"] == "parent"]
+    types = [k for k, c in columns.items() if c["type"] == "class"]
+    codes = [k for k, c in columns.items() if c["type"] == "code"]
+    if len(parents) != 2 or not types or not codes:
+        return None
+    return {"parent": parents[0], "plan": parents[1], "type": types[0], "code": codes[0]}
 
 
-def write_report(path: Path, problems: list[Problem], lang: str) -> None:
-    """The problems as a CSV for Excel (UTF-8 with BOM) or an HTML table, by the report's extension."""
-    import csv
-    import html
-    import io
+def _key_column(spec: dict[str, Any]) -> str:
+    """The column a problem with a row's entity as a whole is reported at: its key's last column."""
+    keys = [k for k in spec["unique"] if k != "iri"]
+    if keys:
+        return keys[-1]
+    return next(k for k, c in spec["columns"].items() if c["type"] == "code")
 
-    header = _REPORT_HEADER["th" if lang == "th" else "en"]
-    if path.suffix.lower() in (".html", ".htm"):
-        cells = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in p.as_row(lang)) + "</tr>\n"
-            for p in problems
-        )
-        text = (
-            f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>thaiplan import</title>'
-            f"</head><body><table><thead><tr>{cells}</tr></thead><tbody>\n{body}</tbody></table></body></html>\n"
-        )
-        data = text.encode("utf-8")
-    else:
-        stream = io.StringIO()
-        writer = csv.writer(stream)
-        writer.writerow(header)
-        writer.writerows(p.as_row(lang) for p in problems)
-        data = b"\xef\xbb\xbf" + stream.getvalue().encode("utf-8")
-    path.write_bytes(data)
+
+def _unique_value(value: Any) -> str:
+    """A cell's value as compared for duplicates (a referred entity by its IRI)."""
+    return str(value["iri"]) if isinstance(value, dict) and "iri" in value else str(value)
+
+
+def _duplicate(
+    table: Table, spec: dict[str, Any], number: int, cells: dict[str, str], first: int, column: str
+) -> Problem:
+    """A row that repeats an earlier row's key."""
+    keys = " + ".join(spec["unique"])
+    return Problem(
+        table.file,
+        table.sheet,
+        number,
+        column,
+        cells.get(column, ""),
+        f"duplicate: row {first} has the same {keys}",
+        f"ซ้ำกับแถว {first} ({keys} เดียวกัน)",
+    )

@@ -21,7 +21,6 @@ from thaiplan.errors import InputError
 from thaiplan.graph.imports.cells import mapping
 from thaiplan.ontology import ontology_path
 
-_CODED = ("level", "progress")
 _TYPES_EN = {
     "text": "text",
     "text-list": "texts separated by ;",
@@ -32,6 +31,13 @@ _TYPES_EN = {
     "year-be": "a B.E. year (Thai digits accepted)",
     "decimal": "a number (thousands separators accepted)",
     "progress": "a progress status (list)",
+    "unit": "a unit of the unit scheme (list)",
+    "comparator": "a target comparator (list)",
+    "rating": "a colour status against the target (list)",
+    "class": "a type (list; several separated by ;)",
+    "parent": "a part of this sheet or of the graph: type/code, code or IRI",
+    "indicator": "an indicator of the graph: key, name or IRI",
+    "series": "a series of the graph: key or IRI",
     "url": "an http(s) URL",
 }
 
@@ -52,6 +58,11 @@ def choices(store: ox.Store, kind: str) -> list[str]:
 
 def write_template(target: Path, kinds: list[str]) -> None:
     """Write the template workbook for `kinds` to `target` (atomically)."""
+    save_atomically(workbook(kinds), target)
+
+
+def workbook(kinds: list[str]) -> openpyxl.Workbook:
+    """The template workbook for `kinds`: README, the hidden lists, a sheet per kind (rows from row 3)."""
     store = ontology_store()
     book = openpyxl.Workbook()
     readme = book.active
@@ -71,6 +82,7 @@ def write_template(target: Path, kinds: list[str]) -> None:
             cell.font = bold
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         sheet.freeze_panes = "A3"
+        sheet.row_dimensions[2].hidden = True  # the keys the importer reads; the headers above say them
         for index, (key, column) in enumerate(spec["columns"].items(), start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(14, len(column["en"]) + 4)
@@ -82,13 +94,16 @@ def write_template(target: Path, kinds: list[str]) -> None:
                     column["en"],
                     "yes / ใช่" if column.get("required") else "",
                     _TYPES_EN[column["type"]]
-                    + (" — not imported yet" if column.get("imported") is False else ""),
+                    + ("; several separated by ;" if column.get("many") else "")
+                    + (f"; needs {', '.join(column['requires'])}" if column.get("requires") else ""),
                     column.get("help_th", ""),
                     column.get("help_en", ""),
                 ]
             )
-            if column["type"] in _CODED:
-                values = choices(store, column["type"])
+            if column["type"] in mapping()["concept_types"] or column["type"] == "class":
+                values = (
+                    list(column["classes"]) if column["type"] == "class" else choices(store, column["type"])
+                )
                 list_column += 1
                 list_letter = get_column_letter(list_column)
                 for row, value in enumerate(values, start=1):
@@ -99,12 +114,19 @@ def write_template(target: Path, kinds: list[str]) -> None:
                     allow_blank=True,
                 )
                 rule.error = f"{column['en']}: choose from the list / เลือกจากรายการ"
+                if column["type"] == "class":
+                    rule.errorStyle = "warning"  # several types may be given, separated by ;
                 sheet.add_data_validation(rule)
                 rule.add(f"{letter}3:{letter}10000")
     for cell in readme[1]:
         cell.font = bold
     for letter, width in zip("ABCDEFGH", (12, 18, 24, 24, 14, 40, 50, 50), strict=True):
         readme.column_dimensions[letter].width = width
+    return book
+
+
+def save_atomically(book: openpyxl.Workbook, target: Path) -> None:
+    """Save a workbook through a temporary file and a rename (never a half-written file)."""
     target = Path(target)
     if target.suffix.lower() != ".xlsx":
         raise InputError(f"{target}: the template is an XLSX workbook (name it .xlsx)")

@@ -1,8 +1,10 @@
-"""Choosing the store backend from the configuration: the embedded pyoxigraph store or a remote one.
+"""Choosing the store from the configuration, once at start-up: the embedded pyoxigraph store or a remote one.
 
-A store *location* is either a directory (the embedded store's snapshots) or the URL of a remote SPARQL
-query endpoint (`THAIPLAN_STORE`, or `--store URL`). The server's workers and `validate --store` get the
-location as one string; `open_read_only` and `snapshot_id` in `graph/store/local.py` accept both kinds.
+`open_store(config)` gives the configured `GraphStore` (`graph/store/api.py`): `EmbeddedStore` on
+`THAIPLAN_STORE_DIR`, or `RemoteStore` when `THAIPLAN_STORE` names a SPARQL query endpoint. Commands take
+`--store DIR|URL` as text: `with_location` turns it into the configuration (a URL selects the remote
+backend), and nothing else looks at a location to decide. The query workers are separate processes: they
+get the same configuration (`worker_env`, and the location as an argument) and choose the same way.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import re
 from pathlib import Path
 
 from thaiplan.config import ENV_PREFIX, Config
-from thaiplan.graph.store.local import EmbeddedStore, GraphStore
+from thaiplan.graph.store.api import GraphStore
+from thaiplan.graph.store.client import RemoteSettings
+from thaiplan.graph.store.local import EmbeddedStore
+from thaiplan.graph.store.remote import RemoteStore
 
-# `Path("http://h/sparql")` is `http:/h/sparql`: the single slash is repaired when a URL went through Path
-# (every command takes `--store` as text; shapes/validate.read_store still wraps the location in Path).
+# `Path("http://h/sparql")` is `http:/h/sparql`: the single slash is repaired when a URL went through Path.
 _URL = re.compile(r"^(https?):/+(?=[^/])", re.IGNORECASE)
 # The settings a worker process or a command needs to reach the remote store.
 REMOTE_FIELDS = (
@@ -28,6 +32,7 @@ REMOTE_FIELDS = (
     "store_password",
     "store_connect_timeout",
     "store_read_timeout",
+    "store_manifest_seconds",
 )
 
 
@@ -80,43 +85,20 @@ def worker_env(config: Config) -> dict[str, str]:
     return env
 
 
-def open_store(config: Config) -> GraphStore:
-    """The configured store, opened on its current build (ThaiplanError when there is none)."""
+def open_store(config: Config, *, opened: bool = True) -> GraphStore:
+    """The configured store, opened on its current build (ThaiplanError when there is none) if `opened`."""
     if config.store:
-        from thaiplan.graph.store.remote import RemoteSettings, RemoteStore
+        settings = RemoteSettings.from_config(dataclasses.replace(config, store=location(config)))
+        return RemoteStore(settings, opened=opened, manifest_seconds=config.store_manifest_seconds)
+    return EmbeddedStore(config.store_dir, opened=opened)
 
-        return RemoteStore(RemoteSettings.from_config(dataclasses.replace(config, store=location(config))))
-    return EmbeddedStore(config.store_dir)
+
+def open_location(value: str | Path) -> GraphStore:
+    """The store a command's `--store DIR|URL` names, opened on its current build (THAIPLAN_* for the rest).
+    """
+    return open_store(with_location(Config.from_env(), value))
 
 
 def describe(config: Config) -> str:
     """The store in words, for messages: its URL or its directory."""
     return f"the SPARQL store at {location(config)}" if config.store else f"the store in {config.store_dir}"
-
-
-def remote_snapshot_id(url: str | Path) -> str | None:
-    """The build id the remote store's manifest names, or None when nothing was published there."""
-    from thaiplan.graph.store.remote import RemoteClient, RemoteSettings
-
-    manifest = RemoteClient(RemoteSettings.from_config(remote_config(url))).manifest()
-    return manifest.snapshot_id if manifest else None
-
-
-def current_snapshot_id(config: Config) -> str | None:
-    """The id of the configured store's current build; a remote store is asked with `config`'s timeouts."""
-    if not config.store:
-        from thaiplan.graph.store.local import snapshot_id
-
-        return snapshot_id(config.store_dir)
-    from thaiplan.graph.store.remote import RemoteClient, RemoteSettings
-
-    settings = RemoteSettings.from_config(dataclasses.replace(config, store=location(config)))
-    manifest = RemoteClient(settings).manifest()
-    return manifest.snapshot_id if manifest else None
-
-
-def open_remote_snapshot(url: str | Path) -> object:
-    """The remote store's current build, shaped like a read-only `pyoxigraph.Store` (`RemoteSnapshot`)."""
-    from thaiplan.graph.store.remote import RemoteSettings, RemoteSnapshot, RemoteStore
-
-    return RemoteSnapshot(RemoteStore(RemoteSettings.from_config(remote_config(url))))

@@ -1,7 +1,10 @@
 """Bound values written into the query text, for stores that take no bindings (remote SPARQL endpoints).
 
+Over 400 lines because it is one reader of the SPARQL query grammar (`_Reader`) whose methods share the
+token position and the stack of open groups: split across modules they would pass that state around.
+
 pyoxigraph binds values with `substitutions=`; a SPARQL endpoint takes only text. The server's workers use
-this module for a remote store (`RemoteSnapshot`); on the embedded store they bind with `substitutions=`,
+this module for a remote store (`RemoteStore`); on the embedded store they bind with `substitutions=`,
 and the text written here must give the same answers.
 
 What `substitutions=` means (pyoxigraph 0.5, checked in tests/test_inline_issue7.py): evaluation starts

@@ -1,4 +1,4 @@
-"""The graph store: a small interface, its embedded pyoxigraph implementation, and build snapshots.
+"""The embedded store: `EmbeddedStore` (the `GraphStore` of graph/store/api.py on pyoxigraph), its snapshots.
 
 Layout of `store_dir`:
 
@@ -28,14 +28,14 @@ import stat
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.default_graph import union_graphs
+from thaiplan.graph.build.default_graph import has_copy, public_graphs, union_graphs
+from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot
 from thaiplan.queries.guard.safety import query_dataset
 
 POINTER = "CURRENT"
@@ -44,48 +44,64 @@ SNAPSHOTS = "snapshots"
 # What a snapshot id looks like (see new_snapshot_id); anything else in CURRENT is damage, never a path.
 SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | bool
-# Values bound to query variables (name without `?` → term), never pasted into the query text.
-Bindings = Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]
-
-
-@runtime_checkable
-class GraphStore(Protocol):
-    """What the CLI and the server need from a store, whichever backend holds the graph."""
-
-    @property
-    def snapshot_id(self) -> str:
-        """A stable id of the data being served (changes with every build; used for ETags)."""
-        ...
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        bindings: Bindings | None = None,
-        default_graph: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> QueryResult:
-        """Run a SPARQL query; without `default_graph` the default graph is the union of all graphs."""
-        ...
-
-    def named_graphs(self) -> list[str]:
-        """IRIs of the named graphs in the store, sorted."""
-        ...
-
 
 class EmbeddedStore:
-    """A read-only pyoxigraph store over the current snapshot of `store_dir`."""
+    """The `GraphStore` of an embedded store: a read-only pyoxigraph store over one snapshot of `store_dir`.
 
-    def __init__(self, store_dir: Path) -> None:
+    Opened on the current snapshot unless `opened` is False (a query worker, which opens the snapshot its
+    first job names; the store may not be built yet when the worker starts).
+    """
+
+    def __init__(self, store_dir: Path, *, opened: bool = True) -> None:
         self.store_dir = Path(store_dir)
-        self._snapshot_id = snapshot_id(self.store_dir)
-        self.store = open_read_only(self.store_dir, self._snapshot_id)
+        self._store: ox.Store | None = None
+        self._sid: str | None = None
+        self._graphs: list[str] = []
+        if opened:
+            self.use()
+
+    def current(self, fresh: bool = False) -> Snapshot | None:
+        """The snapshot `CURRENT` names now (read each time: one small file), or None before any build."""
+        sid = snapshot_id(self.store_dir)
+        return Snapshot(sid) if sid else None
+
+    def use(self, snapshot: Snapshot | None = None) -> Snapshot:
+        """Read `snapshot` (default: the current one); reopen only when it is not the one open.
+
+        A snapshot a build has pruned since the web process named it is replaced by the current one: the
+        reply says which snapshot answered (`snapshot_id`), so the answer is never cached as another's.
+        """
+        if snapshot is not None and snapshot.id == self._sid and self._store is not None:
+            return snapshot
+        if snapshot is not None and not (snapshots_dir(self.store_dir) / snapshot.id).is_dir():
+            snapshot = None
+        sid = snapshot.id if snapshot is not None else snapshot_id(self.store_dir)
+        if sid != self._sid or self._store is None:
+            store = open_read_only(self.store_dir, sid)
+            self._graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            self._store, self._sid = store, sid
+        return Snapshot(self._sid or "")
+
+    @property
+    def store(self) -> ox.Store:
+        """The open pyoxigraph store (opened on the current snapshot if nothing is in use yet)."""
+        if self._store is None:
+            self.use()
+        assert self._store is not None
+        return self._store
 
     @property
     def snapshot_id(self) -> str:
-        """The id of the snapshot this store was opened on."""
-        return self._snapshot_id or ""
+        """The id of the snapshot in use."""
+        if self._store is None:
+            self.use()
+        return self._sid or ""
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs in the snapshot, sorted."""
+        if self._store is None:
+            self.use()
+        return list(self._graphs)
 
     def query(
         self,
@@ -94,15 +110,21 @@ class EmbeddedStore:
         bindings: Bindings | None = None,
         default_graph: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        public: bool = False,
     ) -> QueryResult:
-        """Run a SPARQL query on the snapshot (the union of graphs is the default graph)."""
+        """Run a SPARQL query on the snapshot (see `GraphStore.query` for the default graph)."""
+        if public and default_graph is None and named_graphs is None and not names_graphs(sparql):
+            if has_copy(self.store):
+                return run_query(self.store, sparql, bindings=bindings, own_default=True)
+            default_graph = [g.value for g in public_graphs(self.store.named_graphs())]
+            named_graphs = self.named_graphs()
         return run_query(
             self.store, sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs
         )
 
-    def named_graphs(self) -> list[str]:
-        """IRIs of the named graphs in the snapshot, sorted."""
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+    def dump_graph(self, graph: str) -> bytes:
+        """One named graph of the snapshot as N-Triples."""
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
 
 
 def run_query(
@@ -112,13 +134,17 @@ def run_query(
     bindings: Bindings | None = None,
     default_graph: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
+    own_default: bool = False,
 ) -> QueryResult:
     """Run a SPARQL query on a pyoxigraph store with bound values and an optional dataset.
 
     The default graph is the union of all named graphs unless the caller gives `default_graph` (the
-    protocol's `default-graph-uri`) or the query its own FROM.
+    protocol's `default-graph-uri`) or the query its own FROM; `own_default` is the store's own default
+    graph (the build's copy of the data graphs, issue 19).
     """
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    if own_default:
+        return store.query(sparql, substitutions=substitutions or None)
     if default_graph is None and named_graphs is None and not names_graphs(sparql):
         # The data with the ontology and the indexes (issue 19: the store's own default graph holds a copy
         # of the data graphs, which pyoxigraph's union flag would add a second time).
@@ -202,10 +228,6 @@ def snapshot_id(store_dir: Path) -> str | None:
     A pointer that cannot be read or does not hold a snapshot name (empty, garbage, a path, not a regular
     file) is a damaged store: ThaiplanError naming the pointer and the snapshots found (issues 8, 13).
     """
-    if _is_remote(store_dir):  # the URL of a remote store: the id its manifest names (issue 7)
-        from thaiplan.graph.store.backend import remote_snapshot_id
-
-        return remote_snapshot_id(store_dir)
     pointer = Path(store_dir) / POINTER
     try:
         raw = read_pointer(pointer)
@@ -253,13 +275,6 @@ def _kept_by_build(store_dir: Path) -> set[str]:
     return set(found_snapshots(store_dir))
 
 
-def _is_remote(location: Path | str) -> bool:
-    """True when a store location is the URL of a remote SPARQL store rather than a directory."""
-    from thaiplan.graph.store import backend  # imported late: graph.backend imports this module
-
-    return backend.is_remote(location)
-
-
 def current_snapshot(store_dir: Path) -> Path | None:
     """Directory of the current snapshot, or None when no build has completed."""
     sid = snapshot_id(store_dir)
@@ -271,10 +286,6 @@ def current_snapshot(store_dir: Path) -> Path | None:
 
 def open_read_only(store_dir: Path, sid: str | None = None) -> ox.Store:
     """Open the current snapshot (or the snapshot `sid`) read-only; say to build when there is none."""
-    if _is_remote(store_dir):  # a remote store: its current build, with the same query interface (issue 7)
-        from thaiplan.graph.store.backend import open_remote_snapshot
-
-        return open_remote_snapshot(store_dir)  # type: ignore[return-value]
     store_dir = Path(store_dir)
     sid = sid or snapshot_id(store_dir)
     if sid is None:

@@ -20,10 +20,10 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.text.normalize import SOURCES, collapse, normalized_source
+from thaiplan.ontology.namespace import SOURCE_BASE
+from thaiplan.rq import read_rq
 
-SOURCE_BASE = "https://w3id.org/thaiplan/id/source/"
 HEADING_MAX = 80
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
@@ -187,7 +187,7 @@ def cited_passages(store: ox.Store, graph: ox.NamedNode | None = None) -> dict[s
     """
     by_doc: dict[str, list[tuple[str, str]]] = {}
     dataset = {"default_graph": graph} if graph is not None else {"use_default_graph_as_union": True}
-    results = store.query(read_rq("cited-passages"), **dataset)
+    results = store.query(read_rq("graph", "cited-passages"), **dataset)
     for row in results:  # type: ignore[union-attr]
         doc = row["source"].value.removeprefix(SOURCE_BASE)
         if doc in SOURCES:

@@ -257,9 +257,7 @@ def _repair_runs(line: str) -> str:
 
 def _close_spaced_tokens(line: str) -> str:
     """Close up spaced decimals, spaced Latin words and spaces inside Thai abbreviations."""
-    line = _SPACED_DECIMAL.sub(
-        lambda m: m.group().replace(" ", "") if " . " in m.group() else m.group(), line
-    )
+    line = _SPACED_DECIMAL.sub(_join_spaced_decimal, line)
     line = _SPACED_LATIN.sub(_join_spaced_latin, line)
     line = _SPACE_IN_ABBREVIATION.sub("", line)
     line = _SPACE_BEFORE_HYPHEN_NUMBER.sub("", line)

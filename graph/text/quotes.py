@@ -12,21 +12,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from thaiplan.errors import ThaiplanError
-from thaiplan.graph.build.inputs import INFERRED_GRAPH
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import run_query
-from thaiplan.graph.synth.terms import SYNTH_GRAPH
 from thaiplan.graph.text.normalize import SOURCES, collapse, normalized_source, quote_found
+from thaiplan.ontology.namespace import INFERRED_GRAPH, SOURCE_BASE, SYNTH_GRAPH, TP
+from thaiplan.rq import read_rq
 
-SOURCE_BASE = "https://w3id.org/thaiplan/id/source/"
 # How many failures the error message lists before it says "and N more".
 MAX_LISTED = 20
 # Graphs whose quotes are not checked (`quotes.rq` leaves them out): the synthetic graph of `thaiplan synth`
 # quotes synthetic documents that have no text by design (issue 7). The build report says how many.
 UNCHECKED_GRAPHS = (SYNTH_GRAPH,)
-TP_QUOTE = ox.NamedNode("https://w3id.org/thaiplan/ontology#quote")
-TP_START = ox.NamedNode("https://w3id.org/thaiplan/ontology#startOffset")
-TP_END = ox.NamedNode("https://w3id.org/thaiplan/ontology#endOffset")
+TP_QUOTE = ox.NamedNode(TP.quote)
+TP_START = ox.NamedNode(TP.startOffset)
+TP_END = ox.NamedNode(TP.endOffset)
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
@@ -44,7 +42,7 @@ def find_problems(store: ox.Store) -> tuple[int, list[QuoteProblem]]:
     """Check every quote in the store; return how many were checked and the ones that fail."""
     checked = 0
     problems = []
-    for row in run_query(store, read_rq("quotes")):
+    for row in run_query(store, read_rq("graph", "quotes")):
         checked += 1
         graph, passage, quote = row["g"].value, row["passage"].value, row["quote"].value
         reason = _problem(quote, row["source"])
@@ -145,7 +143,7 @@ def offset_quads(store: ox.Store) -> list[ox.Quad]:
     Computed here, at build, so curators never write them by hand."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     quads: list[ox.Quad] = []
-    for row in run_query(store, read_rq("quotes")):
+    for row in run_query(store, read_rq("graph", "quotes")):
         source = row["source"]
         if not isinstance(source, ox.NamedNode) or not source.value.startswith(SOURCE_BASE):
             continue

@@ -46,7 +46,8 @@ def _comparable(node: Node) -> tuple[object, bool]:
 
 @cache
 def functions() -> dict[ox.NamedNode, Callable[..., ox.Literal]]:
-    """The Python functions the compiled queries call, by IRI."""
+    """The Python functions the compiled queries call, by IRI (their logging filter installed)."""
+    quiet_rdflib_conversions()
     return {
         ox.NamedNode(FUNCTIONS + "datatype"): _datatype_function,
         ox.NamedNode(FUNCTIONS + "pattern"): _pattern_function,
@@ -81,7 +82,13 @@ class _QuietConversions(logging.Filter):
 
 
 _CHECKING = threading.local()
-logging.getLogger("rdflib.term").addFilter(_QuietConversions())
+_QUIET = _QuietConversions()
+
+
+def quiet_rdflib_conversions() -> None:
+    """Install the filter on rdflib's logger when a validation first runs the checks, not at import
+    (issue 14: importing a module changed logging for every user of rdflib); installing twice is a no-op."""
+    logging.getLogger("rdflib.term").addFilter(_QUIET)
 
 
 @cache

@@ -1,0 +1,156 @@
+"""How one cache-miss request crosses the code's folders (issue 14): the review's measure, on demand.
+
+Run: `python bench/crossings.py [--store DIR] [--path URL]`. Without `--store` it builds the curated graph
+in a temporary folder. The request (default `GET /api/queries/trace-up?entity=BR0201`) is made once in
+the Flask test client with a fresh answer cache, after a warm-up request of another entity (so that the
+workers are started and the registry is loaded), with `sys.setprofile` on. A *crossing* is a call whose
+caller's top-level folder (graph, server, queries, shapes, ontology) differs from the callee's; calls in
+the standard library and other packages are not counted, and neither are calls made in the worker
+processes (they are counted as jobs). The results go to `bench/results/crossings.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from thaiplan.config import Config
+
+OUT = Path(__file__).resolve().parent / "results" / "crossings.md"
+FOLDERS = ("graph", "server", "queries", "shapes", "ontology")
+DEFAULT_PATH = "/api/queries/trace-up?entity=BR0201"
+WARM_UP = "/api/queries/trace-up?entity=BR0202"
+
+
+def folder_of(frame: FrameType | None) -> str | None:
+    """The project folder a frame's code belongs to (`thaiplan.server.named` → server), else None."""
+    if frame is None:
+        return None
+    name = frame.f_globals.get("__name__", "")
+    parts = name.split(".")
+    if len(parts) >= 2 and parts[0] == "thaiplan" and parts[1] in FOLDERS:
+        return parts[1]
+    return None
+
+
+class Tracer:
+    """Counts calls, the functions and modules they reach, and the calls between folders."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.functions: set[tuple[str, str]] = set()
+        self.modules: set[str] = set()
+        self.crossings: Counter[tuple[str, str]] = Counter()
+        self.named: Counter[str] = Counter()  # calls of the functions that matter, by qualified name
+        self.edges: Counter[str] = Counter()  # each crossing as caller → callee
+
+    def __call__(self, frame: FrameType, event: str, arg: Any) -> None:
+        """sys.setprofile's hook: look at Python calls only."""
+        if event != "call":
+            return
+        callee = folder_of(frame)
+        if callee is None:
+            return
+        module = frame.f_globals.get("__name__", "")
+        self.calls += 1
+        self.functions.add((module, frame.f_code.co_qualname))
+        self.modules.add(module)
+        self.named[f"{module}.{frame.f_code.co_qualname}"] += 1
+        caller = folder_of(frame.f_back)
+        if caller is not None and caller != callee:
+            self.crossings[tuple(sorted((caller, callee)))] += 1  # type: ignore[index]
+            back = frame.f_back
+            assert back is not None
+            source = f"{back.f_globals['__name__']}.{back.f_code.co_qualname}"
+            self.edges[f"{source} → {module}.{frame.f_code.co_qualname}"] += 1
+
+
+def measure(store_dir: Path, path: str) -> tuple[Tracer, int, int]:
+    """Trace one request on a fresh answer cache; the tracer, the worker jobs and the CURRENT reads."""
+    from thaiplan.server.app import create_app
+
+    app = create_app(Config(store_dir=store_dir, workers=1))
+    app.config["TESTING"] = True
+    client = app.test_client()
+    pool = app.extensions["thaiplan_pool"]
+    inner = getattr(pool, "_pool", pool)  # under server/budget.py's meter
+    jobs = 0
+    real_call = inner.call
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        """The pool's call, counted: one call is one worker round trip."""
+        nonlocal jobs
+        jobs += 1
+        return real_call(*args, **kwargs)
+
+    try:
+        assert client.get(WARM_UP).status_code == 200
+        app.extensions.pop("thaiplan_answers", None)  # a fresh cache: the measured request is a miss
+        inner.call = counted
+        tracer = Tracer()
+        sys.setprofile(tracer)
+        try:
+            response = client.get(path)
+        finally:
+            sys.setprofile(None)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    finally:
+        pool.close()
+    reads = sum(n for name, n in tracer.named.items() if name.endswith(".read_pointer"))
+    return tracer, jobs, reads
+
+
+def report(tracer: Tracer, jobs: int, reads: int, path: str) -> str:
+    """The measurement as a Markdown section."""
+    pairs = ", ".join(f"{a} ↔ {b} {n}" for (a, b), n in sorted(tracer.crossings.items())) or "none"
+    return "\n".join(
+        [
+            f"### `GET {path}`, cache miss — {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC",
+            "",
+            "| measure | value |",
+            "| --- | --- |",
+            f"| calls into project code (web process) | {tracer.calls} |",
+            f"| functions | {len(tracer.functions)} |",
+            f"| modules | {len(tracer.modules)} |",
+            f"| crossings between folders | **{sum(tracer.crossings.values())}** ({pairs}) |",
+            f"| worker jobs (round trips) | **{jobs}** |",
+            f"| reads of `CURRENT` in the web process | {reads} |",
+            "",
+            "Crossings, caller → callee:",
+            "",
+            *[f"- `{edge}`" + (f" ×{n}" if n > 1 else "") for edge, n in sorted(tracer.edges.items())],
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    """Build or open a store, trace the request, print and write the result."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", type=Path, help="an existing store directory (default: build one)")
+    parser.add_argument("--path", default=DEFAULT_PATH, help="the request to trace")
+    parser.add_argument("--label", default="", help="a heading for this run (e.g. before/after)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store_dir = args.store
+        if store_dir is None:
+            from thaiplan.graph.build.pipeline import build
+
+            store_dir = Path(tmp) / "store"
+            build(Config(store_dir=store_dir), out=lambda _text: None)
+        section = report(*measure(store_dir, args.path), args.path)
+    if args.label:
+        section = f"## {args.label}\n\n" + section
+    print(section)
+    with OUT.open("a", encoding="utf-8") as out:
+        out.write(section + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""An import's curated file: the last one read back, the new one written atomically with its spreadsheet."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+from thaiplan.graph.imports.cells import mapping
+
+
+def import_name(path: Path) -> str:
+    """The import's name (its curated file's stem): the spreadsheet's name, lower-case ASCII and hyphens."""
+    import hashlib
+
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    if not stem:
+        digest = hashlib.sha256(path.stem.encode("utf-8")).hexdigest()[:12]
+        stem = f"sheet-{digest}"
+    return stem
+
+
+def previous(target: Path) -> Graph:
+    """The curated file of the last import of the same spreadsheet (empty when there is none)."""
+    graph = Graph(store="SimpleMemory")
+    if target.is_file():
+        graph.parse(target, format="turtle")
+    return graph
+
+
+def write_atomically(target: Path, graph: Graph, spreadsheet: Path) -> None:
+    """Write the curated Turtle and keep the spreadsheet beside it, each through a temporary file + rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for prefix, iri in mapping()["prefixes"].items():
+        graph.bind(prefix, iri)
+    text = graph.serialize(format="turtle")
+    header = (
+        f"# Imported from {spreadsheet.name} by `thaiplan import` (issue 16): do not edit by hand;\n"
+        "# change the spreadsheet and import it again.\n"
+    )
+    copy = target.with_suffix(spreadsheet.suffix.lower())
+    for path, data in ((copy, spreadsheet.read_bytes()), (target, (header + text).encode("utf-8"))):
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
