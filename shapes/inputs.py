@@ -29,10 +29,11 @@ from rdflib.util import guess_format
 from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.build.default_graph import COPY_GRAPH
 from thaiplan.graph.build.inputs import INFERRED_GRAPH, ONTOLOGY_GRAPH, check_regular_file, rdf_source
+from thaiplan.ontology.namespace import ID_BASE, TP_NS, TPSH_NS
 from thaiplan.shapes import input_guard
 from thaiplan.shapes.dataset import DATA, Dataset
 
-TPSH = Namespace("https://w3id.org/thaiplan/shapes#")
+TPSH = Namespace(TPSH_NS)
 
 # A store's graphs that are not curated data: the ontology, the inferred closures, a remote store's copy.
 _NOT_DATA = frozenset((ONTOLOGY_GRAPH, INFERRED_GRAPH, COPY_GRAPH))
@@ -257,8 +258,8 @@ def read_store(store_dir: Path) -> Graph:
 
 def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes so reports show `tp:`, `id:` and `tpsh:` names."""
-    graph.bind("tp", "https://w3id.org/thaiplan/ontology#")
-    graph.bind("id", "https://w3id.org/thaiplan/id/")
+    graph.bind("tp", TP_NS)
+    graph.bind("id", ID_BASE)
     graph.bind("tpsh", str(TPSH))
     graph.bind("sh", str(SH))
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,9 +79,7 @@ def name_copy(snapshot: Path) -> int:
     (graph/build/pipeline.py: a reader must not meet files a background compaction deletes).
     """
     store = ox.Store(str(snapshot))
-    store.update(
-        files("thaiplan.graph").joinpath("sparql", "default-graph-name.ru").read_text(encoding="utf-8")
-    )
+    store.update(read_rq("default-graph-name.ru"))
     size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(COPY_GRAPH)))
     store.flush()
     store.optimize()

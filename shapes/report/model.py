@@ -14,7 +14,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-ID_BASE = "https://w3id.org/thaiplan/id/"
+from thaiplan.ontology.namespace import ID_BASE, TP_NS, TPSH_NS
+
 SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
 SEVERITY_NAMES = {
     SH.Violation: {"en": "Violation", "th": "ข้อผิดพลาด"},
@@ -267,8 +268,8 @@ class Report:
 # Prefixes for compact names in reports; the longest matching namespace wins (`id:` is the catch-all).
 PREFIXES = {
     "id": ID_BASE,
-    "tp": "https://w3id.org/thaiplan/ontology#",
-    "tpsh": "https://w3id.org/thaiplan/shapes#",
+    "tp": TP_NS,
+    "tpsh": TPSH_NS,
     "sh": str(SH),
     "skos": str(SKOS),
     "rdf": str(RDF),
