@@ -25,11 +25,11 @@ from thaiplan.shapes.dataset import Dataset, add_schema, entail
 from thaiplan.shapes.validate import (
     _levels,
     _mixed_ontology,
-    _namespaced,
     _run_sparql,
     load_files,
     load_ontology,
     load_shapes,
+    namespaced,
     project_files,
     read_rdf,
     validate_files,
@@ -60,7 +60,7 @@ def _stages(paths: list[Path]) -> dict[str, float]:
     )
     _timed("RDFS entailments", times, entail, dataset, *iris)
     _timed("core SHACL (SPARQL)", times, run_core, dataset, compiled.checks)
-    _timed("SHACL-SPARQL", times, _run_sparql, dataset, shapes, _namespaced(Graph()))
+    _timed("SHACL-SPARQL", times, _run_sparql, dataset, shapes, namespaced(Graph()))
     return times
 
 

@@ -32,9 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     query = sub.add_parser(
         "query",
         help="run a SPARQL query on the store",
-        description="Run a read-only SPARQL query on the current store snapshot. The default graph is the "
-        "union of all named graphs; GRAPH selects one. SERVICE, updates and FROM of foreign graphs are "
-        "refused.",
+        description="Run a read-only SPARQL query on the current store snapshot, on the dataset /sparql "
+        "serves: the default graph is the data graphs' union, each triple once, without the ontology and "
+        "the indexes; GRAPH selects any named graph, FROM picks the default graph. SERVICE, updates and "
+        "FROM of foreign graphs are refused.",
     )
     query.add_argument("file", metavar="FILE.rq", help="the query file, or - to read standard input")
     query.add_argument(
@@ -67,7 +68,9 @@ def run_query_command(args: argparse.Namespace) -> int:
     # The store runs the guard's canonical text, not the file's (issue 13).
     checked = check_query(sparql, set(store.named_graphs()))
     try:
-        result = store.query(checked.text)
+        # What /sparql serves when the query names no graphs: the data graphs' set, without the ontology
+        # and the indexes (issue 19); the query's own FROM / FROM NAMED otherwise.
+        result = store.query(checked.text, public=True)
         text = render(result, args.format)
     except SyntaxError as exc:
         raise syntax_error(exc, sparql) from exc

@@ -13,9 +13,11 @@ rdfs:domain, rdfs:range and rdfs:subClassOf*: rdfs2, rdfs3, rdfs9). Nothing else
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -47,6 +49,8 @@ _CANONICAL = {
 
 # What each engine reads as its default graph.
 SPARQL_GRAPHS = [DATA, ONTOLOGY, LEVELS]
+T = TypeVar("T")
+R = TypeVar("R")
 CORE_GRAPHS = [DATA, ONTOLOGY_MIXED, SUPER_PROPERTIES, TYPES]
 
 
@@ -231,12 +235,18 @@ def _column(store: ox.Store, name: str, variable: str, **bindings: ox.NamedNode)
 
 
 def entail(
-    dataset: Dataset, predicates: set[ox.NamedNode], classes: set[ox.NamedNode], rdfs: bool = True
+    dataset: Dataset,
+    predicates: set[ox.NamedNode],
+    classes: set[ox.NamedNode],
+    rdfs: bool = True,
+    pool: Executor | None = None,
 ) -> None:
     """Materialize the super-property triples and class instances the core shapes can observe.
 
     Without `rdfs`, only SHACL's own reading of the data is kept: an instance of a class is typed with it
     or with a sub-class (`rdf:type/rdfs:subClassOf*`, SHACL 1.5), never through a domain or a range.
+    The classes' instances are read in parallel (`pool`): they read the data, the mixed-in ontology and
+    the super-property triples, never the types graph they fill.
     """
     store = dataset.store
     if rdfs:
@@ -245,17 +255,44 @@ def entail(
             subs = [p for p in _column(store, "subproperties.rq", "sub", property=prop) if p != prop]
             if subs:
                 store.update(fill("super-property-triples.ru", super=prop, subs=subs))
-    for cls in sorted(classes, key=str):
-        subclasses = _column(store, "subclasses.rq", "sub", **{"class": cls})
-        domain = range_ = []
-        if rdfs:
-            domain = [
-                p for c in subclasses for p in _column(store, "domain-of.rq", "property", **{"class": c})
-            ]
-            range_ = [
-                p for c in subclasses for p in _column(store, "range-of.rq", "property", **{"class": c})
-            ]
-        store.update(fill("class-instances.ru", cls=cls, subclasses=subclasses, domain=domain, range=range_))
+    queries = [(cls, _instances_query(store, cls, rdfs)) for cls in sorted(classes, key=str)]
+    found = parallel(pool, lambda q: _instances(store, q[1]), queries)
+    for (cls, _), nodes in zip(queries, found, strict=True):
+        store.bulk_extend(ox.Quad(node, RDF_TYPE, cls, TYPES) for node in nodes)
+
+
+def _instances_query(store: ox.Store, cls: ox.NamedNode, rdfs: bool) -> str:
+    """The query of a class's instances (sub-classes, and with `rdfs` the domains and ranges)."""
+    subclasses = _column(store, "subclasses.rq", "sub", **{"class": cls})
+    domain: list[ox.NamedNode] = []
+    range_: list[ox.NamedNode] = []
+    if rdfs:
+        domain = [p for c in subclasses for p in _column(store, "domain-of.rq", "property", **{"class": c})]
+        range_ = [p for c in subclasses for p in _column(store, "range-of.rq", "property", **{"class": c})]
+    return fill("class-instances.rq", cls=cls, subclasses=subclasses, domain=domain, range=range_)
+
+
+def _instances(store: ox.Store, query: str) -> list[object]:
+    """The answers of one class-instances query, read whole on this thread."""
+    solutions = store.query(query, default_graph=[DATA, ONTOLOGY_MIXED, SUPER_PROPERTIES])
+    try:
+        return [row[0] for row in solutions]  # type: ignore[union-attr]
+    finally:
+        del solutions
+
+
+def unmentioned(dataset: Dataset) -> frozenset[object]:
+    """The nodes of the mixed-in ontology the data never mentions (left out of every focus set)."""
+    solutions = dataset.store.query(fill("unmentioned.rq"))
+    try:
+        return frozenset(row[0] for row in solutions)  # type: ignore[union-attr]
+    finally:
+        del solutions
+
+
+def parallel(pool: Executor | None, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    """`func` over `items`, on the pool's threads when there is one, answers in the items' order."""
+    return pool.map(func, items) if pool is not None else map(func, items)
 
 
 def fill(name: str, **terms: ox.NamedNode | list[ox.NamedNode] | str) -> str:

@@ -40,6 +40,7 @@ from thaiplan.server.execution import QueryJob, run_job
 from thaiplan.server.sandbox import network_namespace_of
 
 ROOT = Path(__file__).resolve().parent.parent
+W3C_DATA = ROOT / "tests" / "data" / "w3c"  # the vendored W3C suites (tests/data/w3c/README.md)
 TARGET = "http://127.0.0.1:{port}/sparql"
 # SERVICE hidden behind every trick that once split the guard's reading from the engine's.
 CORPUS = [
@@ -243,7 +244,7 @@ def test_the_engine_is_given_the_canonical_text_issue13() -> None:
     )
 
 
-W3C_QUERIES = ROOT.parent / "shared" / "conformance" / "w3c-sparql11-query"
+W3C_QUERIES = W3C_DATA / "sparql11-query"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 
 

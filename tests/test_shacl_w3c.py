@@ -3,7 +3,7 @@
 Each `sht:Validate` entry names a data graph, a shapes graph and the expected `sh:ValidationReport` (or
 `sht:Failure`: the shapes graph must be refused). The test runs the public command exactly as a user
 would — `thaiplan validate DATA --shapes SHAPES --format turtle -o REPORT` — reads the Turtle report back
-and compares it as the suite defines conformance (../shared/conformance/README.md): the same
+and compares it as the suite defines conformance (tests/data/w3c/README.md): the same
 `sh:conforms` and the same results, compared on focus node, path, value, source shape, source constraint
 component and severity. Blank nodes are compared by their description (a shape or a path by its triples,
 read from the test file on one side and from the report on the other); a blank focus node or value,
@@ -27,7 +27,8 @@ from rdflib.term import Node
 from thaiplan.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITE = ROOT.parent / "shared" / "conformance" / "w3c-shacl" / "tests"
+W3C_DATA = ROOT / "tests" / "data" / "w3c"  # the vendored W3C suites (tests/data/w3c/README.md)
+SUITE = W3C_DATA / "shacl" / "tests"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
 

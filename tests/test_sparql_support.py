@@ -19,7 +19,9 @@ from thaiplan.graph.store.local import build_lock, new_snapshot
 from thaiplan.server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-W3C_DIR = ROOT.parent / "shared" / "conformance" / "w3c-sparql11-protocol"
+# The W3C suites, vendored (tests/data/w3c/README.md: where they come from, their licence).
+W3C_DATA = ROOT / "tests" / "data" / "w3c"
+W3C_DIR = W3C_DATA / "sparql11-protocol"
 W3C_GRAPH = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
 THAI_GRAPH = "https://w3id.org/thaiplan/graph/test-thai"
 NUMBERS_GRAPH = "https://w3id.org/thaiplan/graph/test-numbers"

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from tests.test_sparql_support import ROOT
+from tests.test_sparql_support import W3C_DATA
 from thaiplan.config import Config
 from thaiplan.graph.build import default_graph
 from thaiplan.graph.build.pipeline import build
 from thaiplan.graph.store.local import build_lock, current_snapshot, new_snapshot
 
-SUITE = ROOT.parent / "shared" / "conformance" / "w3c-sparql11-query"
+SUITE = W3C_DATA / "sparql11-query"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 QT = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
 RS = "http://www.w3.org/2001/sw/DataAccess/tests/result-set#"

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from thaiplan.config import Config
 from thaiplan.errors import ThaiplanError
+from thaiplan.graph.build import default_graph
 from thaiplan.graph.build.inputs import Input
 from thaiplan.graph.build.report import BuildReport
 from thaiplan.graph.store.client import Manifest, RemoteClient, RemoteSettings
@@ -65,6 +66,9 @@ def build_remote(
     with tempfile.TemporaryDirectory(prefix="thaiplan-build-") as tmp:
         scratch_dir = Path(tmp) / "scratch"
         result = fill(scratch_dir, inputs)
+        # The default graph's set travels as a named graph of the build (issue 19: a remote default graph
+        # is a set too); `graph/build/default_graph.py` serves it.
+        default_graph.name_copy(scratch_dir)
         scratch = ox.Store.read_only(str(scratch_dir))
         try:
             publish(client, scratch, sid, before_switch=before_switch)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from thaiplan.errors import ThaiplanError
-from thaiplan.graph.build.default_graph import public_graphs
+from thaiplan.graph.build.default_graph import COPY_GRAPH, public_graphs
 from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot
 from thaiplan.graph.store.client import Manifest, RemoteClient, RemoteSettings
@@ -105,12 +105,14 @@ class RemoteStore:
             if checked.dataset:
                 # The query's FROM (checked) selects the graphs.
                 return self.client.query(checked.text, form=checked.form)
-            named_graphs = self.named_graphs()
-            # The store holds no copy of the data graphs in a default graph of its own (issue 19): /sparql
-            # lists the data graphs, a bag (a triple two graphs state is seen twice), the named queries all.
-            default_graph = (
-                [g.value for g in public_graphs(map(ox.NamedNode, named_graphs))] if public else named_graphs
-            )
+            # Every graph of the build but its copy of the data, which would repeat each triple (issue 19).
+            named_graphs = [g for g in self.named_graphs() if g != COPY_GRAPH]
+            if not public:
+                default_graph = named_graphs
+            elif COPY_GRAPH in self.named_graphs():  # /sparql's default graph: the data graphs' set
+                default_graph = [COPY_GRAPH]
+            else:  # a build published before issue 19's copy: the data graphs listed, a bag
+                default_graph = [g.value for g in public_graphs(map(ox.NamedNode, named_graphs))]
         graphs = {"default_graphs": default_graph or (), "named_graphs": named_graphs or ()}
         return self.client.query(checked.text, form=checked.form, **graphs)
 

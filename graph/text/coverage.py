@@ -17,7 +17,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -181,10 +180,14 @@ def coverage(doc: str, spans: list[tuple[int, int]]) -> Coverage:
     return result
 
 
-def cited_passages(store: ox.Store) -> dict[str, list[tuple[str, str]]]:
-    """For each source document with a text, its passages that a fact was derived from: (IRI, quote)."""
+def cited_passages(store: ox.Store, graph: ox.NamedNode | None = None) -> dict[str, list[tuple[str, str]]]:
+    """For each source document with a text, its passages that a fact was derived from: (IRI, quote).
+
+    Read from `graph` when given (the data graph of `thaiplan validate`'s own store), else from every graph.
+    """
     by_doc: dict[str, list[tuple[str, str]]] = {}
-    results = store.query(read_rq("graph", "cited-passages"), use_default_graph_as_union=True)
+    dataset = {"default_graph": graph} if graph is not None else {"use_default_graph_as_union": True}
+    results = store.query(read_rq("graph", "cited-passages"), **dataset)
     for row in results:  # type: ignore[union-attr]
         doc = row["source"].value.removeprefix(SOURCE_BASE)
         if doc in SOURCES:
@@ -192,9 +195,9 @@ def cited_passages(store: ox.Store) -> dict[str, list[tuple[str, str]]]:
     return by_doc
 
 
-def document_coverage(store: ox.Store) -> list[Coverage]:
-    """The coverage of each source document the store's facts cite, by the passages they cite."""
-    cited = cited_passages(store)
+def document_coverage(store: ox.Store, graph: ox.NamedNode | None = None) -> list[Coverage]:
+    """The coverage of each source document the store's facts cite (in `graph`), by the passages they cite."""
+    cited = cited_passages(store, graph)
     out = []
     for doc in (d for d in SOURCES if d in cited):
         spans = [span for _, quote in cited.get(doc, []) for span in locate_all(doc, quote)]
@@ -213,24 +216,14 @@ REPORT_WORDS = {
 }
 
 
-def validated_store(files: list[Path] | None, store_dir: Path | None) -> ox.Store:
-    """The data `thaiplan validate` read (the same files, store or curated graph), in a pyoxigraph store."""
-    from thaiplan.shapes.dataset import Dataset
-    from thaiplan.shapes.validate import load_files, load_store, project_files
+def add_to_report(text: str, fmt: str, lang: str, store: ox.Store, graph: ox.NamedNode | None = None) -> str:
+    """The validation report with the coverage of each source document: a section (text), a key (JSON).
 
-    dataset = Dataset()
-    if store_dir is not None:
-        load_store(dataset, store_dir)
-    else:
-        load_files(dataset, files if files else project_files())
-    return dataset.store
-
-
-def add_to_report(text: str, fmt: str, lang: str, store: ox.Store) -> str:
-    """The validation report with the coverage of each source document: a section (text), a key (JSON)."""
+    `store` (and `graph`, its data graph) is what `thaiplan validate` read: the input is not read twice.
+    """
     if fmt not in ("text", "json"):
         return text
-    found = document_coverage(store)
+    found = document_coverage(store, graph)
     if fmt == "json":
         doc = json.loads(text)
         doc["sourceCoverage"] = [c.as_json() for c in found]
