@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -138,6 +139,32 @@ def test_wrong_header_and_sheet_issue16(
     (tmp_path / "cp874.csv").write_bytes(",".join(KEYS).encode() + "\nP-1,โครงการ\n".encode("cp874"))
     code, _, err = run(capsys, "import", str(tmp_path / "cp874.csv"), "--data", str(data_dir))
     assert code == 2 and "cp874.csv: not UTF-8 text" in err
+    assert imports_of(data_dir) == []
+
+
+def _damaged_member(workbook: bytes, path: Path) -> bytes:
+    """The workbook with the first sheet's compressed bytes overwritten, its zip directory intact."""
+    with zipfile.ZipFile(path) as archive:
+        info = next(i for i in archive.infolist() if i.filename.endswith("sheet1.xml"))
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + 8
+    return workbook[:start] + b"\xff" * 40 + workbook[start + 40 :]
+
+
+def test_truncated_or_damaged_workbook_is_refused_by_name_issue16(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_sheet(tmp_path / "good.xlsx", [GOOD])
+    workbook = good.read_bytes()
+    damaged = {
+        "half.xlsx": workbook[: len(workbook) // 2],
+        "tail.xlsx": workbook[:-30],
+        "member.xlsx": _damaged_member(workbook, good),
+    }
+    for name, content in damaged.items():
+        (tmp_path / name).write_bytes(content)
+        code, out, err = run(capsys, "import", str(tmp_path / name), "--data", str(data_dir))
+        assert code == 2, (name, out, err)
+        assert f"{name}: not a readable XLSX workbook" in err and "Traceback" not in err + out
     assert imports_of(data_dir) == []
 
 

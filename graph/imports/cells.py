@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -94,28 +96,53 @@ def read_table(path: Path, kind: str) -> Table:
 
 def _xlsx_grid(path: Path, sheet_name: str) -> tuple[str, list[tuple[int, list[str]]]]:
     """The cells of the kind's sheet (by name; a workbook of one sheet may name it otherwise) as text."""
-    import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # openpyxl reads a read-only workbook lazily, so a truncated or damaged archive can fail while the
+    # rows are read as well as when it is opened (issue 16): both are inside the one handler.
+    unreadable = (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        SyntaxError,
+    )
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
-    names = [n for n in book.sheetnames if n != "README"]
-    if sheet_name in book.sheetnames:
-        chosen = sheet_name
-    elif len(names) == 1:
-        chosen = names[0]
-    else:
+        return _read_sheet(path, sheet_name)
+    except InputError:
+        raise
+    except unreadable as exc:
         raise InputError(
-            f"{path}: no sheet named {sheet_name!r} (sheets: {', '.join(book.sheetnames)}) / "
-            f"ไม่พบแผ่นงานชื่อ {sheet_name!r}"
-        )
-    grid = []
-    for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1):
-        grid.append((number, [_cell_text(v) for v in values]))
-    book.close()
-    return chosen, grid
+            f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc}) / "
+            "ไม่ใช่ไฟล์ XLSX ที่อ่านได้ (ไฟล์อาจเสียหายหรือไม่ครบ)"
+        ) from exc
+
+
+def _read_sheet(path: Path, sheet_name: str) -> tuple[str, list[tuple[int, list[str]]]]:
+    """The chosen sheet's rows as text, the workbook closed afterwards."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = [n for n in book.sheetnames if n != "README"]
+        if sheet_name in book.sheetnames:
+            chosen = sheet_name
+        elif len(names) == 1:
+            chosen = names[0]
+        else:
+            raise InputError(
+                f"{path}: no sheet named {sheet_name!r} (sheets: {', '.join(book.sheetnames)}) / "
+                f"ไม่พบแผ่นงานชื่อ {sheet_name!r}"
+            )
+        grid = []
+        for number, values in enumerate(book[chosen].iter_rows(values_only=True), start=1):
+            grid.append((number, [_cell_text(v) for v in values]))
+        return chosen, grid
+    finally:
+        book.close()
 
 
 def _cell_text(value: object) -> str:
