@@ -112,8 +112,6 @@ def _xlsx_grid(path: Path, sheet_name: str) -> tuple[str, list[tuple[int, list[s
     )
     try:
         return _read_sheet(path, sheet_name)
-    except InputError:
-        raise
     except unreadable as exc:
         raise InputError(
             f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc}) / "
