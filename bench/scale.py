@@ -588,29 +588,12 @@ def run_cold(size: str, args: argparse.Namespace, previous: dict[str, Any] | Non
                 log(f"[{size}] cold keys: starting {name}")
                 servers.append(starters[name]())
         log(f"[{size}] cold keys: {args.cold} keys per named query on {', '.join(s.name for s in servers)}")
-        out["named"] = cold_keys.measure_cold(
-            servers,
-            store_dir,
-            args.cold,
-            args.seed,
-            args.timeout,
-            Request,
-            fetch,
-            sparql_request,
-            result_rows,
-        )
+        http = cold_keys.Http(Request, sparql_request, fetch, result_rows)
+        out["named"] = cold_keys.measure_cold(servers, store_dir, args.cold, args.seed, args.timeout, http)
         # /sparql answers from the store's default graph (the data graphs' copy): the others get the same
         # default graph, Oxigraph's server without the union, Virtuoso the graph the dump's triples went to.
         out["rollups"] = cold_keys.measure_rollups(
-            servers,
-            store_dir,
-            args.cold,
-            args.seed,
-            args.timeout,
-            Request,
-            fetch,
-            sparql_request,
-            result_rows,
+            servers, store_dir, args.cold, args.seed, args.timeout, http
         )
         plain = [Server("thaiplan", thaiplan.sparql, None)]
         for server in servers[1:]:
@@ -623,9 +606,7 @@ def run_cold(size: str, args: argparse.Namespace, previous: dict[str, Any] | Non
                     Server(server.name, server.sparql + "?default-graph-uri=urn%3Athaiplan%3Abench", None)
                 )
         texts = {q: (QUERIES / f"{q}.rq").read_text(encoding="utf-8") for q in SPARQL_QUERIES}
-        out["sparql"] = cold_keys.measure_sparql(
-            plain, texts, args.sparql_repeat, args.timeout, fetch, sparql_request, result_rows
-        )
+        out["sparql"] = cold_keys.measure_sparql(plain, texts, args.sparql_repeat, args.timeout, http)
     finally:
         for server in servers:
             server.stop()
