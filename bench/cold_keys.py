@@ -294,3 +294,53 @@ def measure_rollups(
         "mismatches": rounds.mismatches[:5],
         "load": f"{rounds.load_before} → {loadavg()}",
     }
+
+
+def largest_master_plan(store_dir: Path) -> tuple[str, int]:
+    """The master plan with the most items under it (by the trace index) and how many."""
+    import pyoxigraph as ox
+
+    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.queries import terms
+
+    store = open_read_only(store_dir)
+    text = (COLD / "master-plan.rq").read_text(encoding="utf-8")
+    plans = [row["x"].value for row in store.query(text, use_default_graph_as_union=True)]
+    reach = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(terms.DEPTH), None, None)}
+
+    def below(iri: str) -> int:
+        """How many items reach `iri`."""
+        return sum(
+            1 for q in store.quads_for_pattern(None, None, ox.NamedNode(iri), None) if q.predicate in reach
+        )
+
+    sizes = {iri: below(iri) for iri in plans}
+    biggest = max(sizes, key=lambda iri: (sizes[iri], iri))
+    return biggest, sizes[biggest]
+
+
+def measure_paging(
+    servers: list[Any], store_dir: Path, repeat: int, timeout: float, http: Http, limit: int = 100
+) -> dict[str, Any]:
+    """trace-down of the largest master plan (issue 18's paging target): thaiplan's first page of `limit`
+    rows and its whole answer (cache off), against every other server's whole answer; rows compared."""
+    entity, below = largest_master_plan(store_dir)
+    text = inline_sparql(store_dir, "trace-down", [{"entity": entity}])[0]
+    whole, first = Rounds(servers), Rounds([s for s in servers if s.api])
+    page = {"entity": entity, "limit": str(limit)}
+    for i in range(repeat + 1):  # the first round warms each server's pages: not counted
+        timed_round(
+            whole, i, _api_or_sparql(http, "trace-down", {"entity": entity}, text), http, timeout, i, bool(i)
+        )
+        timed_round(first, i, _api_or_sparql(http, "trace-down", page, text), http, timeout, i, bool(i))
+    return {
+        "entity": entity,
+        "items_below": below,
+        "limit": limit,
+        "first_page": {s: summary(v) for s, v in first.lat.items()},
+        "first_page_rows": first.rows,
+        "whole": {s: summary(v) for s, v in whole.lat.items()},
+        "rows": whole.rows,
+        "mismatch_count": len(whole.mismatches),
+        "load": f"{whole.load_before} → {loadavg()}",
+    }
