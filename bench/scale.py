@@ -1062,38 +1062,56 @@ def plot(all_results: dict[str, Any], path: Path) -> None:
     fig.savefig(path, dpi=100)
 
 
-COLD_WHY = """## Cold keys: what the numbers say (issue 18, session 5)
+COLD_WHY = """## Cold keys: what the numbers say (issue 18, session 7)
 
 Run: `.venv/bin/python bench/scale.py --sizes 1M --cold 8 --first-repeat 3 --sparql-repeat 5 --timeout 30
---servers thaiplan,oxigraph,virtuoso` on the 1M build made by the issue-18 code (aggregates in the index).
-The machine was shared (load average 12 → 2 during the run): the three servers were asked in turn, key by
-key, so the load fell on all of them; the numbers are comparable with each other, not with issue 7's.
-10M was not measured in this session (the 1M build alone took 277 s under that load): missed for lack of
-time, not measured and passed.
+--servers thaiplan,oxigraph,virtuoso` on a fresh 1M build (`uptime` load 5.5 at the start, 13 during the
+named queries, 5.6 at the end; 2 CPUs shared with four other engineers). The servers were asked in turn,
+key by key: the numbers compare with each other, not with session 5's. 10M was not measured (no time).
 
-- **Named queries, cold keys, p50 ≤ Virtuoso's: met on four of five** (trace-up 50 vs 93 ms, trace-down 357
-  vs 545, agency-portfolio 48 vs 65, indicator-series 16 vs 166). p95 is met but on trace-down (890 vs 703
-  ms: one large master plan, 1.27×). **search missed (764 vs 428 ms, 1.8×)**: the profile (in process, no
-  HTTP) puts 662 ms in the engine — search.rq scans every `tpi:searchText` literal with CONTAINS (0.53M
-  index quads at 1M) — and 0.3 ms in resolution; Virtuoso's scan of the same literals is faster. The cure is
-  a word index looked up by equality instead of a scan, left for the search owner.
-- **First request ≤ 2× a warm uncached one: met on 7 of 8, indicator-series at 2.04×** (39 vs 19 ms; it
-  was 1,207 vs 8.6 ms, 140×). The profile found pythainlp's dictionary trie built on the first search text
-  (1.1–4.5 s), now built by `server/warmup.py` at start with every named query's header and example and the
-  pages' templates. What is left is the first run of each query shape in a worker.
-- **`/sparql` join-2hop within 1.1× of Oxigraph's server: missed, 1.25×** (93 vs 74 ms; it was 1.9×).
-  SPARQL JSON is now written by pyoxigraph's serializer (in process: 48 ms against 80 ms for Python's
-  writer on this answer, of which 42 ms is the query), counted and capped as it streams
-  (`server/results.py`); what remains is the worker-to-web-process pipe and the WSGI response, in
-  `server/workers.py` (another engineer's this session). Rows agree on every server once Oxigraph's server
-  is given the store's default graph (the union double-counted the data's copy, 18,960 rows).
-- **Aggregates: met.** Budget roll-ups of never-asked plan parts read from the build's aggregates: 11 ms
-  p50 against Virtuoso's live GROUP BY 19 ms (Oxigraph's server 19.7 s), same rows on every key. The
-  agencies' index reads `tpi:itemCount` (same rows and order as the GROUP BY, tests/test_aggregates.py).
-  The generic GROUP BY through `/sparql` stays 10.6× Virtuoso's (371 vs 35 ms): pyoxigraph evaluates it row
-  at a time over every observation; a column store aggregates the column. Precomputing is the answer where
-  a page needs the figure; an arbitrary researcher's GROUP BY is not precomputable.
-- **Not done**: trace-down paging at 10M (limit/offset or a cursor): not built; 10M cold keys: not run.
+- **The trace page, uncached: 7–10 s → 0.16 s** (warm uncached p50 159.5 ms; session 5: 10,649.6).
+  `server/sparql/trace-alignments.rq` joined a UNION to the alignments outside its branches, and the
+  engine visited every alignment of the graph (in process: 5.7–7.1 s for a project, 107–111 s for a master
+  plan). The steps up now take their level from trace-up's level columns, and the steps down from one
+  basic graph pattern from the bound entity (0.5 ms for a project, 54–59 ms for a master plan); the levels
+  shown are the same on every step of 41 entities of the curated graph (tests/test_cold_path_issue18.py
+  checks each step against the store). Its first request (1,352 ms, 8.5× the warm one) is now the larger
+  part: MISSED, not profiled this session.
+- **search, cold: p50 572 vs Virtuoso 440 ms, MISSED (1.30×; session 5 1.78×); p95 671 vs 661, MISSED
+  (1.02×; was 2.47×).** In process the engine went from 662 to 361 ms. Profile (CPU ms, in process, 4 keys):
+  the equality tiers (codes, labels, abbreviations) 1 ms; enumerating the 107,885 `tpi:searchText`
+  literals with one CONTAINS each ≈ 300; each further CONTAINS on every literal ≈ 190 more, as pyoxigraph
+  reads the literal again. search.rq now tests each literal once (the query's longest word, which every
+  tier of the scan needs, else its key) before the six tests of the tiers: 560 → 340 ms of CPU, the same
+  answers (107 queries of every tier on the curated graph; a prefilter on the key alone differs on 17).
+  Looking words up by equality instead needs a quad per entity and word, which issue 7's test
+  (`test_issue7_index_holds_one_word_literal_per_entity_and_no_per_word_quads`) rules out, and the prefix
+  (70) and substring (10) tiers need a scan for the same answers anyway: what is left is that scan.
+- **trace-down: p50 met (269 vs 380 ms), p95 MISSED (985 vs 912 ms, 1.08×; was 1.27×)**: the largest
+  master plan. Profile (CPU ms, in process, 4 master plans of ≈ 340 items): the depth/via sub-select 54
+  (the via look-up 51 of it), the most specific type 100 (two NOT EXISTS per item and type), the agencies
+  115 (three branches and their labels); splitting the agencies' NOT EXISTS path gained nothing
+  measurable. Nothing cheap is left: a build-time most-specific-type index (a new `tpi:` term, index
+  format 4) would remove the type's 100 ms.
+- **Paging (`limit`/`offset` on the API, `Link: rel=next`): the whole answer of the largest master plan
+  (mp-21, 841 rows) met (344 vs Virtuoso 523 ms); the first page of 100 rows 244 ms, MISSED against the 100
+  ms set for 10M.** The page is the query's own ORDER BY cut by LIMIT/OFFSET, so pages never overlap; the
+  engine still evaluates and sorts every row before the first (305 ms in process), and a page saves only
+  the serialization and transfer of the rest. A first page under 100 ms needs the page's items chosen
+  before the per-item look-ups (type, agencies): not done.
+- **agency-portfolio, trace-up: met** (96 vs 135, 26 vs 102 ms). trace-up's "rows differ" on all 8 keys is
+  Virtuoso's: it answers 13 rows where thaiplan and Oxigraph's server answer 11, two of them exact
+  duplicates despite SELECT DISTINCT (booleans written `1`); the distinct rows are the same.
+- **indicator-series: met (2,143 vs 8,745 ms), but both far slower than in session 5 (16 vs 166 ms)**: the
+  in-process engine takes 1,050 ms where it took 11. No file of this session's work changed since then;
+  the synthetic graph and the store's default dataset did (issues 14, 15, 19): flagged, not investigated.
+  Oxigraph's server ran under an 8 GiB address-space cap (uncapped, its first indicator-series key grew
+  it past 20 GiB and the OOM killer emptied every server's page cache in the first attempt of this run);
+  it failed there (`std::bad_alloc`), hence its empty columns from indicator-series on.
+- **First requests**: trace-up 1.91× met; agency-portfolio 2.60× MISSED (395 vs 152 ms; 1.84× in session
+  5, under a different load); the trace page above. **`/sparql` join-2hop 1.44× Oxigraph's server,
+  MISSED; generic GROUP BY 12.5× Virtuoso's, measured**; budget roll-ups met (5.9 vs 13.1 ms) — no change
+  of this session there.
 """
 
 
