@@ -21,8 +21,6 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 ITS_NS = "http://www.w3.org/2005/11/its"
 # Characters XML 1.0 cannot carry at all, not even as character references (a literal may hold them).

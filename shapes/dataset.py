@@ -38,7 +38,6 @@ MEMBER = ox.NamedNode(_BASE + "in")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Lexical forms pyoxigraph stores unchanged; other typed literals may come back canonical ("01" → "1").
 _CANONICAL = {
     XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"),
