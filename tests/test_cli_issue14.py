@@ -3,13 +3,65 @@ sub-command is registered through the one helper with its options, help and exit
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from thaiplan.cli import main
+from thaiplan.cli import add_command, build_parser, main
+from thaiplan.graph import cli as graph_cli
+from thaiplan.graph.imports import cli as import_cli
+from thaiplan.graph.synth import command as synth_cli
+from thaiplan.ontology import cli as ontology_cli
+from thaiplan.server import cli as server_cli
+from thaiplan.shapes import cli as shapes_cli
 
 DATA = Path(__file__).parent / "data" / "build"
+# Each folder's sub-commands, as the README's command table lists them.
+AREAS: dict[ModuleType, set[str]] = {
+    ontology_cli: {"ontology"},
+    graph_cli: {"build", "query"},
+    import_cli: {"import", "template", "export"},
+    synth_cli: {"synth"},
+    shapes_cli: {"validate"},
+    server_cli: {"serve"},
+}
+
+
+@pytest.mark.parametrize("area", list(AREAS), ids=lambda m: m.__name__)
+def test_issue14_every_folder_registers_through_the_one_helper(area: ModuleType) -> None:
+    """A folder's `register` adds its commands with `add` alone: nothing reaches the sub-parsers around it."""
+    sub = argparse.ArgumentParser().add_subparsers()
+    added: list[str] = []
+
+    def add(name: str, run: object, **options: str) -> argparse.ArgumentParser:
+        """thaiplan.cli.add_command, noting the name."""
+        added.append(name)
+        return add_command(sub, name, run, **options)  # type: ignore[arg-type]
+
+    area.register(add)
+    assert sorted(added) == sorted(AREAS[area]) == sorted(sub.choices)
+    for name in added:
+        parser = sub.choices[name]
+        assert parser.description or name == "ontology", f"{name} has no description"
+        assert callable(parser.get_default("func")) or name == "ontology"
+
+
+def test_issue14_the_command_runs_every_sub_command_with_its_options_and_exit_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == set().union(*AREAS.values())
+    for name in ("build", "import", "export"):  # the curated-data option, one definition for the three
+        data = next(a for a in sub.choices[name]._actions if a.dest == "data")
+        assert data.metavar == "DIR" and data.type is Path and "graph/data" in str(data.help)
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--help"])
+    assert exc.value.code == 0 and "THAIPLAN_DATA_DIR" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--no-such-option"])
+    assert exc.value.code == 2 and "unrecognized arguments: --no-such-option" in capsys.readouterr().err
 
 
 def test_issue14_build_reads_thaiplan_data_dir(
