@@ -26,7 +26,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "snapshot atomically. Exit 0 on success, 1 on a data problem, 2 on unreadable input.",
     )
     add_store_argument(build)
-    add_data_option(build, "curated-data folder to build from (default: THAIPLAN_DATA_DIR, else graph/data)")
+    add_data_option(build, "curated-data folder to build from")
 
     query = add(
         "query",
@@ -48,11 +48,20 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     add_store_argument(query)
 
 
-def add_data_option(
-    parser: argparse.ArgumentParser, help: str = "curated-data folder (default: graph/data)"
-) -> None:
+def add_data_option(parser: argparse.ArgumentParser, what: str = "curated-data folder") -> None:
     """The `--data DIR` option of the commands that read or write the curated data (build, import, export)."""
-    parser.add_argument("--data", type=Path, metavar="DIR", help=help)
+    parser.add_argument(
+        "--data", type=Path, metavar="DIR", help=f"{what} (default: THAIPLAN_DATA_DIR, else graph/data)"
+    )
+
+
+def data_folder(args: argparse.Namespace) -> Path | None:
+    """The curated-data folder a command works on: --data, else THAIPLAN_DATA_DIR, else None (graph/data).
+
+    The variable is the folder `serve` builds from and `/import` writes into: every command reads it, so
+    that an import and the build after it see the same folder (issue 14).
+    """
+    return args.data if args.data is not None else Config.from_env().data_dir
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -60,9 +69,7 @@ def run_build(args: argparse.Namespace) -> int:
     from thaiplan.graph.build.pipeline import build
     from thaiplan.graph.store.backend import with_location
 
-    config = with_location(Config.from_env(), args.store)
-    # THAIPLAN_DATA_DIR, as `serve` reads it: the folder `/import` writes into is the one built (issue 14).
-    build(config, args.data if args.data is not None else config.data_dir)
+    build(with_location(Config.from_env(), args.store), data_folder(args))
     return 0
 
 

@@ -1,5 +1,6 @@
-"""The `thaiplan` command after issue 14's tidy: `build` reads THAIPLAN_DATA_DIR as `serve` does, and every
-sub-command is registered through the one helper with its options, help and exit codes unchanged."""
+"""The `thaiplan` command after issue 14's tidy: `build`, `import` and `export` read THAIPLAN_DATA_DIR as
+`serve` does, and every sub-command is registered through the one helper with its options, help and exit
+codes unchanged."""
 
 from __future__ import annotations
 
@@ -94,3 +95,20 @@ def test_issue14_build_names_a_missing_thaiplan_data_dir(
     assert main(["build", "--store", str(tmp_path / "store")]) == 2
     err = capsys.readouterr().err
     assert f"data folder {missing} does not exist" in err and "Traceback" not in err
+
+
+def test_issue14_import_writes_into_thaiplan_data_dir_that_build_then_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One variable, one folder: `thaiplan import` writes where `thaiplan build` (and `serve`) read."""
+    from tests.test_import_page_issue16 import GOOD, fresh_data, sheet_bytes
+
+    data = fresh_data(tmp_path / "data")
+    sheet = tmp_path / "projects-env.csv"
+    sheet.write_bytes(sheet_bytes([GOOD]))
+    monkeypatch.setenv("THAIPLAN_DATA_DIR", str(data))
+    assert main(["import", str(sheet)]) == 0
+    assert sorted(p.name for p in (data / "imports").iterdir()) == ["projects-env.csv", "projects-env.ttl"]
+    capsys.readouterr()
+    assert main(["build", "--store", str(tmp_path / "store")]) == 0
+    assert "https://w3id.org/thaiplan/graph/import-projects-env " in capsys.readouterr().out

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from thaiplan.graph.cli import add_data_option
+from thaiplan.graph.cli import add_data_option, data_folder
 from thaiplan.graph.imports.cells import mapping
 
 
@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     """`thaiplan import`: check, show the changes, write unless --dry-run."""
     from thaiplan.graph.imports.importer import Options, run_import
 
-    run_import(Options(args.file, args.kind, args.dry_run, args.lang, args.by, args.data, args.report))
+    run_import(
+        Options(args.file, args.kind, args.dry_run, args.lang, args.by, data_folder(args), args.report)
+    )
     return 0
 
 
@@ -80,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
     """`thaiplan export`: the curated graph in the import format."""
     from thaiplan.graph.imports.export import export
 
-    counted = export(args.output, args.kind or list(mapping()["kinds"]), args.data)
+    counted = export(args.output, args.kind or list(mapping()["kinds"]), data_folder(args))
     for kind, (rows, misfits) in counted.items():
         print(f"{kind}: {rows} rows" + (f" ({misfits} entities do not fit the format)" if misfits else ""))
     print(f"wrote {args.output}")
