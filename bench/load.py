@@ -665,6 +665,9 @@ def write_report(
     out = args.out or RESULTS / f"load-{label}-{stamp}.md"
     hostile = (
         f"; client concurrency {args.client_concurrency}, {args.hostile} heavy clients"
+        f"{' (fresh)' if args.heavy_fresh else ''}, standby workers "
+        f"{os.environ.get('THAIPLAN_WORKER_STANDBY') or '(default)'}; load average at the end "
+        f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1 / 5 / 15 min)"
         if args.hostile
         else ""
     )
