@@ -21,8 +21,12 @@ import pytest
 
 from tests.test_isolation_support import CROSS_COUNT_4
 from tests.test_sparql_support import make_store
+from thaiplan.config import Config
+from thaiplan.errors import InputError
 from thaiplan.server import negotiation
+from thaiplan.server.budget import share_pool
 from thaiplan.server.execution import QueryJob
+from thaiplan.server.scheduling import STANDBY
 from thaiplan.server.workers import HEAVY_NICE, HEAVY_RUNNING, WorkerPool, WorkerUnavailable
 
 pytestmark = pytest.mark.slow
@@ -177,3 +181,15 @@ def test_two_new_clients_are_served_while_a_standby_is_being_replaced_issue13(st
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
         pool.close()
+
+
+def test_the_number_of_standby_workers_is_a_setting_issue13(store: Path) -> None:
+    """THAIPLAN_WORKER_STANDBY sets the pool of standbys beside the reserve; unset, STANDBY; < 0 refused."""
+    pool = WorkerPool(store, 1, 5.0)  # not started: no process
+    share_pool(pool, Config.from_env({"THAIPLAN_WORKER_STANDBY": "3"}))
+    assert (pool.reserve, pool.standby) == (1, 3)
+    pool = WorkerPool(store, 1, 5.0)
+    share_pool(pool, Config.from_env({}))
+    assert (pool.reserve, pool.standby) == (1, STANDBY)
+    with pytest.raises(InputError, match="THAIPLAN_WORKER_STANDBY=-1"):
+        share_pool(WorkerPool(store, 1, 5.0), Config.from_env({"THAIPLAN_WORKER_STANDBY": "-1"}))
