@@ -16,7 +16,8 @@ query is one request to the store.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -30,6 +31,7 @@ from thaiplan.queries.guard import safety
 
 MANIFEST_GRAPH = "urn:thaiplan:manifest"
 MANIFEST_BUILD = "urn:thaiplan:build"
+T = TypeVar("T")
 
 
 class RemoteStore:
@@ -45,6 +47,8 @@ class RemoteStore:
         self.manifest_seconds = manifest_seconds
         self._manifest: Manifest | None = None  # the build in use
         self._seen: tuple[float, Snapshot | None] | None = None  # the last manifest read, and when
+        # What `remember` keeps for the build in use (the resolver's table), by name; emptied by a new build.
+        self._kept: tuple[str, dict[str, object]] = ("", {})
         if opened:
             self.use()
 
@@ -115,6 +119,20 @@ class RemoteStore:
                 default_graph = [g.value for g in public_graphs(map(ox.NamedNode, named_graphs))]
         graphs = {"default_graphs": default_graph or (), "named_graphs": named_graphs or ()}
         return self.client.query(checked.text, form=checked.form, **graphs)
+
+    def remember(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()` for the build in use, computed once per build: what saves a request per query.
+
+        The resolver keeps its table here (queries/resolve_table.py, issue 14), so that a named query's
+        entity parameter costs the store no request of its own; a new build starts afresh.
+        """
+        build, kept = self._kept
+        if build != self.snapshot_id:
+            build, kept = self.snapshot_id, {}
+            self._kept = (build, kept)
+        if name not in kept:
+            kept[name] = compute()
+        return kept[name]  # type: ignore[return-value]
 
     def dump_graph(self, graph: str) -> bytes:
         """One named graph as N-Triples (Graph Store GET when configured, else a CONSTRUCT)."""
