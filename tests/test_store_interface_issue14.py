@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 from flask import Flask
 
@@ -23,12 +22,8 @@ from thaiplan.config import Config
 from thaiplan.graph.build.pipeline import build
 from thaiplan.graph.store.api import GraphStore, Snapshot
 from thaiplan.graph.store.backend import open_store
-from thaiplan.graph.store.client import RemoteSettings
 from thaiplan.graph.store.local import EmbeddedStore
 from thaiplan.graph.store.remote import RemoteStore
-from thaiplan.ontology.namespace import ID_BASE
-from thaiplan.queries import resolve, resolve_table
-from thaiplan.queries.terms import SKOS
 from thaiplan.server.app import close_app, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,53 +311,6 @@ def test_an_entity_parameter_costs_no_request_of_its_own_issue14(local: Config, 
                     assert proxy.requests - before == requests, (path, params)
     finally:
         proxy.close()
-
-
-def test_the_resolvers_table_resolves_as_the_resolver_query_does_issue14(local: Config) -> None:
-    """Every code, label and abbreviation of the curated graph, written as people write them, and every IRI:
-    where the table decides (one entity, or none), its candidates are the query's; else it defers.
-    """
-    store = EmbeddedStore(local.store_dir).store
-    table = resolve_table.load(store)
-    texts: set[str] = set()
-    for name in ("notation", "prefLabel", "altLabel"):
-        for quad in store.quads_for_pattern(None, ox.NamedNode(SKOS + name), None):
-            value = quad.object.value
-            texts |= {value, value.lower(), value.replace(".", ""), value.replace(" ", ""), f" {value} "}
-            if isinstance(quad.subject, ox.NamedNode):
-                texts |= {quad.subject.value, quad.subject.value.removeprefix(ID_BASE)}
-    texts |= {"", "ไม่มีสิ่งนี้", "https://example.org/nothing", "activity/no-such"}
-    decided = deferred = 0
-    for text in sorted(texts):
-        for cls in (None, "tp:Agency", "tp:Plan", "tp:Indicator"):
-            by_table = resolve.from_table(table, text, cls)
-            if by_table is None:
-                deferred += 1
-                continue
-            decided += 1
-            by_query = resolve._of_class(resolve.candidates(store, text), cls)
-            assert [(c.iri, c.tier) for c in by_table] == [(c.iri, c.tier) for c in by_query], (text, cls)
-            assert [c.types for c in by_table] == [c.types for c in by_query], (text, cls)
-    assert decided > 10 * deferred  # the table answers nearly every text itself
-
-
-def test_a_remote_store_remembers_per_build_what_it_is_given_to_issue14() -> None:
-    """`RemoteStore.remember` computes once per build: the next job on the same build reuses it, a new
-    build computes afresh (no server needed: a job's snapshot names the graphs, so `use` asks nothing).
-    """
-    store = RemoteStore(RemoteSettings("http://127.0.0.1:9/query"), opened=False)
-    computed: list[str] = []
-
-    def compute() -> str:
-        computed.append(store.snapshot_id)
-        return f"table of {store.snapshot_id}"
-
-    store.use(Snapshot("build-1", ("urn:g",)))
-    assert store.remember("t", compute) == store.remember("t", compute) == "table of build-1"
-    store.use(Snapshot("build-1", ("urn:g",)))
-    assert store.remember("t", compute) == "table of build-1" and computed == ["build-1"]
-    store.use(Snapshot("build-2", ("urn:g",)))
-    assert store.remember("t", compute) == "table of build-2" and computed == ["build-1", "build-2"]
 
 
 # --- the pool's lifetime ---------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from thaiplan.errors import ThaiplanError
-from thaiplan.graph.build.default_graph import COPY_GRAPH, public_graphs
+from thaiplan.graph.build.default_graph import COPY_GRAPH
 from thaiplan.graph.rq import read_rq
-from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot
+from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot, default_dataset
 from thaiplan.graph.store.client import Manifest, RemoteClient, RemoteSettings
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.queries.guard import safety
@@ -109,14 +109,12 @@ class RemoteStore:
             if checked.dataset:
                 # The query's FROM (checked) selects the graphs.
                 return self.client.query(checked.text, form=checked.form)
-            # Every graph of the build but its copy of the data, which would repeat each triple (issue 19).
-            named_graphs = [g for g in self.named_graphs() if g != COPY_GRAPH]
-            if not public:
-                default_graph = named_graphs
-            elif COPY_GRAPH in self.named_graphs():  # /sparql's default graph: the data graphs' set
-                default_graph = [COPY_GRAPH]
-            else:  # a build published before issue 19's copy: the data graphs listed, a bag
-                default_graph = [g.value for g in public_graphs(map(ox.NamedNode, named_graphs))]
+            # The project's own queries read every graph listed, not the copy: read through the copy,
+            # Oxigraph's server timed out on one and Virtuoso answered search differently (issue 19).
+            held = public and COPY_GRAPH in self.named_graphs()
+            default_graph, named_graphs = default_dataset(
+                self.named_graphs(), public=public, copy=COPY_GRAPH if held else None
+            )
         graphs = {"default_graphs": default_graph or (), "named_graphs": named_graphs or ()}
         return self.client.query(checked.text, form=checked.form, **graphs)
 
