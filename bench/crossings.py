@@ -11,7 +11,10 @@ processes (they are counted as jobs). The results go to `bench/results/crossings
 `--remote` counts instead the HTTP requests a remote store receives (issue 14): a real `oxigraph serve`
 (started here on 127.0.0.1, stopped by its PID) with the curated graph built into it, behind the recording
 proxy of the remote-store tests (`tests/test_remote_support.py`: one connection per request); after one
-warm-up request, each request once as a cache miss and once cached.
+warm-up request, each request once as a cache miss and once cached; then what the resolver's table
+costs a query worker (one request per build: its rows, the time to read it, the memory it keeps).
+`--remote --triples N` builds a synthetic graph of about N triples (`thaiplan synth`) instead of the
+curated one and measures the table only.
 """
 
 from __future__ import annotations
@@ -150,8 +153,8 @@ def report(tracer: Tracer, jobs: int, reads: int, path: str) -> str:
     )
 
 
-def measure_remote() -> tuple[int, list[tuple[str, int, int, int]]]:
-    """Requests an `oxigraph serve` receives: for the warm-up, then per path (status, miss, hit)."""
+def measure_remote(triples: int | None) -> tuple[int, list[tuple[str, int, int, int]], dict[str, float]]:
+    """Requests an `oxigraph serve` receives (warm-up, then per path: status, miss, hit); the table's cost."""
     sys.path.insert(0, str(ROOT))  # the remote tests' servers and proxy, reused rather than copied
     from tests.test_remote_support import (
         RecordingProxy,
@@ -168,8 +171,11 @@ def measure_remote() -> tuple[int, list[tuple[str, int, int, int]]]:
         server.start()
         proxy: RecordingProxy | None = None
         try:
-            config = remote_config(server, Path(tmp))
-            build(config, out=lambda _text: None)
+            config = remote_config(server, Path(tmp), store_read_timeout=600.0)
+            build(config, synthetic(Path(tmp) / "data", triples) if triples else None, out=lambda _text: None)
+            table = table_cost(config)
+            if triples:
+                return 0, [], table
             proxy = RecordingProxy(store_port(config.store))
             # The manifest stays known: what is counted is the queries, not a new build.
             app = create_app(dataclasses.replace(behind_proxy(config, proxy), store_manifest_seconds=600.0))
@@ -191,22 +197,65 @@ def measure_remote() -> tuple[int, list[tuple[str, int, int, int]]]:
             if proxy is not None:
                 proxy.close()
             server.stop()
-    return warm_up, found
+    return warm_up, found, table
 
 
-def report_remote(warm_up: int, found: list[tuple[str, int, int, int]]) -> str:
+def synthetic(data: Path, triples: int) -> Path:
+    """A data folder holding a synthetic graph of about `triples` triples (N-Quads, `thaiplan synth`)."""
+    import subprocess
+
+    data.mkdir(parents=True)
+    thaiplan = str(Path(sys.executable).parent / "thaiplan")
+    command = [thaiplan, "synth", "--triples", str(triples), "-o", str(data / "s.nq")]
+    subprocess.run(command, check=True, capture_output=True)
+    return data
+
+
+def table_cost(config: Config) -> dict[str, float]:
+    """The resolver's table read from the store as a worker reads it: rows, seconds, MiB kept, triples."""
+    import tracemalloc
+
+    from thaiplan.graph.store.backend import open_store
+    from thaiplan.queries import resolve_table
+
+    store = open_store(config)
+    tracemalloc.start()
+    started = time.perf_counter()
+    table = resolve_table.load(store)
+    seconds = time.perf_counter() - started
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {
+        "entities": len(table.entities),
+        "keys": sum(len(found) for found in table.keys.values()),
+        "seconds": seconds,
+        "mib": kept / 2**20,
+    }
+
+
+def report_remote(
+    warm_up: int, found: list[tuple[str, int, int, int]], table: dict[str, float], triples: int | None
+) -> str:
     """The remote measurement as a Markdown section."""
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    graph = f"`thaiplan synth --triples {triples}`" if triples else "the curated graph"
+    requests = [
+        f"The warm-up (`GET {WARM_UP}`, the app's first request: the manifest, the resolver's table, the "
+        f"query): {warm_up} requests.",
+        "",
+        "| request | status | not cached | cached |",
+        "| --- | --- | --- | --- |",
+        *[f"| `GET {path}` | {status} | {miss} | {hit} |" for path, status, miss, hit in found],
+        "",
+    ]
     return "\n".join(
         [
             f"### Requests to a remote store (`oxigraph serve`) — {when} UTC",
             "",
-            f"The warm-up (`GET {WARM_UP}`, the app's first request: the manifest, the resolver's table, the "
-            f"query): {warm_up} requests.",
-            "",
-            "| request | status | not cached | cached |",
-            "| --- | --- | --- | --- |",
-            *[f"| `GET {path}` | {status} | {miss} | {hit} |" for path, status, miss, hit in found],
+            *(requests if found else []),
+            f"The resolver's table of the build ({graph}), read as a worker reads it (one request): "
+            f"{table['entities']:,} entities, {table['keys']:,} keys, {table['seconds']:.2f} s, "
+            f"{table['mib']:.1f} MiB kept.",
             "",
         ]
     )
@@ -219,9 +268,10 @@ def main() -> None:
     parser.add_argument("--path", default=DEFAULT_PATH, help="the request to trace")
     parser.add_argument("--label", default="", help="a heading for this run (e.g. before/after)")
     parser.add_argument("--remote", action="store_true", help="count a remote store's requests instead")
+    parser.add_argument("--triples", type=int, help="with --remote: the table of a synthetic graph only")
     args = parser.parse_args()
     if args.remote:
-        write(report_remote(*measure_remote()), args.label)
+        write(report_remote(*measure_remote(args.triples), args.triples), args.label)
         return
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = args.store
