@@ -29,6 +29,7 @@ from thaiplan.graph.store.inline import Term, term_text
 from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnresolvedParameter
 from thaiplan.queries.guard import safety
+from thaiplan.queries.paging import Page, paged
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
 
@@ -80,6 +81,8 @@ class NamedJob:
     snapshot: Snapshot | None = None
     # False: resolve the parameters only (the reply's `bound`, an empty body), e.g. the editor's examples.
     run: bool = True
+    # One page of the answer (`limit`/`offset` on the API, issue 18); None: the whole answer.
+    page: Page | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def run_named(store: GraphStore, job: NamedJob) -> Reply:
         if not job.run:
             return Reply(200, b"", bound=encoded)
         bound = QueryJob(
-            query=query.sparql,
+            query=paged(query.sparql, job.page),
             base_iri="",
             formats=job.formats,
             max_rows=job.max_rows,
