@@ -7,8 +7,8 @@ like the manifest) answers them in the worker: the cache miss is then one reques
 
 The table is kept only for a build of at most `MAX_ROWS` keys and types (the curated graph: 2,320, read
 in one request of 0.6 MB): a national-scale build's table (a synthetic graph of 100k triples: 56,220 rows,
-13.8 MB of SPARQL JSON, seconds to read in a worker, and ten times that at 1M) would cost every worker
-its time and memory, so there the resolver asks the store, two requests per miss, as before.
+13.8 MB of SPARQL JSON, seconds to read in a loaded worker, and growing with the entities) would cost
+every worker its time and memory, so there the resolver asks the store, two requests per miss, as before.
 
 The table decides which entities a text names and at which tier, as `_resolve.rq` would: a text that names
 one entity (of the wanted class) is resolved without a request, and one that names none is refused without
@@ -34,7 +34,7 @@ from thaiplan.rq import read_rq
 TABLE_NAME = "resolver-table"
 XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 # The most rows (keys and types) a table holds; `_resolve-table.rq` asks for one more (its LIMIT).
-MAX_ROWS = 20_000
+MAX_ROWS = 10_000
 log = logging.getLogger(__name__)
 
 
