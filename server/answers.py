@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cachetools import LRUCache
+from werkzeug.http import parse_etags, unquote_etag
 
 from thaiplan.graph.store.api import Snapshot
 from thaiplan.server.execution import Reply
@@ -52,10 +53,8 @@ def etag(
 
 def matches(if_none_match: str | None, tag: str) -> bool:
     """True when an If-None-Match header names `tag` (or is `*`); weak tags compare equal (RFC 9110)."""
-    if not if_none_match:
-        return False
-    given = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return "*" in given or tag in given
+    # werkzeug parses the header (quoting, weak prefixes, `*`); the weak comparison is the project's rule.
+    return parse_etags(if_none_match).contains_weak(unquote_etag(tag)[0])
 
 
 class AnswerCache:

@@ -285,8 +285,8 @@ def share_pool(pool: Any, config: Config) -> None:
 
     Heavy clients together may hold all but half of the web server's threads (and two more), heavy and new
     clients together all but a quarter (and two), so that static files, cached answers and light clients
-    always find a thread, and a new light client usually finds one too; one reserve worker (with a
-    standby) is kept for light clients.
+    always find a thread, and a new light client usually finds one too; one reserve worker (with
+    `THAIPLAN_WORKER_STANDBY` standbys, 2 unless set) is kept for light clients.
     """
     limit = concurrency_from_config(config)
     if not limit:
@@ -294,7 +294,10 @@ def share_pool(pool: Any, config: Config) -> None:
     threads = max(1, config.threads)
     unproven = max(1, threads - 2 - max(1, threads // 4))
     heavy = max(1, threads - 2 - max(1, threads // 2))
-    pool.share(client_limit=limit, reserve=1, heavy_limit=heavy, unproven_limit=unproven)
+    standby = config.worker_standby
+    if standby is not None and standby < 0:
+        raise InputError(f"THAIPLAN_WORKER_STANDBY={standby}: give 0 or a positive number of workers")
+    pool.share(client_limit=limit, reserve=1, heavy_limit=heavy, unproven_limit=unproven, standby=standby)
 
 
 def init_app(app: Flask, config: Config) -> None:

@@ -23,11 +23,11 @@ import pyoxigraph as ox
 
 from thaiplan.errors import ThaiplanError
 from thaiplan.graph.build.default_graph import COPY_GRAPH
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot, default_dataset
 from thaiplan.graph.store.client import Manifest, RemoteClient, RemoteSettings
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.queries.guard import safety
+from thaiplan.rq import read_rq
 
 MANIFEST_GRAPH = "urn:thaiplan:manifest"
 MANIFEST_BUILD = "urn:thaiplan:build"
@@ -136,5 +136,5 @@ class RemoteStore:
         """One named graph as N-Triples (Graph Store GET when configured, else a CONSTRUCT)."""
         if self.client.settings.gsp_url:
             return self.client.get_graph(graph)
-        text = bind_inline(read_rq("remote-dump-graph"), {"graph": ox.NamedNode(graph)})
+        text = bind_inline(read_rq("graph", "remote-dump-graph"), {"graph": ox.NamedNode(graph)})
         return ox.serialize(self.client.query(text), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
