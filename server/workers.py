@@ -195,10 +195,11 @@ class WorkerPool(FairShare):
     def _replace(self, worker: Worker, hurry: bool = True) -> None:
         """Kill a worker that overran, died or grew, and start its replacement first.
 
-        In a `hurry` (a light or unknown client's call) a standby takes its place at once, if one is ready,
-        and a new standby starts; a heavy client's worker is replaced by a new one when it is ready, so that
-        the standbys stay for the reserve (issue 13: heavy queries cut at the time limit took the only
-        standby, and new clients waited for the reserve while the next one started).
+        In a `hurry` (the worker held the reserve, or a light client's query) a standby takes its place at
+        once, if one is ready, and a new standby starts; a heavy client's worker is replaced by a new one
+        when it is ready (the reserve is still idle: heavy clients never take it), so that the standbys stay
+        for the reserve (issue 13: heavy queries cut at the time limit took the only standby, and new
+        clients waited for the reserve while the next one started).
         """
         if self._closed:
             self._discard(worker)
@@ -265,7 +266,8 @@ class WorkerPool(FairShare):
                 # A heavy client's query yields the CPU to everyone else's (issue 13: on 2 CPUs a light
                 # query waited seconds for one behind the heavy workers).
                 set_priority(worker, HEAVY_NICE if waiter.heavy else 0)
-                outcome = self._exchange(worker, message, light_limit, cancelled, cpu_limit, not waiter.heavy)
+                hurry = waiter.reserved or not waiter.heavy
+                outcome = self._exchange(worker, message, light_limit, cancelled, cpu_limit, hurry)
             finally:
                 busy = time.monotonic() - started
                 self._calls.busy = getattr(self._calls, "busy", 0.0) + busy
@@ -278,7 +280,11 @@ class WorkerPool(FairShare):
                     self._remember(client, cost, cut=outcome is _OVERRAN, digest=digest)
             if outcome is not _OVERRAN:
                 return outcome
-            self._replace(worker, hurry=not waiter.heavy)
+            # A query cut on the reserve is replaced at once; one that ran into its limit on an ordinary
+            # worker made its client heavy, whatever it was known as when it started.
+            with self._lock:
+                hurry = waiter.reserved or not self._is_heavy(client, time.monotonic())
+            self._replace(worker, hurry)
             if on_reserve and time.monotonic() < deadline:
                 continue  # it was heavy: run it again on an ordinary worker, within what is left of its limit
             raise TimeLimitExceeded(
