@@ -263,7 +263,7 @@ def evaluate(store: GraphStore, job: QueryJob, bindings: dict[str, Term]) -> Rep
             named_graphs=named,
             public=job.default_graph == "public",
         )
-        return serialize(result, job)
+        return serialize(result, job, checked)
     except SyntaxError as exc:
         return Reply.error(400, f"Bad query: {safety.syntax_error(exc, job.query, job.base_iri or None)}")
 
@@ -300,7 +300,7 @@ def _engine_error(exc: RuntimeError) -> Reply:
     return Reply.error(500, "The query engine failed (the server's log says why).")
 
 
-def serialize(result: Any, job: QueryJob) -> Reply:
+def serialize(result: Any, job: QueryJob, checked: safety.CheckedText | None = None) -> Reply:
     """The result in the negotiated format for its kind, or 406 when the client accepts none."""
     if isinstance(result, ox.QueryBoolean):
         kind = "boolean"
@@ -320,7 +320,9 @@ def serialize(result: Any, job: QueryJob) -> Reply:
     if kind == "boolean":
         body = results.serialize_boolean(bool(result), name)
     elif kind == "solutions":
-        body = results.serialize_solutions(result, name, job.max_rows, job.hidden, job.max_bytes, job.query)
+        body = results.serialize_solutions(
+            result, name, job.max_rows, job.hidden, job.max_bytes, checked or job.query
+        )
     else:
         body = results.serialize_graph(result, name, job.max_rows, job.prefixes, job.max_bytes)
     return Reply(200, body, fmt.content_type)
