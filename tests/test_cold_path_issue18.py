@@ -21,6 +21,7 @@ from thaiplan.graph.store.local import open_read_only
 from thaiplan.queries import paging, registry
 from thaiplan.queries.execute import execute, rows
 from thaiplan.queries.terms import TP
+from thaiplan.server.api import RESERVED
 
 store_dir, app, client = support.store_dir, support.app, support.client
 
@@ -234,3 +235,24 @@ def test_search_tests_each_literal_once_with_the_same_answers_as_without_issue18
     for q in asked:
         bound = query.bind({"q": q}, store)
         assert rows(execute(store, query.sparql, bound)) == rows(execute(store, plain, bound)), q
+
+
+def test_no_named_query_declares_a_name_the_api_reads_itself_issue18() -> None:
+    assert {"limit", "offset"} <= set(RESERVED)
+    assert not [(q.name, p.name) for q in registry.list_queries() for p in q.params if p.name in RESERVED]
+
+
+def test_a_page_past_the_end_is_empty_and_pages_have_their_own_etag_issue18(client: FlaskClient) -> None:
+    url = "/api/queries/trace-down?entity=CR02G01"
+    whole = client.get(url, headers=JSON)
+    past = client.get(url + "&limit=5&offset=100000", headers=JSON)
+    assert past.status_code == 200 and _json_rows(past.get_json()) == []
+    assert 'rel="next"' not in past.headers.get("Link", "") and 'rel="prev"' in past.headers["Link"]
+    page = client.get(url + "&limit=2", headers=JSON)
+    assert page.headers["ETag"] != whole.headers["ETag"]  # cached apart from the whole answer
+    again = client.get(url + "&limit=2", headers={**JSON, "If-None-Match": page.headers["ETag"]})
+    assert again.status_code == 304
+    assert (
+        client.get(url + "&limit=3", headers={**JSON, "If-None-Match": page.headers["ETag"]}).status_code
+        == 200
+    )
