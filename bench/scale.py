@@ -1103,8 +1103,9 @@ key by key: the numbers compare with each other, not with session 5's. 10M was n
   Virtuoso's: it answers 13 rows where thaiplan and Oxigraph's server answer 11, two of them exact
   duplicates despite SELECT DISTINCT (booleans written `1`); the distinct rows are the same.
 - **indicator-series: met (2,143 vs 8,745 ms), but both far slower than in session 5 (16 vs 166 ms)**: the
-  in-process engine takes 1,050 ms where it took 11. No file of this session's work changed since then;
-  the synthetic graph and the store's default dataset did (issues 14, 15, 19): flagged, not investigated.
+  in-process engine takes 1,050 ms where it took 11. No file of this session's work changed since then,
+  and the store's new default dataset (issue 19) is not the cause: on the data's named graphs instead the
+  same keys take 860–980 ms of CPU. Flagged for the indicator-series owner, not investigated further.
   Oxigraph's server ran under an 8 GiB address-space cap (uncapped, its first indicator-series key grew
   it past 20 GiB and the OOM killer emptied every server's page cache in the first attempt of this run);
   it failed there (`std::bad_alloc`), hence its empty columns from indicator-series on.
