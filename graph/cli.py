@@ -25,7 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_store_argument(build)
     build.add_argument(
-        "--data", type=Path, metavar="DIR", help="curated-data folder to build from (default: graph/data)"
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="curated-data folder to build from (default: THAIPLAN_DATA_DIR, else graph/data)",
     )
     build.set_defaults(func=run_build)
 
@@ -54,7 +57,9 @@ def run_build(args: argparse.Namespace) -> int:
     from thaiplan.graph.build.pipeline import build
     from thaiplan.graph.store.backend import with_location
 
-    build(with_location(Config.from_env(), args.store), args.data)
+    config = with_location(Config.from_env(), args.store)
+    # THAIPLAN_DATA_DIR, as `serve` reads it: the folder `/import` writes into is the one built (issue 14).
+    build(config, args.data if args.data is not None else config.data_dir)
     return 0
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_pages_support import build_store
+from thaiplan.server.pdf import OFFLINE_FLAGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -107,14 +108,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
+        *OFFLINE_FLAGS,
         "--window-size=1280,1000",
         "--lang=th-TH",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",

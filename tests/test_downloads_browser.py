@@ -18,6 +18,7 @@ import pytest
 
 from tests.test_browser import CHROMEDRIVER, CHROMIUM, serving, shoot
 from tests.test_pages_support import build_store
+from thaiplan.server.pdf import OFFLINE_FLAGS
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,14 +53,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterat
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
+        *OFFLINE_FLAGS,
         "--window-size=1280,1000",
         "--lang=th-TH",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
