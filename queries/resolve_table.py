@@ -5,6 +5,11 @@ query (issue 14). Its look-ups are equalities on the build's search index (code,
 and on `skos:notation`, so the table of those keys (`_resolve-table.rq`, one request per build and worker,
 like the manifest) answers them in the worker: the cache miss is then one request, the query itself.
 
+The table is kept only for a build of at most `MAX_ROWS` keys and types (the curated graph: 2,320, read
+in one request of 0.6 MB): a national-scale build's table (a synthetic graph of 100k triples: 56,220 rows,
+13.8 MB of SPARQL JSON, seconds to read in a loaded worker, and growing with the entities) would cost
+every worker its time and memory, so there the resolver asks the store, two requests per miss, as before.
+
 The table decides which entities a text names and at which tier, as `_resolve.rq` would: a text that names
 one entity (of the wanted class) is resolved without a request, and one that names none is refused without
 one. The answers that need more than the table holds go to the store as before: several entities at the
@@ -14,18 +19,23 @@ table does not know (an entity without codes or labels: `_resolve-iri.rq` says w
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from thaiplan.queries.execute import execute, rows
+from thaiplan.errors import ThaiplanError
+from thaiplan.queries.execute import execute
 from thaiplan.rq import read_rq
 
 # A store that offers `remember(name, compute)` (graph/store/remote.py) keeps this table per build.
 TABLE_NAME = "resolver-table"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+# The most rows (keys and types) a table holds; `_resolve-table.rq` asks for one more (its LIMIT).
+MAX_ROWS = 10_000
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,30 +72,36 @@ class ResolverTable:
         return iri in self.entities
 
 
-def load(store: Any) -> ResolverTable:
-    """The table of the build `store` reads (one query)."""
+def load(store: Any) -> ResolverTable | None:
+    """The table of the build `store` reads (one query), or None when the build has more than MAX_ROWS."""
     table = ResolverTable()
     types: dict[str, set[str]] = defaultdict(set)
     interned: dict[str, str] = {}
-    for row in rows(execute(store, read_rq("queries", "_resolve-table"))):
+    for number, row in enumerate(execute(store, read_rq("queries", "_resolve-table")), start=1):
+        if number > MAX_ROWS:
+            return None
+        entity_term, kind_term, key = row[0], row[1], row[2]
         # A blank node keeps its `_:` so that it never passes for an IRI (the resolver asks the store then).
-        entity, kind, key = str(row["entity"]), row["kind"].value, row["key"]
-        if isinstance(row["entity"], ox.NamedNode):
-            entity = row["entity"].value
+        entity = entity_term.value if isinstance(entity_term, ox.NamedNode) else str(entity_term)
         entity = interned.setdefault(entity, entity)
-        if kind == "type":
+        if kind_term.value == "type":
             table.entities.add(entity)
             types[entity].add(interned.setdefault(key.value, key.value))
-        elif _simple(key):
+        elif isinstance(key, ox.Literal) and key.language is None and key.datatype == XSD_STRING:
             # `_resolve.rq` binds plain literals: a typed or language-tagged key never equals one.
-            table.add(kind, key.value, entity)
+            table.add(kind_term.value, key.value, entity)
     table.types = {entity: frozenset(found) for entity, found in types.items()}
     return table
 
 
-def _simple(term: Any) -> bool:
-    """True for a literal without a language tag whose datatype is xsd:string."""
-    return isinstance(term, ox.Literal) and term.language is None and term.datatype.value == XSD_STRING
+def load_or_none(store: Any) -> ResolverTable | None:
+    """The table, or None when the build is too large or the store failed to send it (logged)."""
+    try:
+        return load(store)
+    except ThaiplanError as exc:
+        # Resolving on the store still works (or reports the failure): the build goes without a table.
+        log.warning("the resolver's table could not be read; parameters resolve on the store: %s", exc)
+        return None
 
 
 def table_of(store: Any) -> ResolverTable | None:
@@ -93,4 +109,4 @@ def table_of(store: Any) -> ResolverTable | None:
     remember = getattr(store, "remember", None)
     if remember is None:
         return None
-    return remember(TABLE_NAME, lambda: load(store))
+    return remember(TABLE_NAME, lambda: load_or_none(store))

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from thaiplan.errors import ThaiplanError
-from thaiplan.ontology import ontology_path
+from thaiplan.ontology import terms
 from thaiplan.rq import folder, read_rq, rq_path
 from thaiplan.shapes.inputs import TPSH, bind_prefixes, namespaced, parse_one
 
@@ -70,12 +70,9 @@ def core_shapes(shapes: Graph) -> Graph:
     return core
 
 
-@cache
 def load_ontology() -> Graph:
-    """The thaiplan ontology (parsed once per process; callers must not modify it)."""
-    graph = Graph()
-    graph.parse(ontology_path(), format="turtle")
-    return graph
+    """The thaiplan ontology: the one cached parse, `ontology.terms.load()` (callers must not modify it)."""
+    return terms.load()
 
 
 @cache

@@ -191,3 +191,46 @@ def test_paged_text_keeps_the_order_and_refuses_a_query_without_one_issue18() ->
     assert paging.paged("SELECT ?x WHERE { ?x ?p ?o }\nORDER BY ?x", None).endswith("ORDER BY ?x")
     with pytest.raises(ValueError, match="ORDER BY"):
         paging.paged("SELECT ?x WHERE { ?x ?p ?o }", page)
+
+
+_PREFILTERS = (
+    'FILTER (CONTAINS(?text, IF(?qTok1 = "", ?qKey, ?qTok1)))',
+    "FILTER (CONTAINS(?words, ?qTok1))",
+)
+
+
+def _search_queries(store: ox.Store) -> list[str]:
+    """Queries of every kind the tiers tell apart, from the curated graph's own labels and codes: whole
+    labels, codes and their starts, label words, word pairs, parts of words, stopwords, no word at all."""
+    found = rows(
+        execute(
+            store,
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?code ?label WHERE { ?x skos:prefLabel ?label OPTIONAL { ?x skos:notation ?code } }\n"
+            "ORDER BY ?label LIMIT 400",
+            {},
+        )
+    )
+    labels = [r["label"].value for r in found][::20]
+    codes = sorted({r["code"].value for r in found if "code" in r})[::10]
+    out = ["การ", "และ", "ag-0", "-", "ยุทธศาสตร์ชาติ", "digital government", "ดิจิทัล ภาครัฐ"]
+    for label in labels:
+        words = label.split()
+        out += [label, words[0], " ".join(words[:2]), label[2:8], label[len(label) // 2 :]]
+    for code in codes:
+        out += [code, code[:3], code[1:]]
+    return [q for q in dict.fromkeys(out) if q.strip()]
+
+
+def test_search_tests_each_literal_once_with_the_same_answers_as_without_issue18(store_dir: Path) -> None:
+    store = open_read_only(store_dir)
+    query = registry.get("search")
+    assert all(f in query.sparql for f in _PREFILTERS)  # the forms compared are the shipped one and...
+    plain = query.sparql
+    for prefilter in _PREFILTERS:
+        plain = plain.replace(prefilter, "")  # ... the same without the one test per literal
+    asked = _search_queries(store)
+    assert len(asked) > 40
+    for q in asked:
+        bound = query.bind({"q": q}, store)
+        assert rows(execute(store, query.sparql, bound)) == rows(execute(store, plain, bound)), q

@@ -2,7 +2,9 @@
 
 Each area keeps its SPARQL beside its code (`graph/sparql/`, `server/sparql/`, `shapes/sparql/`, and the
 named queries at the top of `queries/`); every module reads them here, by area and name, so that a file is
-read once per process and a typo names the file it looked for (issue 14: six readers did this before).
+read once per process and a typo names the file it looked for (issue 14: six readers did this before). A
+folder given at run time (the named-query registry's, which tests give their own) is listed with `rq_files`
+and read with `read_path`, uncached.
 """
 
 from __future__ import annotations

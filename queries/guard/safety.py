@@ -80,7 +80,9 @@ class CheckedText:
     @property
     def size(self) -> int:
         """Bytes this entry and its key keep in the cache (roughly)."""
-        return sys.getsizeof(self.text) + self.source_bytes + 200
+        order = self.star_order or ()  # a `SELECT *` of many variables keeps their names too
+        names = sys.getsizeof(order) + sum(map(sys.getsizeof, order))
+        return sys.getsizeof(self.text) + self.source_bytes + 200 + names
 
 
 def read_query(sparql: str, base_iri: str | None = None) -> CheckedText:
