@@ -1,24 +1,23 @@
 """Sharing the query workers between clients (issue 13): who gets the next free worker, who waits, who not.
 
-A waiting query is given the next free worker by client, not first come first served: clients whose
-last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then unknown clients, then
-heavy ones; within a tier, the client served longest ago. One unknown client at a time is tried beside
-the light ones (a new client, never served, goes first among them), so that a brand-new client's first
-query does not queue behind the light clients' stream; the others wait behind the light tier (issue 13:
-measured, a new client waited for every light client's query first). `reserve` extra workers are never
-given to heavy clients, and a query that runs past `LIGHT_SECONDS` of CPU on one (or past
-`UNKNOWN_SECONDS` of wall time for an unknown client, `HEAVY_RUNNING` for a light one) is moved to the
-ordinary workers (killed and re-queued, its client now heavy whatever CPU it had). `standby` started
-workers (a pool, 2 by default) wait to take a killed worker's place at once; unknown clients only get the
-reserve while one is ready, and only a light or unknown client's killed worker takes one (a heavy
-client's is replaced by a worker started anew: its clients can wait for it), so one replacement does not
-close the reserve to the next new client. A heavy client's query runs at nice `HEAVY_NICE`, so that the
-others' get the CPUs first. In a burst of new clients, a new light client may still wait its turn among
-them until they have each shown what they are. A client may have `client_limit` queries running or
-waiting (429 beyond), heavy clients together at most `heavy_limit` and heavy and new clients together at
-most `unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers and
-light clients), and a call whose client has gone (`cancelled()`) stops waiting, or has its worker killed
-and replaced.
+A waiting query is given the next free worker by client, not first come first served: clients whose last
+query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then unknown clients, then heavy ones;
+within a tier, the client served longest ago. One unknown client at a time is tried beside the light ones (a
+new client, never served, goes first among them), so that a brand-new client's first query does not queue
+behind the light clients' stream; the others wait behind the light tier (issue 13: measured, a new client
+waited for every light client's query first). `reserve` extra workers are never given to heavy clients, and
+a query that runs past `LIGHT_SECONDS` of CPU on one (or past `UNKNOWN_SECONDS` of wall time for an unknown
+client, `HEAVY_RUNNING` for a light one) is moved to the ordinary workers (killed and re-queued, its client
+now heavy whatever CPU it had). `standby` started workers (a pool, 2 by default) wait to take a killed
+worker's place at once; unknown clients only get the reserve while one is ready, and only a killed worker
+that held the reserve or ran a light client's query takes one (a heavy client's is replaced by a worker
+started anew: its clients can wait for it), so one replacement does not close the reserve to the next new
+client. A heavy client's query runs at nice `HEAVY_NICE`, so that the others' get the CPUs first. In a burst
+of new clients, a new light client may still wait its turn among them until they have each shown what they
+are. A client may have `client_limit` queries running or waiting (429 beyond), heavy clients together at
+most `heavy_limit` and heavy and new clients together at most `unproven_limit` (503 beyond, leaving the web
+server's threads for static files, cached answers and light clients), and a call whose client has gone
+(`cancelled()`) stops waiting, or has its worker killed and replaced.
 
 `FairShare` is the scheduling half of `server/workers.py`'s `WorkerPool` (a mixin over the pool's tables).
 """
