@@ -69,7 +69,7 @@ class _Waiter:
     ready: threading.Event = field(default_factory=threading.Event)
     worker: Worker | None = None
     reserved: bool = False  # given one of the light clients' workers
-    trial: bool = False  # an unknown client's call given one of them (counted in `_trials`)
+    trial: bool = False  # an unknown client's call given a worker (counted in `_trials`)
 
 
 class FairShare:
@@ -142,8 +142,9 @@ class FairShare:
     def _rank(self, waiter: _Waiter, tier: int) -> tuple[int, float, int]:
         """A waiting call's place: its lane, then the client served longest ago, then the call's order.
 
-        An unknown client shares the light clients' lane while no other unknown client's call is tried on
-        a reserve worker (a new client, never served, then goes first), else it waits behind them.
+        An unknown client shares the light clients' lane while no other unknown client's call is running
+        (a new client, never served, then goes first), else it waits behind them: a flood of new clients
+        pushes the known light ones back by one query at most.
         """
         lane = 0 if tier == 1 and not self._trials else tier
         return (lane, self._served.get(waiter.client, 0.0), waiter.seq)
@@ -167,7 +168,9 @@ class FairShare:
             if waiter.reserved and (waiter.heavy or (tiers[waiter] and not self._standbys)):
                 passed.add(waiter)
                 continue
-            waiter.trial = waiter.reserved and tiers[waiter] == 1
+            # Every unknown client's call counts, on whichever worker: counting only the reserve's let a
+            # burst of new clients take every idle worker before a waiting light client (review, issue 13).
+            waiter.trial = tiers[waiter] == 1
             self._trials += waiter.trial
             waiter.worker = self._idle.pop()
             self._waiting.remove(waiter)
@@ -178,7 +181,7 @@ class FairShare:
                 del self._served[key]
 
     def _end_trial(self, waiter: _Waiter) -> None:
-        """Count an unknown client's call on a reserve worker as over (lock held)."""
+        """Count an unknown client's call as over (lock held)."""
         if waiter.trial:
             waiter.trial = False
             self._trials -= 1
@@ -280,7 +283,8 @@ class FairShare:
 def query_digest(message: object) -> str | None:
     """A digest of a query job's text, bindings and dataset, or a named query's parameters (else None)."""
     if isinstance(message, NamedJob):
-        key = repr((message.name, sorted(message.params.items())))
+        # The page counts: a first page of a heavy whole answer is cheap (review, issue 18).
+        key = repr((message.name, sorted(message.params.items()), message.page))
     elif isinstance(message, QueryJob):
         key = repr((message.query, message.bindings, message.default_graphs, message.named_graphs))
     else:

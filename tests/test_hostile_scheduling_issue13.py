@@ -220,6 +220,26 @@ def test_a_new_client_goes_before_queued_light_clients_but_one_at_a_time_issue13
     assert pool._trials == 0
 
 
+def test_a_burst_of_new_clients_takes_one_idle_worker_before_a_waiting_light_client_issue13(
+    store: Path,
+) -> None:
+    """Review of session 7: with three idle workers, five new clients took all three (the reserve too)
+    because only a call on the reserve counted as tried; a light client that waited longest got none."""
+    pool = WorkerPool(store, 2, 5.0, reserve=1, client_limit=2, heavy_limit=2, unproven_limit=8)
+    now = time.monotonic()
+    pool._light_until["light"] = now + 60
+    pool._served["light"] = now - 1
+    pool._standbys.append(object())  # type: ignore[arg-type]
+    waiters = [_Waiter("light", 0, False)] + [_Waiter(f"new-{n}", n, False) for n in range(1, 6)]
+    pool._waiting.extend(waiters)
+    idle = [object() for _ in range(3)]
+    pool._idle.extend(idle)  # type: ignore[arg-type]
+    pool._dispatch()
+    served = [w.client for w in waiters if w.worker is not None]
+    # The first new client goes first, the light client next, one more new client on the reserve.
+    assert served == ["light", "new-1", "new-2"] and pool._trials == 2
+
+
 def test_a_heavy_clients_worker_killed_at_the_limit_leaves_the_standbys_issue13(store: Path) -> None:
     """A heavy query that runs into the time limit on an ordinary worker is replaced by a new worker; the
     standbys stay ready for the reserve (session 7: it took the only one, and new clients waited)."""
