@@ -71,7 +71,7 @@ class NamedQuery:
     sparql: str
     path: Path
     # The variables its code names, as the guard's tokens read it (comments and strings hold none).
-    variables: frozenset[str] = frozenset()
+    variables: frozenset[str]
 
     def param(self, name: str) -> Param | None:
         """The declared parameter called `name`, if any."""
