@@ -132,7 +132,7 @@ def test_a_page_is_the_slice_of_the_answer_with_links_both_ways_issue18(client: 
 def test_pages_in_every_results_format_carry_the_same_rows_and_links_issue18(
     client: FlaskClient, accept: str
 ) -> None:
-    # (`format=csv` is the planners' download of issue 17, a whole file: Accept asks for SPARQL CSV.)
+    # SPARQL CSV by Accept (`format=csv` is the planners' download of issue 17, paged too: its own test).
     url = "/api/queries/trace-down?entity=" + ID + "plan/national-strategy&lang=en"
     whole = client.get(url, headers={"Accept": accept}).get_data(as_text=True)
     reply = client.get(url + "&limit=4", headers={"Accept": accept})
