@@ -1,26 +1,27 @@
 """Paging of a named query's answer (issue 18): `limit` and `offset` on `/api/queries/<name>`.
 
-A page is the query's own answer, in its own ORDER BY (every named query has one, checked at load by
-`paged`), cut by a LIMIT and OFFSET written after it: pages of one snapshot never overlap and together are
-the whole answer. The two numbers are parsed here as integers and written back as digits, so nothing of
-the request's text reaches the query. A query with its own LIMIT (search: 50) keeps it: a page never
-reaches past it.
+A page is the query's own answer, in its own ORDER BY (every shipped named query has one, a test checks;
+a query without one answers a paging request with 400), cut by a LIMIT and OFFSET written after its
+solution modifiers: pages of one snapshot never overlap and together are the whole answer. The two numbers
+are parsed here as integers and written back as digits, so nothing of the request's text reaches the query
+(the one place the project writes SPARQL in Python: two integers). A query with its own LIMIT (search: 50)
+keeps it: a page never reaches past it. Where the query's ORDER BY and LIMIT are is read from the guard's
+tokens (queries/guard/canonical.py), at the outermost level only, so a comment, a string or a sub-query's
+modifiers never count.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from thaiplan.queries.errors import ParameterError
+from thaiplan.queries.guard import canonical
 
 # The largest page: a client that wants more asks for the whole answer (no paging parameter).
 MAX_LIMIT = 10_000
 NAMES = ("limit", "offset")
-_ORDER_BY = re.compile(r"^ORDER\s+BY\b", re.IGNORECASE | re.MULTILINE)
-# The query's own LIMIT, written on its last line (search.rq); OFFSET is not used by any named query.
-_OWN_LIMIT = re.compile(r"^LIMIT\s+(\d+)\s*\Z", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,43 @@ def page_of(args: Mapping[str, str | list[str]]) -> Page | None:
     return Page(limit, offset)
 
 
-def _own_limit(sparql: str) -> int | None:
-    """The LIMIT the query itself ends with, if any."""
-    own = _OWN_LIMIT.search(sparql)
-    return None if own is None else int(own.group(1))
+@dataclass(frozen=True)
+class Modifiers:
+    """A query's outermost solution modifiers as paging needs them, with where they are in its text."""
+
+    ordered: bool
+    limit: int | None  # its own LIMIT
+    cut: tuple[int, int]  # the text its own LIMIT takes (empty: none), replaced by the page's
+    insert: int  # where the page's LIMIT and OFFSET go: before a trailing VALUES, else the end
+
+
+@lru_cache(maxsize=64)
+def modifiers(sparql: str) -> Modifiers:
+    """The outermost ORDER BY and LIMIT of `sparql`, from its tokens; ValueError for an own OFFSET."""
+    depth, ordered, limit, cut, insert = 0, False, None, (0, 0), len(sparql)
+    tokens = list(canonical.tokens(sparql))
+    for n, token in enumerate(tokens):
+        if token.text in ("{", "}"):
+            depth += 1 if token.text == "{" else -1
+            continue
+        if depth or token.kind != "word":
+            continue  # a sub-query's modifiers are inside braces
+        keyword = token.text.upper()
+        if keyword == "ORDER":
+            ordered = True
+        elif keyword == "OFFSET":
+            raise ValueError("a query with its own OFFSET cannot be paged")
+        elif keyword == "LIMIT" and n + 1 < len(tokens) and tokens[n + 1].kind == "number":
+            limit = int(tokens[n + 1].text)
+            cut = (token.start, tokens[n + 1].start + len(tokens[n + 1].text))
+        elif keyword == "VALUES" and ordered:
+            insert = token.start  # the trailing VALUES clause comes after the modifiers
+    return Modifiers(ordered, limit, cut, insert)
 
 
 def has_next(sparql: str, page: Page, rows: int) -> bool:
     """True when a page of `rows` rows may have a next one: it is full and the query's own LIMIT goes on."""
-    own = _own_limit(sparql)
+    own = modifiers(sparql).limit
     return rows >= page.limit and (own is None or page.offset + page.limit < own)
 
 
@@ -87,11 +116,11 @@ def paged(sparql: str, page: Page | None) -> str:
     """The query's text cut to `page` (unchanged for None); ValueError for a query with no ORDER BY."""
     if page is None:
         return sparql
-    if not _ORDER_BY.search(sparql):
+    found = modifiers(sparql)
+    if not found.ordered:
         raise ValueError("a query without ORDER BY has no stable pages")
-    own = _OWN_LIMIT.search(sparql)
-    limit = page.limit
-    if own is not None:
-        limit = max(0, min(limit, int(own.group(1)) - page.offset))
-        sparql = sparql[: own.start()]
-    return f"{sparql.rstrip()}\nLIMIT {limit}\nOFFSET {page.offset}\n"
+    limit = page.limit if found.limit is None else max(0, min(page.limit, found.limit - page.offset))
+    start, end = found.cut
+    head = sparql[: found.insert]
+    head = head[:start] + head[end:] if end else head
+    return f"{head.rstrip()}\nLIMIT {limit}\nOFFSET {page.offset}\n{sparql[found.insert :]}"
