@@ -150,8 +150,10 @@ def test_search_pages_stop_at_its_own_limit_issue18(client: FlaskClient) -> None
     whole = _json_rows(client.get("/api/queries/search?q=การ", headers=JSON).get_json())
     page = client.get(f"/api/queries/search?q=การ&limit={len(whole)}&offset=0", headers=JSON)
     assert _json_rows(page.get_json()) == whole
-    if len(whole) == 50:  # search's own LIMIT: no next page past it
-        assert 'rel="next"' not in page.headers.get("Link", "")
+    assert len(whole) == 50  # a word that common fills search's own LIMIT
+    assert 'rel="next"' not in page.headers.get("Link", "")  # no next page past it
+    last = client.get("/api/queries/search?q=การ&limit=20&offset=40", headers=JSON)
+    assert _json_rows(last.get_json()) == whole[40:] and 'rel="next"' not in last.headers.get("Link", "")
 
 
 @pytest.mark.parametrize(
