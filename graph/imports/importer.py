@@ -14,7 +14,6 @@ a `Checked` (problems, changes, the graph to write) without writing; `commit_imp
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -40,6 +39,7 @@ from thaiplan.graph.imports.lookup import (
     target_of,
 )
 from thaiplan.graph.imports.plans import resolve_parents
+from thaiplan.graph.imports.quads import ImportGraph
 from thaiplan.graph.imports.report import write_report
 from thaiplan.graph.imports.shapes_check import columns_of, shape_problems
 
@@ -91,7 +91,7 @@ class Checked:
     target: Path
     problems: list[Problem]
     changes: Changes
-    graph: Graph
+    graph: ImportGraph
     rows_of: dict[URIRef, int] = field(default_factory=dict)
 
     def writes(self) -> bool:
@@ -113,13 +113,12 @@ def check_import(opts: Options) -> Checked:
     name = import_name(opts.path)
     target = data_dir / "imports" / f"{name}.ttl"
     table = read_table(opts.path, opts.kind)
-    with tempfile.TemporaryDirectory(prefix="thaiplan-import-") as scratch:
-        store = scratch_store(Path(scratch), data_dir, exclude=target)
-        graph, problems, rows_of, restated = _convert(table, store, opts, name)
-        del store
+    store = scratch_store(data_dir, data_dir, exclude=target)
+    graph, problems, rows_of, restated = _convert(table, store, opts, name)
+    del store  # the lookups are done: its memory goes before the shapes run
     if not problems:
         problems = shape_problems(graph, table, rows_of, data_dir, target)
-    changes = diff(previous(target), graph) if not problems else Changes()
+    changes = diff(previous(target, graph.store), graph) if not problems else Changes()
     changes.restated = restated
     return Checked(opts, target, problems, changes, graph, rows_of)
 
@@ -156,16 +155,28 @@ def run_import(opts: Options, out: Callable[[str], object] = print) -> Changes:
 
 
 def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
-    """The built graph without this import's previous file: what codes and agencies resolve against."""
-    from thaiplan.graph.build.pipeline import _fill
+    """The built graph without this import's previous file: what codes and agencies resolve against.
 
+    Built in memory with what lookups read (the data, closures, indexes and default graph), not by the
+    whole build: its quote check, source offsets, roll-ups and on-disk compaction took most of the import's
+    fixed cost and no lookup reads them (issue 16). `where` is kept for callers that pass a scratch folder.
+    """
+    from thaiplan.graph.build import default_graph
+    from thaiplan.graph.build.indexes import derive_here
+    from thaiplan.graph.build.pipeline import load_file
+
+    del where
     inputs = [
         i
         for i in build_inputs(data_dir if data_dir != default_data_dir() else None)
         if i.path.resolve() != exclude.resolve()
     ]
-    _fill(where / "store", inputs)
-    return ox.Store.read_only(str(where / "store"))
+    store = ox.Store()
+    for item in inputs:
+        load_file(store, item)
+    derive_here(store)
+    default_graph.materialize(store)
+    return store
 
 
 # --- rows to RDF -----------------------------------------------------------------------------------------
@@ -173,7 +184,7 @@ def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
 
 def to_rdf(
     table: Table, store: ox.Store, opts: Options, name: str
-) -> tuple[Graph, list[Problem], dict[URIRef, int]]:
+) -> tuple[ImportGraph, list[Problem], dict[URIRef, int]]:
     """Every row as RDF by the mapping's templates, the problems of its cells, and each entity's row."""
     graph, problems, rows_of, _ = _convert(table, store, opts, name)
     return graph, problems, rows_of
@@ -181,11 +192,11 @@ def to_rdf(
 
 def _convert(
     table: Table, store: ox.Store, opts: Options, name: str
-) -> tuple[Graph, list[Problem], dict[URIRef, int], int]:
+) -> tuple[ImportGraph, list[Problem], dict[URIRef, int], int]:
     """Rows to RDF; the problems; each entity's row; how many entities restate the graph (left out)."""
     spec = mapping()["kinds"][opts.kind]
-    # SimpleMemory: no contexts to keep, several times faster to fill than rdflib's default store.
-    graph, problems = Graph(store="SimpleMemory"), []
+    # Quads of an in-memory pyoxigraph store, not an rdflib Graph: far less memory (graph/imports/quads.py).
+    graph, problems = ImportGraph(), []
     memo, made = Memo(), Made()
     data_dir = Path(opts.data_dir) if opts.data_dir else None
     # The curated graphs only: the build's derived graphs (indexes, closures) repeat every entity.
@@ -214,8 +225,8 @@ def _convert(
         problems.extend(row_problems)
         if row_problems:
             continue
-        earlier = dict(made.rows_of)
         entities = row_entities(graph, spec, values, record, table, number, made)
+        earlier = made.earlier
         for iri in entities if "iri" not in spec["unique"] else []:  # there a repeat is a duplicate row
             if iri in earlier and (
                 found := _disagree(spec, iri, by_row[earlier[iri]], values, table, record)

@@ -1,0 +1,128 @@
+"""An import's triples kept as quads of an in-memory pyoxigraph store, added and read as rdflib terms.
+
+The importer's templates speak rdflib terms; an rdflib Graph of 100,000 rows (some 7.5 million triples)
+took over 9 GiB and most of the run filling its indexes (issue 16, bench/results/import.md). Here each
+triple goes to a buffer, converted once per distinct term, and into the store a row at a time; the few
+reads the importer makes (what a row said of an entity, restatements dropped) are pattern lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.graph.imports.lookup import to_rdflib
+
+_BASE = "urn:thaiplan:import:"
+IMPORTED = ox.NamedNode(_BASE + "new")  # the rows' triples
+PREVIOUS = ox.NamedNode(_BASE + "previous")  # the last import of the same file, read back
+Triple = tuple[Node, Node, Node]
+Pattern = tuple[Node | None, Node | None, Node | None]
+
+
+class ImportGraph:
+    """One named graph of a store, filled and read with rdflib terms (a small part of rdflib's Graph API)."""
+
+    def __init__(self, store: ox.Store | None = None, name: ox.NamedNode = IMPORTED) -> None:
+        """An empty graph `name` of `store` (a new in-memory store when none is given)."""
+        self.store = store if store is not None else ox.Store()
+        self.name = name
+        self._terms: dict[Node, ox.NamedNode | ox.Literal] = {}
+        self._buffer: list[ox.Quad] = []
+
+    def add(self, triple: Triple) -> None:
+        """Add one triple (written to the store at the next read or flush)."""
+        s, p, o = triple
+        self._buffer.append(ox.Quad(self._ox(s), self._ox(p), self._ox(o), self.name))
+        if len(self._buffer) >= 50_000:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered triples to the store."""
+        if self._buffer:
+            self.store.extend(self._buffer)
+            self._buffer = []
+
+    def _ox(self, term: Node) -> ox.NamedNode | ox.Literal:
+        """The store's term for an rdflib IRI or literal, converted once per distinct term."""
+        found = self._terms.get(term)
+        if found is None:
+            found = self._terms[term] = _convert(term)
+            if len(self._terms) > 200_000:
+                self._terms.clear()  # a bound on memory: values unique to a row are seldom met again
+        return found
+
+    def _quads(self, pattern: Pattern) -> Iterator[ox.Quad]:
+        """The stored quads matching a pattern of rdflib terms (None: any)."""
+        self.flush()
+        s, p, o = (None if t is None else self._ox(t) for t in pattern)
+        return self.store.quads_for_pattern(s, p, o, self.name)  # type: ignore[arg-type]
+
+    def triples(self, pattern: Pattern) -> Iterator[Triple]:
+        """The triples matching a pattern, as rdflib terms."""
+        for q in list(self._quads(pattern)):
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+    def __iter__(self) -> Iterator[Triple]:
+        """Every triple, as rdflib terms."""
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        """How many triples the graph holds."""
+        return sum(1 for _ in self._quads((None, None, None)))
+
+    def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
+        """What the graph says of a subject."""
+        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+
+    def subject_predicates(self, obj: Node) -> Iterator[tuple[Node, Node]]:
+        """What points at an object, and by which predicate."""
+        return ((s, p) for s, p, _ in self.triples((None, None, obj)))
+
+    def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
+        """The subjects of the triples matching a predicate and object (each once)."""
+        return iter(dict.fromkeys(s for s, _, _ in self.triples((None, predicate, obj))))
+
+    def objects(self) -> Iterator[Node]:
+        """The objects of every triple (each once)."""
+        return iter(dict.fromkeys(o for _, _, o in self.triples((None, None, None))))
+
+    def remove(self, pattern: Pattern) -> None:
+        """Remove the triples matching a pattern."""
+        for quad in list(self._quads(pattern)):
+            self.store.remove(quad)
+
+    def rdflib(self) -> Graph:
+        """The triples as an rdflib Graph (for writing the curated Turtle with rdflib's serializer)."""
+        graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in self)
+        return graph
+
+
+def add_all(graph: ImportGraph, triples: Iterable[Triple]) -> None:
+    """Add rdflib triples (a parsed file, a small graph) to an import graph."""
+    for triple in triples:
+        graph.add(triple)
+
+
+def _convert(term: Node) -> ox.NamedNode | ox.Literal:
+    """A pyoxigraph term with the same IRI, or lexical form and language or datatype."""
+    from thaiplan.shapes.dataset import _check_size
+
+    _check_size(str(term))
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as exc:
+        raise InputError(f"{str(term)[:200]!r} is not a valid RDF term: {exc}") from exc
+    raise ThaiplanError(f"unexpected RDF term in an import: {term!r}")
