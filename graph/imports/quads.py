@@ -31,30 +31,36 @@ class ImportGraph:
         """An empty graph `name` of `store` (a new in-memory store when none is given)."""
         self.store = store if store is not None else ox.Store()
         self.name = name
-        self._terms: dict[Node, ox.NamedNode | ox.Literal] = {}
+        self._iris: dict[str, ox.NamedNode | ox.Literal] = {}
         self._buffer: list[ox.Quad] = []
 
     def add(self, triple: Triple) -> None:
         """Add one triple (written to the store at the next read or flush)."""
         s, p, o = triple
-        self._buffer.append(ox.Quad(self._ox(s), self._ox(p), self._ox(o), self.name))
+        self._buffer.append(ox.Quad(self._iri(s), self._iri(p), self._ox(o), self.name))
         if len(self._buffer) >= 50_000:
             self.flush()
 
     def flush(self) -> None:
         """Write the buffered triples to the store."""
         if self._buffer:
-            self.store.extend(self._buffer)
+            self.store.bulk_extend(self._buffer)
             self._buffer = []
 
-    def _ox(self, term: Node) -> ox.NamedNode | ox.Literal:
-        """The store's term for an rdflib IRI or literal, converted once per distinct term."""
-        found = self._terms.get(term)
+    def _iri(self, term: Node) -> ox.NamedNode | ox.Literal:
+        """The store's term for an IRI, converted once per distinct IRI (keyed by its text: rdflib's term
+        equality is Python code, several times slower to look up)."""
+        text = str(term)
+        found = self._iris.get(text)
         if found is None:
-            found = self._terms[term] = _convert(term)
-            if len(self._terms) > 200_000:
-                self._terms.clear()  # a bound on memory: values unique to a row are seldom met again
+            found = self._iris[text] = _convert(term)
+            if len(self._iris) > 100_000:
+                self._iris.clear()  # a bound on memory: IRIs unique to a row are seldom met again
         return found
+
+    def _ox(self, term: Node) -> ox.NamedNode | ox.Literal:
+        """The store's term for an rdflib IRI or literal (literals, mostly a row's own, converted each time)."""
+        return self._iri(term) if isinstance(term, URIRef) else _convert(term)
 
     def _quads(self, pattern: Pattern) -> Iterator[ox.Quad]:
         """The stored quads matching a pattern of rdflib terms (None: any)."""
