@@ -54,6 +54,7 @@ __all__ = [
     "commit_import",
     "concepts",
     "diff",
+    "failure",
     "import_name",
     "run_import",
     "scratch_store",
@@ -65,9 +66,21 @@ __all__ = [
 
 
 class ImportFailed(ThaiplanError):
-    """The spreadsheet has problems: they were printed, nothing was written."""
+    """The spreadsheet has problems: they were printed, nothing was written.
+
+    It carries the problems (each in Thai and English) and its message in both languages, so that a caller
+    (the /import page) shows them in either without running the import again.
+    """
 
     exit_code = 1
+
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, messages: dict[str, str] | None = None
+    ) -> None:
+        """The failure's message (in the run's language), its problems, and the message in each language."""
+        super().__init__(message)
+        self.problems = list(problems or [])
+        self.messages = dict(messages or {"en": message, "th": message})
 
 
 @dataclass
@@ -126,9 +139,7 @@ def check_import(opts: Options) -> Checked:
 def commit_import(checked: Checked) -> bool:
     """Write a checked import's curated file, the spreadsheet beside it; whether anything was written."""
     if checked.problems:
-        raise ImportFailed(
-            f"{len(checked.problems)} problem(s) in {checked.opts.path.name}; nothing was written"
-        )
+        raise failure(checked, "en")
     if not checked.writes():
         return False
     write_atomically(checked.target, checked.graph, checked.opts.path)
@@ -143,15 +154,21 @@ def run_import(opts: Options, out: Callable[[str], object] = print) -> Changes:
             print(problem.text(opts.lang), file=sys.stderr)
         if opts.report is not None:
             write_report(opts.report, checked.problems, opts.lang)
-        raise ImportFailed(
-            f"{len(checked.problems)} problem(s) in {opts.path.name}; nothing was written"
-            if opts.lang != "th"
-            else f"พบปัญหา {len(checked.problems)} รายการใน {opts.path.name} ไม่มีการบันทึกข้อมูล"
-        )
+        raise failure(checked, opts.lang)
     out(checked.changes.render(opts.lang))
     if not opts.dry_run and commit_import(checked):
         out(f"wrote {checked.target}")
     return checked.changes
+
+
+def failure(checked: Checked, lang: str) -> ImportFailed:
+    """The error of a checked import with problems: its message in `lang`, both messages, the problems."""
+    count, name = len(checked.problems), checked.opts.path.name
+    messages = {
+        "en": f"{count} problem(s) in {name}; nothing was written",
+        "th": f"พบปัญหา {count} รายการใน {name} ไม่มีการบันทึกข้อมูล",
+    }
+    return ImportFailed(messages["th" if lang == "th" else "en"], checked.problems, messages)
 
 
 def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:

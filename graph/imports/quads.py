@@ -59,7 +59,7 @@ class ImportGraph:
         return found
 
     def _ox(self, term: Node) -> ox.NamedNode | ox.Literal:
-        """The store's term for an rdflib IRI or literal (literals, mostly a row's own, converted each time)."""
+        """The store's term for an rdflib IRI or literal (a literal, mostly a row's own, each time)."""
         return self._iri(term) if isinstance(term, URIRef) else _convert(term)
 
     def _quads(self, pattern: Pattern) -> Iterator[ox.Quad]:
