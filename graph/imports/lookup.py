@@ -7,6 +7,7 @@ query) against the scratch store the importer builds from the curated data (issu
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,8 +22,9 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+@cache
 def term(name: str) -> URIRef:
-    """A CURIE of the mapping (`tp:Project`) as an IRI."""
+    """A CURIE of the mapping (`tp:Project`) as an IRI (cached: a row's templates name the same terms)."""
     prefix, _, local = name.partition(":")
     return URIRef(mapping()["prefixes"][prefix] + local)
 

@@ -37,7 +37,8 @@ class ImportGraph:
     def add(self, triple: Triple) -> None:
         """Add one triple (written to the store at the next read or flush)."""
         s, p, o = triple
-        self._buffer.append(ox.Quad(self._iri(s), self._iri(p), self._ox(o), self.name))
+        iri = self._iri
+        self._buffer.append(ox.Quad(iri(s), iri(p), iri(o) if type(o) is URIRef else _convert(o), self.name))
         if len(self._buffer) >= 50_000:
             self.flush()
 
