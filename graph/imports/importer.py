@@ -35,6 +35,7 @@ from thaiplan.graph.imports.lookup import (
     concepts,
     defined,
     look_up,
+    scratch_store,
     superclasses,
     target_of,
 )
@@ -169,31 +170,6 @@ def failure(checked: Checked, lang: str) -> ImportFailed:
         "th": f"พบปัญหา {count} รายการใน {name} ไม่มีการบันทึกข้อมูล",
     }
     return ImportFailed(messages["th" if lang == "th" else "en"], checked.problems, messages)
-
-
-def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
-    """The built graph without this import's previous file: what codes and agencies resolve against.
-
-    Built in memory with what lookups read (the data, closures, indexes and default graph), not by the
-    whole build: its quote check, source offsets, roll-ups and on-disk compaction took most of the import's
-    fixed cost and no lookup reads them (issue 16). `where` is kept for callers that pass a scratch folder.
-    """
-    from thaiplan.graph.build import default_graph
-    from thaiplan.graph.build.indexes import derive_here
-    from thaiplan.graph.build.pipeline import load_file
-
-    del where
-    inputs = [
-        i
-        for i in build_inputs(data_dir if data_dir != default_data_dir() else None)
-        if i.path.resolve() != exclude.resolve()
-    ]
-    store = ox.Store()
-    for item in inputs:
-        load_file(store, item)
-    derive_here(store)
-    default_graph.materialize(store)
-    return store
 
 
 # --- rows to RDF -----------------------------------------------------------------------------------------

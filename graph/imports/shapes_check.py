@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from string import Template
 
 from rdflib import URIRef
 
+from thaiplan.errors import ThaiplanError
 from thaiplan.graph.build.inputs import build_inputs, default_data_dir
 from thaiplan.graph.imports.cells import Problem, Table, mapping
 from thaiplan.graph.imports.lookup import term
-from thaiplan.graph.imports.quads import PREVIOUS, ImportGraph
+from thaiplan.graph.imports.quads import IMPORTED, PREVIOUS, ImportGraph
 from thaiplan.graph.rq import read_rq
 
 
@@ -20,7 +20,7 @@ def shape_problems(
     """The shapes' violations on the imported entities, validated together with the existing graph."""
     from rdflib import SH
 
-    from thaiplan.shapes.dataset import DATA, Dataset
+    from thaiplan.shapes.dataset import Dataset
     from thaiplan.shapes.validate import load_files, validate_dataset
 
     files = [
@@ -35,8 +35,9 @@ def shape_problems(
     dataset = Dataset(store=graph.store)
     load_files(dataset, files)
     graph.flush()
-    copy = Template(read_rq("import-copy.ru"))
-    graph.store.update(copy.substitute(source=graph.name, target=DATA))
+    if graph.name != IMPORTED:
+        raise ThaiplanError(f"the shapes check reads the rows' graph {IMPORTED}, not {graph.name}")
+    graph.store.update(read_rq("import-copy.ru"))  # names IMPORTED and DATA (a test holds them together)
     try:
         report = validate_dataset(dataset)
     finally:

@@ -1,2 +1,3 @@
-# The import's rows added to the validation dataset's data graph, inside one store (issue 16).
-ADD $source TO $target
+# The import's rows (graph/imports/quads.py IMPORTED) added to the validation dataset's data graph
+# (shapes/dataset.py DATA) inside one store: the store copies them, not Python (issue 16).
+ADD <urn:thaiplan:import:new> TO <urn:thaiplan:validate:data>
