@@ -88,9 +88,12 @@ def write(path: Path, data: list[dict[str, str]]) -> None:
     book.save(path)
 
 
-def measure(sheet: Path, data_dir: Path, memory_gib: float, timeout: float) -> tuple[float, float, str, int]:
-    """Wall seconds, peak MiB, exit (a code, or why it was stopped) and problems reported of one dry-run
-    import in a child process. The peak is that child's own max RSS (`wait4`), not the largest child's."""
+def measure(
+    sheet: Path, data_dir: Path, memory_gib: float, timeout: float
+) -> tuple[float, float, float, str, int]:
+    """Wall seconds, CPU seconds, peak MiB, exit (a code, or why it was stopped) and problems reported of one
+    dry-run import in a child process. CPU and peak are that child's own (`wait4`): on a loaded machine its
+    CPU seconds say more than the wall clock."""
     command = [sys.executable, "-m", "thaiplan.cli", "import", str(sheet), "--data", str(data_dir)]
     command.append("--dry-run")
     cap = int(memory_gib * 1024**3)
@@ -121,7 +124,7 @@ def measure(sheet: Path, data_dir: Path, memory_gib: float, timeout: float) -> t
     if "MemoryError" in stderr:
         exit_text = "out of memory cap"
     problems = sum(1 for line in stderr.splitlines() if ", row " in line)
-    return seconds, usage.ru_maxrss / 1024, exit_text, problems
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, exit_text, problems
 
 
 def load() -> str:
@@ -145,11 +148,11 @@ def main() -> int:
         f"`bench/import.py --rows {args.rows} --formats {args.formats}`.",
         "Dry-run imports of synthetic project rows into a copy of the shipped curated data: clean",
         "sheets (cell checks, shapes with the existing graph, change list) and sheets with one bad row",
-        "in 50 (cell checks; no shapes once a cell is bad). Peak MiB: that import's max RSS. Load: the",
-        "1-minute load average when the import started (2 CPUs; other work shares the machine).",
+        "in 50 (cell checks; no shapes once a cell is bad). CPU s and peak MiB (max RSS): that import's",
+        "own. Load: the 1-minute load average when it started (2 CPUs; other work shares the machine).",
         "",
-        "| rows | sheet | format | seconds | peak MiB | exit | problems | problems/s | load |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| rows | sheet | format | seconds | CPU s | peak MiB | exit | problems | problems/s | load |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     with tempfile.TemporaryDirectory(prefix="thaiplan-bench-import-") as scratch:
         data_dir = Path(scratch) / "data"
@@ -162,10 +165,11 @@ def main() -> int:
                     sheet = Path(scratch) / f"bench-{count}-{'bad' if bad else 'clean'}.{fmt}"
                     write(sheet, data)
                     before = load()
-                    seconds, peak, code, problems = measure(sheet, data_dir, args.memory_gib, args.timeout)
+                    found = measure(sheet, data_dir, args.memory_gib, args.timeout)
+                    seconds, cpu, peak, code, problems = found
                     rate = problems / seconds if seconds else 0.0
                     kind = "1 in 50 bad" if bad else "clean"
-                    cells = [f"{count:,}", kind, fmt, f"{seconds:.1f}", f"{peak:.0f}", code]
+                    cells = [f"{count:,}", kind, fmt, f"{seconds:.1f}", f"{cpu:.1f}", f"{peak:.0f}", code]
                     cells += [f"{problems:,}", f"{rate:.0f}", before]
                     lines.append("| " + " | ".join(cells) + " |")
                     print(lines[-1], flush=True)
