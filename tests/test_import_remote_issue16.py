@@ -125,12 +125,3 @@ def test_the_import_child_stops_at_its_memory_cap_with_a_clear_message_issue16(t
     env["THAIPLAN_IMPORT_MEMORY_MB"] = "lots"
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 2 and "whole number of MiB" in result.read_text(encoding="utf-8")
-
-
-def test_the_rows_copy_into_the_validation_data_names_both_graphs_issue16() -> None:
-    from thaiplan.graph.imports.quads import IMPORTED
-    from thaiplan.graph.rq import read_rq
-    from thaiplan.shapes.dataset import DATA
-
-    update = read_rq("import-copy.ru")
-    assert f"ADD {IMPORTED} TO {DATA}" in update

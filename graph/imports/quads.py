@@ -16,9 +16,11 @@ from rdflib.term import Node
 
 from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.imports.lookup import to_rdflib
+from thaiplan.shapes.dataset import DATA
 
 _BASE = "urn:thaiplan:import:"
-IMPORTED = ox.NamedNode(_BASE + "new")  # the rows' triples
+# The rows' triples, in the graph the shapes read as the data: validated where they are (shapes_check.py).
+IMPORTED = DATA
 PREVIOUS = ox.NamedNode(_BASE + "previous")  # the last import of the same file, read back
 Triple = tuple[Node, Node, Node]
 Pattern = tuple[Node | None, Node | None, Node | None]
