@@ -36,7 +36,8 @@ def oxigraph(tmp_path: Path) -> Iterator[tuple[Server, Path]]:
     server = oxigraph_server(tmp_path / "server")
     server.start()
     try:
-        server.config = remote_config(server, tmp_path)
+        # Long read timeouts: the apply publishes the whole graph, on a machine other work shares.
+        server.config = remote_config(server, tmp_path, store_read_timeout=120.0)
         data = fresh_data(tmp_path / "data")
         build(server.config, data, out=lambda _: None)
         yield server, data
