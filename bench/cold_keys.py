@@ -18,6 +18,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,81 +81,109 @@ def summary(latencies: list[float]) -> dict[str, Any]:
     }
 
 
-def measure_cold(
-    servers: list[Any],
-    store_dir: Path,
-    count: int,
-    seed: int,
+@dataclass(frozen=True)
+class Http:
+    """How the benchmark talks to a server, from bench/scale.py, passed once: `request(name, url)` an API
+    call (`Cache-Control: no-cache`), `sparql(name, server, text)` a SPARQL one, `fetch(request, timeout)`
+    its (status, body), `rows(body)` the result rows."""
+
+    request: Callable[[str, str], Any]
+    sparql: Callable[[str, Any, str], Any]
+    fetch: Callable[[Any, float], tuple[int, bytes]]
+    rows: Callable[[bytes], int]
+
+
+@dataclass
+class Rounds:
+    """Latencies, errors, row counts per server over rounds, and the rounds whose row counts differ."""
+
+    servers: list[Any]
+    lat: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    rows: dict[str, int | None] = field(default_factory=dict)
+    mismatches: list[dict[str, Any]] = field(default_factory=list)
+    load_before: str = field(default_factory=loadavg)
+
+    def __post_init__(self) -> None:
+        """Every server starts with no latency and no error."""
+        self.lat = {s.name: [] for s in self.servers}
+        self.errors = {s.name: [] for s in self.servers}
+
+
+def timed_round(
+    rounds: Rounds,
+    i: int,
+    ask: Callable[[Any], Any],
+    http: Http,
     timeout: float,
-    request_cls: Any,
-    fetch: Any,
-    sparql_request: Any,
-    result_rows: Any,
+    key: Any,
+    counted: bool = True,
+) -> None:
+    """Round `i`: every server asked `ask(server)` in turn, the first rotating with `i` so that the shared
+    machine's load falls on all alike; each 200 timed (when `counted`), its rows compared across servers."""
+    found: dict[str, int] = {}
+    order = rounds.servers[i % len(rounds.servers) :] + rounds.servers[: i % len(rounds.servers)]
+    for server in order:
+        t0 = time.perf_counter()
+        status, body = http.fetch(ask(server), timeout)
+        elapsed = time.perf_counter() - t0
+        if status == 200:
+            found[server.name] = http.rows(body)
+            if counted:
+                rounds.lat[server.name].append(elapsed)
+        else:
+            rounds.errors[server.name].append(f"{status} {body[:120].decode('utf-8', 'replace')}")
+        rounds.rows[server.name] = found.get(server.name)
+    if len(set(found.values())) > 1:
+        rounds.mismatches.append({"key": key, "rows": found})
+
+
+def _api_or_sparql(http: Http, name: str, params: dict[str, str], text: str) -> Callable[[Any], Any]:
+    """The request a server gets for one key: thaiplan's API with the parameters, others the SPARQL."""
+
+    def ask(server: Any) -> Any:
+        """One server's request."""
+        if server.api:
+            return http.request(name, server.api + name + "?" + urllib.parse.urlencode(params))
+        return http.sparql(name, server, text)
+
+    return ask
+
+
+def measure_cold(
+    servers: list[Any], store_dir: Path, count: int, seed: int, timeout: float, http: Http
 ) -> dict[str, Any]:
     """Every named query on `count` never-asked keys, each key on every server in turn; rows compared."""
     keys = cold_params(store_dir, count, seed)
     out: dict[str, Any] = {"keys_per_query": count, "seed": seed, "queries": {}}
     for name in (*SETUP, "search"):
         given = keys[name]
-        inlined = inline_sparql(store_dir, name, given)
-        lat: dict[str, list[float]] = {s.name: [] for s in servers}
-        errors: dict[str, list[str]] = {s.name: [] for s in servers}
-        mismatches = []
-        before = loadavg()
-        for i, (params, text) in enumerate(zip(given, inlined, strict=True)):
-            rows = {}
-            for server in servers[i % len(servers) :] + servers[: i % len(servers)]:
-                if server.api:
-                    url = server.api + name + "?" + urllib.parse.urlencode(params)
-                    request = request_cls(name, url)  # fresh: Cache-Control: no-cache
-                else:
-                    request = sparql_request(name, server, text)
-                t0 = time.perf_counter()
-                status, body = fetch(request, timeout)
-                elapsed = time.perf_counter() - t0
-                if status == 200:
-                    lat[server.name].append(elapsed)
-                    rows[server.name] = result_rows(body)
-                else:
-                    errors[server.name].append(f"{status} {body[:120].decode('utf-8', 'replace')}")
-            if len(set(rows.values())) > 1:
-                mismatches.append({"key": params, "rows": rows})
+        rounds = Rounds(servers)
+        for i, (params, text) in enumerate(zip(given, inline_sparql(store_dir, name, given), strict=True)):
+            timed_round(rounds, i, _api_or_sparql(http, name, params, text), http, timeout, params)
         out["queries"][name] = {
-            "servers": {s: {**summary(v), "errors": errors[s][:3]} for s, v in lat.items()},
-            "mismatches": mismatches[:5],
-            "mismatch_count": len(mismatches),
-            "load": f"{before} → {loadavg()}",
+            "servers": {s: {**summary(v), "errors": rounds.errors[s][:3]} for s, v in rounds.lat.items()},
+            "mismatches": rounds.mismatches[:5],
+            "mismatch_count": len(rounds.mismatches),
+            "load": f"{rounds.load_before} → {loadavg()}",
         }
     return out
 
 
 def measure_sparql(
-    servers: list[Any],
-    queries: dict[str, str],
-    repeat: int,
-    timeout: float,
-    fetch: Any,
-    sparql_request: Any,
-    result_rows: Any,
+    servers: list[Any], queries: dict[str, str], repeat: int, timeout: float, http: Http
 ) -> dict[str, Any]:
     """Each SPARQL query `repeat` times on every server in turn (no cache): p50, p95, rows."""
     out: dict[str, Any] = {}
     for name, text in queries.items():
-        lat: dict[str, list[float]] = {s.name: [] for s in servers}
-        rows: dict[str, int | None] = {}
-        before = loadavg()
+        rounds = Rounds(servers)
         for i in range(repeat + 1):
-            for server in servers[i % len(servers) :] + servers[: i % len(servers)]:
-                t0 = time.perf_counter()
-                status, body = fetch(sparql_request(name, server, text), timeout)
-                elapsed = time.perf_counter() - t0
-                if status == 200 and i:  # the first round warms each server's pages: not counted
-                    lat[server.name].append(elapsed)
-                rows[server.name] = result_rows(body) if status == 200 else None
+            # The first round warms each server's pages: not counted.
+            timed_round(rounds, i, _api_or_sparql(http, name, {}, text), http, timeout, i, bool(i))
         out[name] = {
-            "servers": {s: summary(v) for s, v in lat.items()},
-            "rows": rows,
-            "load": f"{before} → {loadavg()}",
+            "servers": {s: summary(v) for s, v in rounds.lat.items()},
+            "rows": rounds.rows,
+            "load": f"{rounds.load_before} → {loadavg()}",
         }
     return out
 
@@ -233,15 +263,7 @@ def stages(store_dir: Path, count: int, seed: int) -> dict[str, Any]:
 
 
 def measure_rollups(
-    servers: list[Any],
-    store_dir: Path,
-    count: int,
-    seed: int,
-    timeout: float,
-    request_cls: Any,
-    fetch: Any,
-    sparql_request: Any,
-    result_rows: Any,
+    servers: list[Any], store_dir: Path, count: int, seed: int, timeout: float, http: Http
 ) -> dict[str, Any]:
     """Budget roll-ups of never-asked plan parts: thaiplan's `budget-rollup` (read from the build's
     aggregates) against the same roll-up computed live by a GROUP BY on the other servers."""
@@ -259,32 +281,66 @@ def measure_rollups(
     ]
     picked = random.Random(seed).sample(parts, min(count, len(parts)))
     live = (HERE / "queries" / "budget-rollup-live.rq").read_text(encoding="utf-8")
-    lat: dict[str, list[float]] = {s.name: [] for s in servers}
-    mismatches = []
-    before = loadavg()
+    rounds = Rounds(servers)
     for i, iri in enumerate(picked):
-        rows = {}
-        for server in servers[i % len(servers) :] + servers[: i % len(servers)]:
-            if server.api:
-                request = request_cls(
-                    "budget-rollup", server.api + "budget-rollup?" + urllib.parse.urlencode({"entity": iri})
-                )
-            else:
-                request = sparql_request(
-                    "budget-rollup", server, bind_inline(live, {"part": ox.NamedNode(iri)})
-                )
-            t0 = time.perf_counter()
-            status, body = fetch(request, timeout)
-            elapsed = time.perf_counter() - t0
-            if status == 200:
-                lat[server.name].append(elapsed)
-                rows[server.name] = result_rows(body)
-        if len(set(rows.values())) > 1:
-            mismatches.append({"key": iri, "rows": rows})
+        text = bind_inline(live, {"part": ox.NamedNode(iri)})
+        timed_round(
+            rounds, i, _api_or_sparql(http, "budget-rollup", {"entity": iri}, text), http, timeout, iri
+        )
     return {
-        "servers": {s: summary(v) for s, v in lat.items()},
+        "servers": {s: summary(v) for s, v in rounds.lat.items()},
         "keys": len(picked),
-        "mismatch_count": len(mismatches),
-        "mismatches": mismatches[:5],
-        "load": f"{before} → {loadavg()}",
+        "mismatch_count": len(rounds.mismatches),
+        "mismatches": rounds.mismatches[:5],
+        "load": f"{rounds.load_before} → {loadavg()}",
+    }
+
+
+def largest_master_plan(store_dir: Path) -> tuple[str, int]:
+    """The master plan with the most items under it (by the trace index) and how many."""
+    import pyoxigraph as ox
+
+    from thaiplan.graph.store.local import open_read_only
+    from thaiplan.queries import terms
+
+    store = open_read_only(store_dir)
+    text = (COLD / "master-plan.rq").read_text(encoding="utf-8")
+    plans = [row["x"].value for row in store.query(text, use_default_graph_as_union=True)]
+    reach = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(terms.DEPTH), None, None)}
+
+    def below(iri: str) -> int:
+        """How many items reach `iri`."""
+        return sum(
+            1 for q in store.quads_for_pattern(None, None, ox.NamedNode(iri), None) if q.predicate in reach
+        )
+
+    sizes = {iri: below(iri) for iri in plans}
+    biggest = max(sizes, key=lambda iri: (sizes[iri], iri))
+    return biggest, sizes[biggest]
+
+
+def measure_paging(
+    servers: list[Any], store_dir: Path, repeat: int, timeout: float, http: Http, limit: int = 100
+) -> dict[str, Any]:
+    """trace-down of the largest master plan (issue 18's paging target): thaiplan's first page of `limit`
+    rows and its whole answer (cache off), against every other server's whole answer; rows compared."""
+    entity, below = largest_master_plan(store_dir)
+    text = inline_sparql(store_dir, "trace-down", [{"entity": entity}])[0]
+    whole, first = Rounds(servers), Rounds([s for s in servers if s.api])
+    page = {"entity": entity, "limit": str(limit)}
+    for i in range(repeat + 1):  # the first round warms each server's pages: not counted
+        timed_round(
+            whole, i, _api_or_sparql(http, "trace-down", {"entity": entity}, text), http, timeout, i, bool(i)
+        )
+        timed_round(first, i, _api_or_sparql(http, "trace-down", page, text), http, timeout, i, bool(i))
+    return {
+        "entity": entity,
+        "items_below": below,
+        "limit": limit,
+        "first_page": {s: summary(v) for s, v in first.lat.items()},
+        "first_page_rows": first.rows,
+        "whole": {s: summary(v) for s, v in whole.lat.items()},
+        "rows": whole.rows,
+        "mismatch_count": len(whole.mismatches),
+        "load": f"{whole.load_before} → {loadavg()}",
     }

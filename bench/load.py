@@ -22,7 +22,9 @@ Targets (issue 8): no error other than deliberate 503/429; p99 within 10x p50; m
 `Cache-Control: no-cache` so that it always runs). Every client, heavy or normal, connects from its own
 loopback address (127.0.1.x heavy, 127.0.2.x normal), so the server tells them apart as it would tell
 remote clients apart, and the server runs with `--client-concurrency` (2 unless given). The report's
-table is the normal clients' latencies; the heavy clients' statuses are listed below it.
+table is the normal clients' latencies; the heavy clients' statuses are listed below it. `--heavy-fresh`
+sends each heavy query from a new address, `--heavy-vary` each with a text never sent before (a comment),
+so that the server can know neither the client nor the query to be heavy before it runs.
 Over 400 lines because the load scenarios (mix, hostile, cold keys) share one client loop, one report
 and one server start, so that their numbers stay comparable.
 """
@@ -467,15 +469,16 @@ async def client(
 
 
 async def heavy_client(
-    port: int, until: float, result: LevelResult, source: str, fresh: bool = False
+    port: int, until: float, result: LevelResult, source: str, fresh: bool = False, vary: bool = False
 ) -> None:
     """One heavy client (--hostile): the cross-product COUNT again and again, never from the cache.
 
     With `fresh` (--heavy-fresh), each query comes from a loopback address not used before, on a new
-    connection: new heavy clients keep arriving, none of them known to the server yet.
+    connection: new heavy clients keep arriving, none of them known to the server yet. With `vary`
+    (--heavy-vary), each query's text differs (a comment): the server cannot know it from its digest.
     """
-    query = urllib.parse.quote((QUERIES / "hostile" / "cross-count.rq").read_text(encoding="utf-8"))
-    target = Target("heavy", f"/sparql?query={query}", "application/sparql-results+json")
+    text = (QUERIES / "hostile" / "cross-count.rq").read_text(encoding="utf-8")
+    target = Target("heavy", f"/sparql?query={urllib.parse.quote(text)}", "application/sparql-results+json")
     host = f"127.0.0.1:{port}"
     reader = writer = None
     sent, index = 0, int(source.rsplit(".", 1)[1])
@@ -484,9 +487,12 @@ async def heavy_client(
             if fresh and writer is not None:
                 writer.close()
                 writer = None
+            sent += 1
             if fresh:
-                sent += 1
                 source = f"127.1.{index}.{1 + sent % 250}"  # 250 addresses per heavy client, in turn
+            if vary:
+                query = urllib.parse.quote(f"{text}\n# heavy {index} {sent} {time.time()}")
+                target = Target("heavy", f"/sparql?query={query}", "application/sparql-results+json")
             if writer is None:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
             request_ = request(reader, writer, host, target, "Cache-Control: no-cache\r\n")  # type: ignore[arg-type]
@@ -559,6 +565,7 @@ def run_level(
     seed: int,
     hostile: int = 0,
     fresh: bool = False,
+    vary: bool = False,
 ) -> LevelResult:
     """Run `clients` clients (and `hostile` heavy ones) for warm-up plus duration; measure after warm-up."""
     result = LevelResult(clients=clients, seconds=duration)
@@ -578,7 +585,9 @@ def run_level(
             client(port, mix, weights, until, measure_from, result, r, s)
             for r, s in zip(rngs, sources, strict=True)
         ]
-        heavy = [heavy_client(port, until, result, f"127.0.1.{1 + i}", fresh) for i in range(hostile)]
+        heavy = [
+            heavy_client(port, until, result, f"127.0.1.{1 + i}", fresh, vary) for i in range(hostile)
+        ]
         probes = [new_client_probe(port, until, measure_from, result)] if hostile else []
         await asyncio.gather(*normal, *heavy, *probes)
 
@@ -665,6 +674,10 @@ def write_report(
     out = args.out or RESULTS / f"load-{label}-{stamp}.md"
     hostile = (
         f"; client concurrency {args.client_concurrency}, {args.hostile} heavy clients"
+        f"{' (fresh)' if args.heavy_fresh else ''}{' (varied texts)' if args.heavy_vary else ''}"
+        ", standby workers "
+        f"{os.environ.get('THAIPLAN_WORKER_STANDBY') or '(default)'}; load average at the end "
+        f"{' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1 / 5 / 15 min)"
         if args.hostile
         else ""
     )
@@ -747,6 +760,11 @@ def main() -> None:
         action="store_true",
         help="with --hostile: each heavy query from a new address (new heavy clients keep arriving)",
     )
+    parser.add_argument(
+        "--heavy-vary",
+        action="store_true",
+        help="with --hostile: each heavy query with a text never sent before (its digest unknown)",
+    )
     parser.add_argument("--out", type=Path, help="report path (default bench/results/load-…md)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thaiplan-load-") as tmp:
@@ -813,6 +831,7 @@ def main() -> None:
                     args.seed,
                     args.hostile,
                     args.heavy_fresh,
+                    args.heavy_vary,
                 )
                 results.append(result)
                 print("  " + verdicts(result, args.warmup), flush=True)

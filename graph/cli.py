@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from thaiplan.config import Config
@@ -14,23 +15,22 @@ from thaiplan.graph.store.backend import add_store_argument
 from thaiplan.queries.guard.safety import check_query, syntax_error
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `build` and `query` commands."""
-    build = sub.add_parser(
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the `build` and `query` commands (`add`: thaiplan.cli.add_command)."""
+    build = add(
         "build",
+        run_build,
         help="load the ontology and the curated data into a new store snapshot",
         description="Load the ontology and the curated graph into a new snapshot of the embedded store, "
         "check every quote against its source, materialize the transitive closures, and switch to the new "
         "snapshot atomically. Exit 0 on success, 1 on a data problem, 2 on unreadable input.",
     )
     add_store_argument(build)
-    build.add_argument(
-        "--data", type=Path, metavar="DIR", help="curated-data folder to build from (default: graph/data)"
-    )
-    build.set_defaults(func=run_build)
+    add_data_option(build, "curated-data folder to build from")
 
-    query = sub.add_parser(
+    query = add(
         "query",
+        run_query_command,
         help="run a SPARQL query on the store",
         description="Run a read-only SPARQL query on the current store snapshot, on the dataset /sparql "
         "serves: the default graph is the data graphs' union, each triple once, without the ontology and "
@@ -46,7 +46,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         "CONSTRUCT/DESCRIBE",
     )
     add_store_argument(query)
-    query.set_defaults(func=run_query_command)
+
+
+def add_data_option(parser: argparse.ArgumentParser, what: str = "curated-data folder") -> None:
+    """The `--data DIR` option of the commands that read or write the curated data (build, import, export)."""
+    parser.add_argument(
+        "--data", type=Path, metavar="DIR", help=f"{what} (default: THAIPLAN_DATA_DIR, else graph/data)"
+    )
+
+
+def data_folder(args: argparse.Namespace) -> Path | None:
+    """The curated-data folder a command works on: --data, else THAIPLAN_DATA_DIR, else None (graph/data).
+
+    The variable is the folder `serve` builds from and `/import` writes into: every command reads it, so
+    that an import and the build after it see the same folder (issue 14).
+    """
+    return args.data if args.data is not None else Config.from_env().data_dir
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -54,7 +69,7 @@ def run_build(args: argparse.Namespace) -> int:
     from thaiplan.graph.build.pipeline import build
     from thaiplan.graph.store.backend import with_location
 
-    build(with_location(Config.from_env(), args.store), args.data)
+    build(with_location(Config.from_env(), args.store), data_folder(args))
     return 0
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `ontology` command and its sub-commands."""
-    parser = sub.add_parser("ontology", help="check the ontology or write its reference page")
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the `ontology` command and its sub-commands (`add`: thaiplan.cli.add_command)."""
+    parser = add("ontology", None, help="check the ontology or write its reference page")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
 

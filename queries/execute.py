@@ -1,7 +1,8 @@
 """Running a query with bound values on whichever store the caller has.
 
-Two kinds of store are accepted: a bare `pyoxigraph.Store` (tests, the build), queried with the union of
-the named graphs as the default graph, and a `GraphStore` (`graph/store/api.py`: the embedded or the remote
+Two kinds of store are accepted: a bare `pyoxigraph.Store` (tests, the build), queried as the embedded
+store queries its snapshot (`graph/store/local.py`, `run_query`: the data with the ontology and the
+indexes as the default graph), and a `GraphStore` (`graph/store/api.py`: the embedded or the remote
 store, in the CLI or in a query worker), whose `query(sparql, bindings=…)` does the same on its backend.
 """
 
@@ -14,22 +15,17 @@ from typing import Any
 import pyoxigraph as ox
 
 from thaiplan import rq
-from thaiplan.graph.build.default_graph import union_graphs
+from thaiplan.graph.store.local import run_query
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def execute(store: Any, sparql: str, bindings: Mapping[str, Term] | None = None) -> Any:
     """Run `sparql` with `bindings` (variable name → RDF term, never pasted into the text)."""
-    bindings = dict(bindings or {})
     if isinstance(store, ox.Store):
-        # The data with the ontology and the indexes (graph/build/default_graph.py, issue 19).
-        return store.query(
-            sparql,
-            default_graph=union_graphs(store),
-            substitutions={ox.Variable(k): v for k, v in bindings.items()} or None,
-        )
-    return store.query(sparql, bindings=bindings or None)
+        # The data with the ontology and the indexes (`default_dataset`, graph/store/api.py; issue 19).
+        return run_query(store, sparql, bindings=bindings or None)
+    return store.query(sparql, bindings=dict(bindings or {}) or None)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from thaiplan import __version__
+from thaiplan.queries import paging
 from thaiplan.queries.registry import NamedQuery, Param, list_queries
 
 # What `/api/queries/<name>` answers with, by content negotiation (as `/sparql` does).
@@ -44,6 +45,27 @@ def _parameter(p: Param) -> dict[str, Any]:
     return out
 
 
+# One page of the answer (queries/paging.py, issue 18): the same rows in the same order, cut.
+PAGING = (
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "description": "At most this many rows: one page of the answer, in its order. Without `limit` and "
+        "`offset` the whole answer. A full page's `Link` header names the next (rel=next).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": paging.MAX_LIMIT},
+    },
+    {
+        "name": "offset",
+        "in": "query",
+        "required": False,
+        "description": "Skip this many rows of the answer first (with `limit`; alone, pages of "
+        f"{paging.MAX_LIMIT:,} rows).",
+        "schema": {"type": "integer", "minimum": 0, "default": 0},
+    },
+)
+
+
 def _error(description: str) -> dict[str, Any]:
     """A response whose body is a JSON error message."""
     return {
@@ -57,6 +79,13 @@ def _operation(q: NamedQuery) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": {
             "description": "The query's results.",
+            "headers": {
+                "Link": {
+                    "description": "With `limit` or `offset`: the next page (rel=next) when this one is "
+                    "full, the previous (rel=prev) after the first.",
+                    "schema": {"type": "string"},
+                }
+            },
             "content": {
                 t: {"schema": {"type": "string" if "json" not in t else "object"}} for t in RESULT_TYPES
             },
@@ -92,7 +121,9 @@ def openapi_spec(base_url: str, queries: list[NamedQuery] | None = None) -> dict
         }
     }
     for q in queries:
-        paths[f"/api/queries/{q.name}"] = {"get": _operation(q)}
+        # Paging is the same for every query: path-level parameters, defined once in the components.
+        paging_refs = [{"$ref": f"#/components/parameters/{p['name']}"} for p in PAGING]
+        paths[f"/api/queries/{q.name}"] = {"parameters": paging_refs, "get": _operation(q)}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -106,6 +137,7 @@ def openapi_spec(base_url: str, queries: list[NamedQuery] | None = None) -> dict
         "tags": [{"name": t} for t in sorted({t for q in queries for t in q.tags})],
         "paths": paths,
         "components": {
+            "parameters": {p["name"]: p for p in PAGING},
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -116,6 +148,6 @@ def openapi_spec(base_url: str, queries: list[NamedQuery] | None = None) -> dict
                     },
                     "required": ["error"],
                 }
-            }
+            },
         },
     }

@@ -206,7 +206,7 @@ def _param(name: str, spec: Any, where: str) -> Param:
 
 def load_query(path: Path) -> NamedQuery:
     """Read one `.rq` file and check its header."""
-    text = path.read_text(encoding="utf-8")
+    text = rq.read_path(path)
     header_text, _ = split_rq(text)
     where = path.name
     try:
@@ -243,7 +243,7 @@ class Registry:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self._queries: dict[str, NamedQuery] = {}
-        for path in sorted(self.folder.glob("*.rq")):
+        for path in rq.rq_files(self.folder):
             if not _NAME.match(path.stem.lstrip("_")):
                 raise HeaderError(f"{path.name}: a query name is lower-case letters, digits and hyphens")
             self._queries[path.stem] = load_query(path)

@@ -3,8 +3,8 @@
 The graph is read-mostly and a build switches snapshots atomically, so an answer depends only on the
 snapshot id, the query, its parameters and the negotiated format. The ETag is a digest of those four;
 a client that sends it back in If-None-Match gets 304, and repeated requests are served from an
-in-process LRU of serialized answers (bounded in bytes). A new snapshot changes every key, so nothing
-stale is ever served; old entries simply age out.
+in-process LRU of serialized answers (cachetools', bounded in bytes). A new snapshot changes every key,
+so nothing stale is ever served; old entries simply age out.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from cachetools import LRUCache
+from werkzeug.http import parse_etags, unquote_etag
 
 from thaiplan.graph.store.api import Snapshot
 from thaiplan.server.execution import Reply
@@ -51,21 +53,19 @@ def etag(
 
 def matches(if_none_match: str | None, tag: str) -> bool:
     """True when an If-None-Match header names `tag` (or is `*`); weak tags compare equal (RFC 9110)."""
-    if not if_none_match:
-        return False
-    given = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
-    return "*" in given or tag in given
+    # werkzeug parses the header (quoting, weak prefixes, `*`); the weak comparison is the project's rule.
+    return parse_etags(if_none_match).contains_weak(unquote_etag(tag)[0])
 
 
 class AnswerCache:
-    """A thread-safe LRU of answers by ETag, bounded by the total size of the bodies."""
+    """A thread-safe LRU of answers by ETag, bounded by the total size of the bodies (cachetools)."""
 
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         """An empty cache holding at most `max_bytes` of bodies (0 turns it off)."""
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, Answer] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
+        # Sized by body: the LRU evicts the least recently used answers until a new one fits.
+        self._items: LRUCache[str, Answer] = LRUCache(maxsize=max(0, max_bytes), getsizeof=body_size)
+        self._lock = threading.Lock()  # cachetools' caches are not thread-safe
         self.hits = 0
         self.misses = 0
 
@@ -76,28 +76,24 @@ class AnswerCache:
             if answer is None:
                 self.misses += 1
                 return None
-            self._items.move_to_end(tag)
             self.hits += 1
             return answer
 
     def put(self, tag: str, answer: Answer) -> None:
         """Keep `answer` under `tag`, evicting the least recently used answers beyond the bound."""
-        size = len(answer.body)
-        if self.max_bytes <= 0 or size > self.max_bytes // 8:
+        if self.max_bytes <= 0 or body_size(answer) > self.max_bytes // 8:
             return
         with self._lock:
-            old = self._items.pop(tag, None)
-            if old is not None:
-                self._bytes -= len(old.body)
             self._items[tag] = answer
-            self._bytes += size
-            while self._bytes > self.max_bytes and self._items:
-                _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped.body)
 
     def __len__(self) -> int:
         """How many answers are cached."""
         return len(self._items)
+
+
+def body_size(answer: Answer) -> int:
+    """What an answer counts against the cache's bound: its body's bytes."""
+    return len(answer.body)
 
 
 # --- the Flask side: what server/api.py calls --------------------------------------------------------

@@ -3,18 +3,23 @@
 `GET /api/queries` lists them, `GET /api/queries/openapi.json` describes them, and
 `GET /api/queries/<name>?param=value` runs one in a worker process with the parameters bound (never
 pasted), answering by content negotiation exactly like `/sparql` (Accept or `format=`: SPARQL JSON,
-SPARQL XML, CSV, TSV). Errors are JSON: 404 for an unknown name or a parameter that names nothing,
-400 naming the parameter that is missing or malformed, 300 with the candidates when it is ambiguous.
+SPARQL XML, CSV, TSV). `limit` and `offset` ask for one page of the answer (issue 18, queries/paging.py),
+with `Link` headers to the next and previous pages. Errors are JSON: 404 for an unknown name or a parameter
+that names nothing, 400 naming the parameter that is missing or malformed, 300 with the candidates when it
+is ambiguous.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from thaiplan.queries import registry
+from thaiplan.queries import paging, registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnknownQuery, UnresolvedParameter
 from thaiplan.queries.openapi import openapi_spec
 from thaiplan.server import answers, negotiation, urls
@@ -24,7 +29,7 @@ from thaiplan.server.views import api_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/queries")
 # Query-string names the server reads itself; a named query cannot declare them as parameters.
-RESERVED = ("format", "lang")
+RESERVED = ("format", "lang", *paging.NAMES)
 
 
 @bp.after_request
@@ -101,11 +106,12 @@ def not_utf8(raw: bytes) -> str | None:
     return None
 
 
-def query_params() -> dict[str, str | list[str]]:
-    """The query string as parameters: blank values are absent, a repeated name stays a list (an error)."""
+def query_params(only: tuple[str, ...] = ()) -> dict[str, str | list[str]]:
+    """The query string as parameters (the named query's, or `only` these): blank values are absent, a
+    repeated name stays a list (an error)."""
     params: dict[str, str | list[str]] = {}
     for key in request.args:
-        if key in RESERVED:
+        if (key not in only) if only else (key in RESERVED):
             continue
         given = [v for v in request.args.getlist(key) if v.strip()]
         if given:
@@ -131,9 +137,22 @@ def run(name: str) -> Response:
         names = ", ".join(negotiation.all_format_names())
         return error(400, f"unknown format {str(exc)!r}: use one of {names}", parameter="format")
     params = query_params()
+    try:
+        page = paging.page_of(query_params(paging.NAMES))
+        paging.paged(query.sparql, page)
+    except ParameterError as exc:
+        return error(400, str(exc), parameter=exc.param)
+    except ValueError as exc:
+        return error(400, f"{query.name} cannot be paged: {exc}", parameter="limit")
+    key = params if page is None else {**params, **page.as_params()}
     # Answers are cached per store snapshot (issue 7): 304 for a client that holds this one, else the LRU.
     try:
-        return answers.serve(query.name, params, formats, lambda: named_reply(query.name, params, formats))
+        response = answers.serve(
+            query.name, key, formats, lambda: named_reply(query.name, params, formats, page)
+        )
+        if page is not None and response.status_code == 200:
+            link_pages(response, query, page)
+        return response
     except AmbiguousParameter as exc:
         return error(300, str(exc), parameter=exc.param, candidates=exc.candidates)
     except UnresolvedParameter as exc:
@@ -145,3 +164,32 @@ def run(name: str) -> Response:
         if exc.status == 503:
             response.headers["Retry-After"] = "5"
         return response
+
+
+def link_pages(response: Response, query: registry.NamedQuery, page: paging.Page) -> None:
+    """`Link` headers to the next page (when this one is full) and the previous one (RFC 8288)."""
+    links = []
+    if paging.has_next(query.sparql, page, rows_in(response.get_data(), response.mimetype)):
+        links.append(f'<{page_url(query.name, page.next())}>; rel="next"')
+    if page.offset:
+        links.append(f'<{page_url(query.name, page.previous())}>; rel="prev"')
+    if links:
+        response.headers["Link"] = ", ".join(links)
+
+
+def page_url(name: str, page: paging.Page) -> str:
+    """The request's URL with another page: every other parameter as the client gave it."""
+    args = {k: v for k, v in request.args.lists() if k not in paging.NAMES}
+    return urls.link(url_for("api.run", name=name, **args, **page.as_params()))
+
+
+def rows_in(body: bytes, mimetype: str) -> int:
+    """How many result rows an answer holds, in any of the formats the API writes."""
+    if "json" in mimetype:
+        return len(json.loads(body)["results"]["bindings"])
+    if "xml" in mimetype:
+        return body.count(b"<result>")  # markup: a literal's `<` is escaped
+    text = body.decode("utf-8")
+    if "csv" in mimetype:
+        return max(0, sum(1 for _ in csv.reader(io.StringIO(text))) - 1)
+    return max(0, text.count("\n") - 1)  # TSV: a literal's newline is escaped

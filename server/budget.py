@@ -31,11 +31,11 @@ import ipaddress
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import Cache, LRUCache
 from flask import Flask, Request, Response, g, has_request_context, request
 
 from thaiplan.config import ENV_PREFIX, Config
@@ -157,6 +157,39 @@ def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address, settings: B
     return any(address.version == net.version and address in net for net in settings.trusted_proxies)
 
 
+Bucket = tuple[float, float]  # (tokens, when they were counted)
+
+
+class Buckets(LRUCache[str, Bucket]):
+    """Clients' buckets, at most MAX_CLIENTS: full buckets are dropped first, then the least recently charged.
+
+    cachetools' LRU with its eviction widened: a client whose bucket has refilled is no different from a
+    new one, so forgetting it loses nothing, and busy clients keep their (overdrawn) buckets.
+    """
+
+    def __init__(self, full: Callable[[Bucket, float], bool], clock: Callable[[], float]) -> None:
+        super().__init__(maxsize=MAX_CLIENTS)
+        self._full, self._clock = full, clock
+
+    def peek(self, key: str, default: Bucket) -> Bucket:
+        """The client's bucket without counting as a use of it (only a charge is one)."""
+        try:
+            return Cache.__getitem__(self, key)
+        except KeyError:
+            return default
+
+    def popitem(self) -> tuple[str, Bucket]:
+        """Make room: forget every full bucket, else the least recently charged (cachetools calls this)."""
+        now = self._clock()
+        full = [key for key in self if self._full(Cache.__getitem__(self, key), now)]
+        if not full:
+            return super().popitem()
+        last = full[-1], Cache.__getitem__(self, full[-1])
+        for key in full:
+            del self[key]
+        return last
+
+
 class ClientBudgets:
     """Token buckets of query seconds, one per client, safe to use from the server's threads."""
 
@@ -164,13 +197,17 @@ class ClientBudgets:
         self.settings = settings
         self.clock = clock
         self.rate = settings.seconds / settings.window  # seconds of budget regained per second
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, when)
+        self._buckets = Buckets(lambda bucket, now: self._refilled(bucket, now) >= settings.seconds, clock)
         self._lock = threading.Lock()
+
+    def _refilled(self, bucket: Bucket, now: float) -> float:
+        """A bucket's level now, after refilling since it was charged (capped at the budget)."""
+        tokens, when = bucket
+        return min(self.settings.seconds, tokens + (now - when) * self.rate)
 
     def _level(self, key: str, now: float) -> float:
         """The client's budget left now (negative: overdrawn), after refilling since the last look."""
-        tokens, when = self._buckets.get(key, (self.settings.seconds, now))
-        return min(self.settings.seconds, tokens + (now - when) * self.rate)
+        return self._refilled(self._buckets.peek(key, (self.settings.seconds, now)), now)
 
     def retry_after(self, key: str) -> float | None:
         """Seconds until the client may query again, or None when it may query now."""
@@ -181,20 +218,10 @@ class ClientBudgets:
         return (-level / self.rate) + 0.001 if self.rate > 0 else self.settings.window
 
     def charge(self, key: str, seconds: float) -> None:
-        """Take `seconds` of query time from the client's budget."""
+        """Take `seconds` of query time from the client's budget (the most recently seen client now)."""
         with self._lock:
             now = self.clock()
             self._buckets[key] = (self._level(key, now) - max(0.0, seconds), now)
-            self._buckets.move_to_end(key)
-            if len(self._buckets) > MAX_CLIENTS:
-                self._evict(now)
-
-    def _evict(self, now: float) -> None:
-        """Forget clients whose bucket is full again, then the least recently seen (lock held)."""
-        for key in [k for k in self._buckets if self._level(k, now) >= self.settings.seconds]:
-            del self._buckets[key]
-        while len(self._buckets) > MAX_CLIENTS:
-            self._buckets.popitem(last=False)
 
     def __len__(self) -> int:
         """How many clients are tracked."""
@@ -258,8 +285,8 @@ def share_pool(pool: Any, config: Config) -> None:
 
     Heavy clients together may hold all but half of the web server's threads (and two more), heavy and new
     clients together all but a quarter (and two), so that static files, cached answers and light clients
-    always find a thread, and a new light client usually finds one too; one reserve worker (with a
-    standby) is kept for light clients.
+    always find a thread, and a new light client usually finds one too; one reserve worker (with
+    `THAIPLAN_WORKER_STANDBY` standbys, 2 unless set) is kept for light clients.
     """
     limit = concurrency_from_config(config)
     if not limit:
@@ -267,7 +294,10 @@ def share_pool(pool: Any, config: Config) -> None:
     threads = max(1, config.threads)
     unproven = max(1, threads - 2 - max(1, threads // 4))
     heavy = max(1, threads - 2 - max(1, threads // 2))
-    pool.share(client_limit=limit, reserve=1, heavy_limit=heavy, unproven_limit=unproven)
+    standby = config.worker_standby
+    if standby is not None and standby < 0:
+        raise InputError(f"THAIPLAN_WORKER_STANDBY={standby}: give 0 or a positive number of workers")
+    pool.share(client_limit=limit, reserve=1, heavy_limit=heavy, unproven_limit=unproven, standby=standby)
 
 
 def init_app(app: Flask, config: Config) -> None:

@@ -38,10 +38,11 @@ SETTINGS = (
 LOOKAHEAD = 4
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `serve` sub-command."""
-    p = sub.add_parser(
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the `serve` sub-command (`add`: thaiplan.cli.add_command)."""
+    p = add(
         "serve",
+        serve,
         help="serve the SPARQL endpoint, the query editor and the pages (builds the store if needed)",
         description="Serve the graph over HTTP with waitress. Settings also come from THAIPLAN_* "
         "environment variables (THAIPLAN_HOST, THAIPLAN_PORT, THAIPLAN_STORE_DIR, THAIPLAN_QUERY_TIMEOUT, "
@@ -114,7 +115,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="open connections at most (THAIPLAN_CONNECTION_LIMIT, 1000)",
     )
-    p.set_defaults(func=serve)
 
 
 def serve(args: argparse.Namespace) -> int:

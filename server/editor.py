@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from thaiplan.graph.store.inline import bind_inline
 from thaiplan.ontology.namespace import prefixes
 from thaiplan.queries import registry
 from thaiplan.queries.errors import ParameterError
+from thaiplan.queries.guard.canonical import tokens
 from thaiplan.rq import read_rq
 from thaiplan.server import answers
 from thaiplan.server.named import QueryFailed, named_bindings, pool
-from thaiplan.server.results import code_only
 from thaiplan.server.workers import WorkerUnavailable
 
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css")
@@ -84,11 +83,12 @@ def filled_examples(examples: list[Example], graphs: list[str]) -> list[Example]
 
 def with_dataset(query: str, graphs: list[str]) -> str:
     """The query with a FROM clause per graph, written before its first WHERE (ValueError: no WHERE)."""
-    where = re.search(r"\bWHERE\b", code_only(query), re.IGNORECASE)
+    # The guard's tokens, not a second scan of the text: a WHERE in a comment or a string is no keyword.
+    where = next((tk.start for tk in tokens(query) if tk.kind == "word" and tk.text.upper() == "WHERE"), None)
     if where is None or not graphs:
         raise ValueError("no WHERE to put the dataset before")
     clauses = "".join(f"FROM <{g}>\n" for g in graphs)
-    return query[: where.start()] + clauses + query[where.start() :]
+    return query[:where] + clauses + query[where:]
 
 
 def _param_notes(name: str, params: tuple[registry.Param, ...]) -> str:

@@ -5,11 +5,13 @@ with links home and to search); everything else gets `"<status> <title>: <messag
 curl, SPARQL clients and logs show as it is. Never a traceback. (Issue 14: seven responders on two
 templates and two layouts did this before.) Two contracts of their own are kept, here too: the SPARQL
 Protocol's errors are the message alone (`message_text`), and the named-query API answers in JSON
-(`json_error`).
+(`json_error`); and a form's errors (the stewards' `/import`) show the form again with the message
+(`form_error`), so that the user corrects the input where it was given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, render_template, request
@@ -48,4 +50,22 @@ def json_error(status: int, message: str, **extra: Any) -> Response:
     """A named-query API error as JSON (`error`, and `parameter` / `candidates` when they apply)."""
     response = jsonify({"error": message, **extra})
     response.status_code = status
+    return response
+
+
+def form_error(
+    status: int,
+    message: str,
+    form: Callable[[int, str], Response],
+    *,
+    challenge: str = "",
+    retry_after: int | None = None,
+) -> Response:
+    """A form's error: `form(status, message)` shows the form again with the message, plus the headers the
+    status calls for (RFC 9110: a 401 names its `challenge`; a 503 or 409 may say when to try again)."""
+    response = form(status, message)
+    if status == 401 and challenge:
+        response.headers["WWW-Authenticate"] = challenge
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response

@@ -29,6 +29,7 @@ from thaiplan.graph.store.inline import Term, term_text
 from thaiplan.queries import registry
 from thaiplan.queries.errors import AmbiguousParameter, ParameterError, UnresolvedParameter
 from thaiplan.queries.guard import safety
+from thaiplan.queries.paging import Page, paged
 from thaiplan.server import results
 from thaiplan.server.negotiation import FORMATS_BY_KIND, get_format
 
@@ -80,6 +81,8 @@ class NamedJob:
     snapshot: Snapshot | None = None
     # False: resolve the parameters only (the reply's `bound`, an empty body), e.g. the editor's examples.
     run: bool = True
+    # One page of the answer (`limit`/`offset` on the API, issue 18); None: the whole answer.
+    page: Page | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def run_named(store: GraphStore, job: NamedJob) -> Reply:
         if not job.run:
             return Reply(200, b"", bound=encoded)
         bound = QueryJob(
-            query=query.sparql,
+            query=paged(query.sparql, job.page),
             base_iri="",
             formats=job.formats,
             max_rows=job.max_rows,
@@ -260,7 +263,7 @@ def evaluate(store: GraphStore, job: QueryJob, bindings: dict[str, Term]) -> Rep
             named_graphs=named,
             public=job.default_graph == "public",
         )
-        return serialize(result, job)
+        return serialize(result, job, checked)
     except SyntaxError as exc:
         return Reply.error(400, f"Bad query: {safety.syntax_error(exc, job.query, job.base_iri or None)}")
 
@@ -297,7 +300,7 @@ def _engine_error(exc: RuntimeError) -> Reply:
     return Reply.error(500, "The query engine failed (the server's log says why).")
 
 
-def serialize(result: Any, job: QueryJob) -> Reply:
+def serialize(result: Any, job: QueryJob, checked: safety.CheckedText | None = None) -> Reply:
     """The result in the negotiated format for its kind, or 406 when the client accepts none."""
     if isinstance(result, ox.QueryBoolean):
         kind = "boolean"
@@ -317,7 +320,9 @@ def serialize(result: Any, job: QueryJob) -> Reply:
     if kind == "boolean":
         body = results.serialize_boolean(bool(result), name)
     elif kind == "solutions":
-        body = results.serialize_solutions(result, name, job.max_rows, job.hidden, job.max_bytes, job.query)
+        body = results.serialize_solutions(
+            result, name, job.max_rows, job.hidden, job.max_bytes, checked or job.query
+        )
     else:
         body = results.serialize_graph(result, name, job.max_rows, job.prefixes, job.max_bytes)
     return Reply(200, body, fmt.content_type)

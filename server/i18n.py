@@ -4,8 +4,12 @@ The interface language is the reader's choice, independent of the language of th
 sets it (and a cookie keeps it), else the cookie, else the browser's Accept-Language. Labels are shown in
 the interface language when the graph has one, else in the other. Years are Buddhist Era in Thai
 (พ.ศ. 2567) and Common Era in English (2024). `STRINGS` is the server's one translation table (issue 14:
-the report, the downloads and the source reader kept their own before): code and templates read it
-with `t`; a new page adds its keys here.
+the report, the downloads, the source reader and the `/import` page kept their own before): code and
+templates read it with `t`; a new page adds its keys here, prefixed with the page's name when they are its
+own (`import_…`).
+
+Over 400 lines because the one table is here: about 330 lines of Thai and English strings, data rather
+than code (the functions are under 100 lines), kept in one module so that no page keeps a table of its own.
 """
 
 from __future__ import annotations
@@ -247,6 +251,108 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend_uncovered": ("ประโยคที่ยังไม่มีการอ้างถึง", "sentence no fact cites"),
     "unknown_doc": ("ไม่มีเอกสารต้นทางชื่อ", "There is no source document"),
     "text": ("ข้อความ (ปรับให้เป็นมาตรฐานแล้ว)", "Text (normalized)"),
+    # the stewards' /import page (issue 16)
+    "import_title": ("นำเข้าข้อมูลจากตารางคำนวณ", "Import a spreadsheet"),
+    "import_lead": (
+        "สำหรับผู้ดูแลข้อมูล: อัปโหลดไฟล์ XLSX หรือ CSV ตามแม่แบบ (thaiplan template) ระบบตรวจทุกช่อง "
+        "แสดงรายการที่จะเปลี่ยน แล้วจึงบันทึกและสร้างกราฟใหม่เมื่อยืนยัน",
+        "For data stewards: upload an XLSX or CSV file in the template's format (thaiplan template). Every "
+        "cell is checked and the changes are shown; nothing is written until you confirm.",
+    ),
+    "import_token": ("รหัสผ่านสำหรับนำเข้า (import token)", "Import token"),
+    "import_file": ("ไฟล์ (XLSX หรือ CSV)", "File (XLSX or CSV)"),
+    "import_kind": ("ประเภทข้อมูล", "Kind"),
+    "import_kind_auto": ("อนุมานจากไฟล์", "Infer from the file"),
+    "import_by": ("ผู้นำเข้า (ชื่อของท่าน)", "Imported by (your name)"),
+    "import_check": ("ตรวจสอบไฟล์", "Check the file"),
+    "import_limit": ("ขนาดไม่เกิน {n} ไบต์", "At most {n} bytes"),
+    "import_problems_title": ("ไฟล์มีปัญหา: ยังไม่มีการบันทึกข้อมูล", "The file has problems: nothing was written"),
+    "import_problems_lead": (
+        "แก้ไขช่องต่อไปนี้ในไฟล์ แล้วอัปโหลดใหม่",
+        "Correct these cells in the file, then upload it again.",
+    ),
+    "import_col_file": ("ไฟล์", "File"),
+    "import_col_sheet": ("แผ่นงาน", "Sheet"),
+    "import_col_row": ("แถว", "Row"),
+    "import_col_column": ("คอลัมน์", "Column"),
+    "import_col_value": ("ค่า", "Value"),
+    "import_col_message": ("ปัญหา", "Problem"),
+    "import_preview_title": ("รายการที่จะเปลี่ยนแปลง", "What would change"),
+    "import_preview_lead": (
+        "ไฟล์ {name} ({kind}) ผ่านการตรวจทุกช่อง จะบันทึกเป็น {target} ตรวจรายการด้านล่าง แล้วยืนยัน",
+        "{name} ({kind}) passed every check and would be written as {target}. Read the changes, then "
+        "confirm.",
+    ),
+    "import_sha": ("SHA-256 ของไฟล์", "The file's SHA-256"),
+    "import_summary": ("เพิ่ม {a} · แก้ไข {c} · ลบ {r}", "{a} added · {c} changed · {r} removed"),
+    "import_no_changes": ("ไม่มีสิ่งใดเปลี่ยน: ข้อมูลนี้อยู่ในกราฟแล้ว", "Nothing changes: the graph already holds this"),
+    "import_op_added": ("เพิ่ม", "added"),
+    "import_op_changed": ("แก้ไข", "changed"),
+    "import_op_removed": ("ลบ", "removed"),
+    "import_col_change": ("การเปลี่ยนแปลง", "Change"),
+    "import_col_entity": ("รายการ", "Entity"),
+    "import_col_property": ("คุณสมบัติ", "Property"),
+    "import_col_old": ("ค่าเดิม", "Old"),
+    "import_col_new": ("ค่าใหม่", "New"),
+    "import_confirm": ("ยืนยันและนำเข้า", "Confirm and import"),
+    "import_confirm_lead": (
+        "ใส่รหัสผ่านอีกครั้งเพื่อยืนยัน ระบบจะบันทึกไฟล์ สร้างกราฟใหม่ แล้วสลับไปใช้ ระหว่างนี้ยังให้บริการกราฟเดิม",
+        "Enter the token again to confirm: the server writes the import, rebuilds the graph and switches to "
+        "it; the current graph is served until then.",
+    ),
+    "import_done_title": ("นำเข้าเรียบร้อย", "Imported"),
+    "import_done_lead": (
+        "บันทึก {name} แล้ว และกราฟชุดใหม่ ({snapshot}) ให้บริการแล้ว",
+        "{name} was written and the new graph ({snapshot}) is being served.",
+    ),
+    "import_another": ("นำเข้าไฟล์อื่น", "Import another file"),
+    "import_token_missing": (
+        "ต้องระบุรหัสผ่านสำหรับนำเข้า (ช่องรหัสผ่าน หรือส่วนหัว Authorization: Bearer)",
+        "The import token is required (the token field, or an Authorization: Bearer header).",
+    ),
+    "import_token_wrong": ("รหัสผ่านสำหรับนำเข้าไม่ถูกต้อง", "The import token is wrong."),
+    "import_no_file": ("กรุณาเลือกไฟล์ XLSX หรือ CSV", "Choose an XLSX or CSV file to upload."),
+    "import_bad_suffix": (
+        "{name}: ไม่ใช่ไฟล์ที่ระบบอ่านได้ (ต้องเป็น .xlsx หรือ .csv)",
+        "{name}: not a spreadsheet thaiplan reads (.xlsx or .csv).",
+    ),
+    "import_empty_file": ("{name}: ไฟล์ว่าง", "{name}: the file is empty."),
+    "import_bad_kind": ("ไม่รู้จักประเภท {kind} (ใช้ได้: {kinds})", "Unknown kind {kind} (one of: {kinds})."),
+    "import_too_large": ("ไฟล์ใหญ่เกิน {n} ไบต์", "The upload is larger than the limit of {n} bytes."),
+    "import_busy": (
+        "มีการตรวจไฟล์อื่นอยู่ กรุณาลองใหม่ในอีกสักครู่",
+        "Other files are being checked; try again in a minute.",
+    ),
+    "import_bad_confirm": (
+        "คำยืนยันไม่ครบถ้วน กรุณาอัปโหลดไฟล์ใหม่",
+        "The confirmation is incomplete; upload the file again.",
+    ),
+    "import_unknown_upload": (
+        "ไม่พบไฟล์ที่ตรวจไว้ (หมดเวลา หรือนำเข้าไปแล้ว) กรุณาอัปโหลดใหม่",
+        "That upload is gone (it expired or was already imported); upload the file again.",
+    ),
+    "import_not_the_preview": (
+        "ไฟล์ที่ยืนยันไม่ใช่ไฟล์ที่ตรวจไว้ (SHA-256 ไม่ตรงกัน) ไม่มีการบันทึกข้อมูล",
+        "The confirmed file is not the previewed one (its SHA-256 differs); nothing was written.",
+    ),
+    "import_apply_running": (
+        "กำลังนำเข้าไฟล์อื่นอยู่ กรุณารอให้เสร็จแล้วยืนยันอีกครั้ง",
+        "Another import is being applied; confirm again when it has finished.",
+    ),
+    "import_data_changed": (
+        "ข้อมูลในกราฟเปลี่ยนไปหลังการตรวจ กรุณาอัปโหลดไฟล์ใหม่เพื่อดูรายการเปลี่ยนแปลงล่าสุด ไม่มีการบันทึกข้อมูล",
+        "The curated data changed since this preview; upload the file again to see the changes it would "
+        "make now. Nothing was written.",
+    ),
+    "import_job_failed": (
+        "ตรวจไฟล์ไม่สำเร็จ (รายละเอียดอยู่ในบันทึกของเซิร์ฟเวอร์)",
+        "The file could not be checked; the details are in the server's log.",
+    ),
+    "import_rebuild_failed": (
+        "สร้างกราฟใหม่ไม่สำเร็จ: ยังให้บริการกราฟเดิม และไฟล์ข้อมูลคงเดิม (รายละเอียดอยู่ในบันทึกของเซิร์ฟเวอร์)",
+        "The rebuild failed: the current graph is still served and the data files are as they were (the "
+        "details are in the server's log).",
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from thaiplan.config import Config
 from thaiplan.graph.imports.cells import mapping
 from thaiplan.graph.imports.importer import import_name
 from thaiplan.server import i18n
+from thaiplan.server.errors import form_error
 from thaiplan.server.import_files import (
     SUFFIXES,
     Pending,
@@ -39,13 +40,13 @@ from thaiplan.server.import_files import (
     safe_name,
     saved_files,
 )
-from thaiplan.server.import_words import change_rows, s
 
 log = logging.getLogger(__name__)
 bp = Blueprint("imports", __name__)
 _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_BY = 200  # characters of the "imported by" name
+CHALLENGE = 'Bearer realm="thaiplan import"'  # the 401's WWW-Authenticate: the token goes in a header
 
 
 def settings() -> Config:
@@ -101,7 +102,7 @@ def never_stored(response: Response) -> Response:
 def too_large(exc: RequestEntityTooLarge) -> Response:
     """413 naming the page's own limit."""
     limit = settings().import_max_bytes
-    return screen("form", 413, message=s("too_large").format(n=f"{limit:,}"))
+    return refuse(413, i18n.t("import_too_large").format(n=f"{limit:,}"))
 
 
 def screen(stage: str, status: int = 200, **context: Any) -> Response:
@@ -109,19 +110,25 @@ def screen(stage: str, status: int = 200, **context: Any) -> Response:
     from thaiplan.server.pagekit import page
 
     kinds = [(k, v.get(f"title_{i18n.ui_lang()}", k)) for k, v in mapping()["kinds"].items()]
-    response = page(
+    return page(
         "import.html",
         status=status,
         stage=stage,
-        s=s,
         kinds=kinds,
         link=entity_link,
         limit=settings().import_max_bytes,
         **context,
     )
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="thaiplan import"'
-    return response
+
+
+def refuse(status: int, message: str, *, retry_after: int | None = None) -> Response:
+    """The upload form again with what went wrong, through the one error responder (server/errors.py)."""
+
+    def form(code: int, text: str) -> Response:
+        """The form stage with the message."""
+        return screen("form", code, message=text)
+
+    return form_error(status, message, form, challenge=CHALLENGE, retry_after=retry_after)
 
 
 def refused() -> Response | None:
@@ -129,11 +136,11 @@ def refused() -> Response | None:
     header = request.headers.get("Authorization", "")
     given = header[7:].strip() if header[:7].lower() == "bearer " else request.form.get("token", "")
     if not given:
-        return screen("form", 401, message=s("token_missing"))
+        return refuse(401, i18n.t("import_token_missing"))
     expected = settings().import_token.encode("utf-8")
     if not hmac.compare_digest(given.encode("utf-8"), expected):
         log.warning("import: a wrong token from %s", request.remote_addr)
-        return screen("form", 403, message=s("token_wrong"))
+        return refuse(403, i18n.t("import_token_wrong"))
     return None
 
 
@@ -150,7 +157,7 @@ def preview() -> Response:
         return answer
     upload = request.files.get("file")
     if upload is None:
-        return screen("form", 400, message=s("no_file"))
+        return refuse(400, i18n.t("import_no_file"))
     try:
         return checked(upload)
     finally:
@@ -161,26 +168,23 @@ def checked(upload: FileStorage) -> Response:
     """Keep the upload under a new id, preview it in the child process, and show what it found."""
     name = safe_name(upload.filename or "")
     if not name:
-        return screen("form", 400, message=s("no_file"))
+        return refuse(400, i18n.t("import_no_file"))
     if Path(name).suffix.lower() not in SUFFIXES:
-        return screen("form", 400, message=s("bad_suffix").format(name=name))
+        return refuse(400, i18n.t("import_bad_suffix").format(name=name))
     kind = request.form.get("kind", "auto")
     if kind != "auto" and kind not in mapping()["kinds"]:
-        return screen(
-            "form", 400, message=s("bad_kind").format(kind=kind, kinds=", ".join(mapping()["kinds"]))
-        )
+        kinds = ", ".join(mapping()["kinds"])
+        return refuse(400, i18n.t("import_bad_kind").format(kind=kind, kinds=kinds))
     by = " ".join(request.form.get("by", "").split())[:MAX_BY] or "thaiplan /import"
     pending = uploads().add(name, upload.stream)
     if pending.path.stat().st_size == 0:
         uploads().drop(pending.id)
-        return screen("form", 400, message=s("empty_file").format(name=name))
+        return refuse(400, i18n.t("import_empty_file").format(name=name))
     pending.lang, pending.by = i18n.ui_lang(), by
     pending.fingerprint = fingerprint(settings().data_dir)
     if not state()["previews"].acquire(blocking=False):
         uploads().drop(pending.id)
-        response = screen("form", 503, message=s("busy"))
-        response.headers["Retry-After"] = "30"
-        return response
+        return refuse(503, i18n.t("import_busy"), retry_after=30)
     try:
         code, answer = run_job("preview", pending, settings(), kind)
     finally:
@@ -196,8 +200,8 @@ def previewed(pending: Pending, code: int, answer: dict[str, Any]) -> Response:
         if answer.get("problems"):
             return screen("problems", 422, pending=pending, problems=answer["problems"], message=message)
         if code == -1:
-            return screen("form", 503, message=s("job_failed"))
-        return screen("form", 400 if code == 2 else 422, message=message or s("job_failed"))
+            return refuse(503, i18n.t("import_job_failed"))
+        return refuse(400 if code == 2 else 422, message or i18n.t("import_job_failed"))
     pending.kind, pending.changes = answer["kind"], answer["changes"]
     count = sum(len(pending.changes[k]) for k in ("added", "changed", "removed"))
     if count == 0:
@@ -218,18 +222,18 @@ def confirm() -> Response:
         return answer
     upload_id, sha = request.form.get("upload", ""), request.form.get("sha256", "")
     if not _UPLOAD_ID.fullmatch(upload_id) or not _SHA256.fullmatch(sha):
-        return screen("form", 400, message=s("bad_confirm"))
+        return refuse(400, i18n.t("import_bad_confirm"))
     pending = uploads().get(upload_id)
     if pending is None or not pending.kind:
-        return screen("form", 404, message=s("unknown_upload"))
+        return refuse(404, i18n.t("import_unknown_upload"))
     if sha != pending.sha256 or file_sha256(pending.path) != pending.sha256:
-        return screen("form", 409, message=s("not_the_preview"))
+        return refuse(409, i18n.t("import_not_the_preview"))
     if not state()["apply"].acquire(blocking=False):
-        return screen("form", 409, message=s("apply_running"))
+        return refuse(409, i18n.t("import_apply_running"))
     try:
         if fingerprint(settings().data_dir) != pending.fingerprint:
             uploads().drop(pending.id)
-            return screen("form", 409, message=s("data_changed"))
+            return refuse(409, i18n.t("import_data_changed"))
         return applied(pending)
     finally:
         state()["apply"].release()
@@ -254,8 +258,8 @@ def applied(pending: Pending) -> Response:
             log.error("import of %s failed (%s): %s", pending.name, code, answer.get("message"))
             if answer.get("stage") == "import" and code in (1, 2):
                 message = str(answer.get("message", "")).replace(str(pending.path), pending.name)
-                return screen("form", 422, message=message or s("job_failed"))
-            return screen("form", 503, message=s("rebuild_failed"))
+                return refuse(422, message or i18n.t("import_job_failed"))
+            return refuse(503, i18n.t("import_rebuild_failed"))
     uploads().drop(pending.id)
     changes = answer.get("changes") or pending.changes
     return screen("done", pending=pending, rows=change_rows(changes), snapshot=after, linked=True)
@@ -273,3 +277,48 @@ def entity_link(iri: str) -> str | None:
     """The local page of an imported entity."""
     base = settings().base_iri
     return url_for("resources.resource", path=iri[len(base) :]) if iri.startswith(base) else None
+
+
+# An RDF term as the importer's change list writes it (N3): a literal (with its language or datatype),
+# an IRI in brackets, or ∅ for none; a literal may itself hold ", " or " → ".
+_TERM = re.compile(r'"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?|<[^>]*>|∅|[^\s,]+')
+
+
+def _terms(text: str, start: int, stop: str) -> tuple[list[str], int] | None:
+    """The terms from `start` separated by ", " up to `stop` (or the end); None when they do not parse."""
+    out, at = [], start
+    while True:
+        match = _TERM.match(text, at)
+        if match is None:
+            return None
+        out.append(match.group(0))
+        at = match.end()
+        if text.startswith(", ", at):
+            at += 2
+            continue
+        if (stop and text.startswith(stop, at)) or (not stop and at == len(text)):
+            return out, at
+        return None
+
+
+def split_change(line: str) -> tuple[str, str, str]:
+    """One "predicate: old → new" line of the change list as its three parts (the line whole if unread)."""
+    predicate, sep, rest = line.partition(": ")
+    if sep:
+        olds = _terms(rest, 0, " → ")
+        if olds is not None:
+            news = _terms(rest, olds[1] + 3, "")
+            if news is not None:
+                return predicate, ", ".join(olds[0]), ", ".join(news[0])
+    return line, "", ""
+
+
+def change_rows(changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entities added, changed (with each property's old and new values) and removed, as table rows."""
+    rows: list[dict[str, Any]] = [
+        {"op": "added", "iri": iri, "details": []} for iri in changes.get("added", [])
+    ]
+    for iri, lines in changes.get("changed", {}).items():
+        rows.append({"op": "changed", "iri": iri, "details": [split_change(line) for line in lines]})
+    rows += [{"op": "removed", "iri": iri, "details": []} for iri in changes.get("removed", [])]
+    return rows

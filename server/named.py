@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from flask import current_app
 
 from thaiplan.queries.execute import Term, rows
+from thaiplan.queries.paging import Page
 from thaiplan.rq import read_rq
 from thaiplan.server import answers
 from thaiplan.server.execution import (
@@ -82,7 +83,11 @@ def run_text(
 
 
 def run_named(
-    name: str, params: Mapping[str, Any], formats: Mapping[str, str | None], run: bool = True
+    name: str,
+    params: Mapping[str, Any],
+    formats: Mapping[str, str | None],
+    run: bool = True,
+    page: Page | None = None,
 ) -> Reply:
     """The named query `name` resolved and run in one worker job; its ParameterError raised here."""
     job = NamedJob(
@@ -92,15 +97,19 @@ def run_named(
         max_rows=current_app.config["THAIPLAN"].max_rows,
         snapshot=answers.current_build(),
         run=run,
+        page=page,
     )
     reply = submit(job)
     raise_problem(reply)
     return reply
 
 
-def named_reply(name: str, params: Mapping[str, Any], formats: Mapping[str, str | None]) -> Reply:
-    """The named query `name` run with `params`, serialized in the negotiated format by a worker."""
-    return run_named(name, params, formats)
+def named_reply(
+    name: str, params: Mapping[str, Any], formats: Mapping[str, str | None], page: Page | None = None
+) -> Reply:
+    """The named query `name` run with `params` (one `page` of its answer, or all of it), serialized in
+    the negotiated format by a worker."""
+    return run_named(name, params, formats, page=page)
 
 
 def select(sparql: str, bindings: Mapping[str, Term] | None = None) -> Any:

@@ -19,9 +19,9 @@ import threading
 from pathlib import Path
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-# Flags of a browser that reaches no network service (field notes). The page itself forbids scripts and
-# every fetch by its CSP; `--blink-settings=scriptEnabled=false` would too, but then Chromium prints no PDF.
-FLAGS = (
+# Flags of a browser that reaches no network service (field notes): the one definition, which the browser
+# tests drive Chromium with too.
+OFFLINE_FLAGS = (
     "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
@@ -29,10 +29,11 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-extensions",
     "--disable-dev-shm-usage",
-    "--no-pdf-header-footer",
 )
+# Printing adds no extensions and no header or footer. The page itself forbids scripts and every fetch by its
+# CSP; `--blink-settings=scriptEnabled=false` would too, but then Chromium prints no PDF.
+FLAGS = (*OFFLINE_FLAGS, "--disable-extensions", "--no-pdf-header-footer")
 _one_at_a_time = threading.Lock()
 
 

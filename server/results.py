@@ -13,16 +13,18 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
+from thaiplan.errors import InputError
+from thaiplan.queries.guard import safety
+from thaiplan.queries.guard.safety import CheckedText
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 ITS_NS = "http://www.w3.org/2005/11/its"
 # Characters XML 1.0 cannot carry at all, not even as character references (a literal may hold them).
@@ -107,13 +109,14 @@ def serialize_solutions(
     limit: int,
     hidden: Collection[str] = (),
     max_bytes: int = 0,
-    query: str = "",
+    query: str | CheckedText = "",
 ) -> bytes:
     """SELECT results in `fmt` (json, xml, csv, tsv): ≤ `limit` rows and `max_bytes`, no `hidden` columns;
-    for `SELECT *` the columns in the order the `query` text first names them."""
+    for `SELECT *` the columns in the order `query` (its text, or the guard's reading) first names them."""
     variables = [v.value for v in solutions.variables if v.value not in hidden]
-    if query and SELECT_STAR.search(code_only(query)):
-        variables = in_query_order(variables, query)
+    order = star_order(query) if query else None
+    if order is not None:
+        variables = in_query_order(variables, order)
     if fmt == "json" and variables == [v.value for v in solutions.variables]:
         return native_json(solutions, limit, max_bytes)
     rows = limited(solutions, limit)
@@ -196,35 +199,19 @@ def native_json(solutions: ox.QuerySolutions, limit: int, max_bytes: int) -> byt
     return out.finish()
 
 
-# `SELECT *` (or DISTINCT/REDUCED *) as the query's first projection; pyoxigraph lists its variables
-# alphabetically, which researchers read as a shuffle of their query (issue 20).
-SELECT_STAR = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
-# What is not code when looking for variables: strings, IRIs and comments.
-_NOT_CODE = re.compile(
-    "|".join(
-        (
-            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings first
-            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-            r'"(?:[^"\\\n]|\\.)*"',
-            r"'(?:[^'\\\n]|\\.)*'",
-            r"<[^<>\"{}|^`\\\s]*>",  # IRIs (a `<` comparison has spaces around it)
-            r"#[^\n\r]*",  # comments end at a line end, \n or \r
-        )
-    )
-)
-_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+def star_order(query: str | CheckedText) -> tuple[str, ...] | None:
+    """`SELECT *`'s variables in the query's order, as the guard read the query the engine ran (issue 14)."""
+    if isinstance(query, str):
+        try:
+            query = safety.read_query(query)  # cached: the guard has read this text already
+        except InputError:
+            return None
+    return query.star_order
 
 
-def code_only(query: str) -> str:
-    """The query text with comments, strings and IRIs blanked out (same length: positions still hold)."""
-    return _NOT_CODE.sub(lambda m: " " * len(m.group()), query)
-
-
-def in_query_order(variables: list[str], query: str) -> list[str]:
-    """`variables` ordered by where the query first names them (unnamed ones last, in their order)."""
-    first: dict[str, int] = {}
-    for i, match in enumerate(_VARIABLE.finditer(code_only(query))):
-        first.setdefault(match.group(1), i)
+def in_query_order(variables: list[str], order: Sequence[str]) -> list[str]:
+    """`variables` ordered as `order` names them (others last, in their order)."""
+    first = {name: i for i, name in enumerate(order)}
     position = {name: i for i, name in enumerate(variables)}
     return sorted(variables, key=lambda name: (name not in first, first.get(name, position[name])))
 

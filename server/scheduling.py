@@ -1,17 +1,22 @@
 """Sharing the query workers between clients (issue 13): who gets the next free worker, who waits, who not.
 
-A waiting query is given the next free worker by client, not first come first
-served: clients whose last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then
-unknown clients, then heavy ones; within a tier, the client served longest ago. `reserve` extra workers
-are never given to heavy clients, and a query that runs past `LIGHT_SECONDS` on one is moved to the
-ordinary workers (killed and re-queued, its client now heavy whatever CPU it had; a started standby
-worker takes the killed one's place at once, and unknown clients only get the reserve while that standby
-is ready), so a light query finds a worker while heavy clients keep every ordinary one busy; a heavy
-client's query runs at nice `HEAVY_NICE`, so that the others' get the CPUs first. A first query cannot
-be known light: in a burst of new clients, a new light client waits its turn among them until they have
-each shown what they are. A client may have `client_limit` queries running or waiting (429 beyond),
-heavy clients together at most `heavy_limit` and heavy and new clients together at most
-`unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers and
+A waiting query is given the next free worker by client, not first come first served: clients whose
+last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then unknown clients, then
+heavy ones; within a tier, the client served longest ago. One unknown client at a time is tried beside
+the light ones (a new client, never served, goes first among them), so that a brand-new client's first
+query does not queue behind the light clients' stream; the others wait behind the light tier (issue 13:
+measured, a new client waited for every light client's query first). `reserve` extra workers are never
+given to heavy clients, and a query that runs past `LIGHT_SECONDS` of CPU on one (or past
+`UNKNOWN_SECONDS` of wall time for an unknown client, `HEAVY_RUNNING` for a light one) is moved to the
+ordinary workers (killed and re-queued, its client now heavy whatever CPU it had). `standby` started
+workers (a pool, 2 by default) wait to take a killed worker's place at once; unknown clients only get the
+reserve while one is ready, and only a light or unknown client's killed worker takes one (a heavy
+client's is replaced by a worker started anew: its clients can wait for it), so one replacement does not
+close the reserve to the next new client. A heavy client's query runs at nice `HEAVY_NICE`, so that the
+others' get the CPUs first. In a burst of new clients, a new light client may still wait its turn among
+them until they have each shown what they are. A client may have `client_limit` queries running or
+waiting (429 beyond), heavy clients together at most `heavy_limit` and heavy and new clients together at
+most `unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers and
 light clients), and a call whose client has gone (`cancelled()`) stops waiting, or has its worker killed
 and replaced.
 
@@ -20,6 +25,7 @@ and replaced.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
@@ -27,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from thaiplan.server.execution import NamedJob, QueryJob
 from thaiplan.server.worker_process import ClientGone, WorkerUnavailable
 
 if TYPE_CHECKING:
@@ -36,9 +43,14 @@ if TYPE_CHECKING:
 START_TIMEOUT = 60.0
 # A query that costs its worker this much CPU time is heavy (CPU, not wall time: on a loaded machine a
 # light query can wait seconds for a CPU); its client counts as heavy for HEAVY_MEMORY s, as does a client
-# with a query running for HEAVY_RUNNING s. On a reserve worker a query gets LIGHT_SECONDS of wall time.
+# with a query running for HEAVY_RUNNING s. On a reserve worker a query gets LIGHT_SECONDS of CPU time,
+# and HEAVY_RUNNING s of wall time (UNKNOWN_SECONDS for an unknown client's: it holds the lane new clients
+# are tried in, so a heavy one is moved sooner).
 LIGHT_SECONDS = 1.0
 HEAVY_RUNNING = 5.0
+UNKNOWN_SECONDS = 2.0
+# Started workers kept ready to replace a killed one at once, unless the pool is given another number.
+STANDBY = 2
 HEAVY_MEMORY = 60.0
 # The nice value of a worker running a heavy client's query (0 for everyone else's).
 HEAVY_NICE = 10
@@ -58,6 +70,7 @@ class _Waiter:
     ready: threading.Event = field(default_factory=threading.Event)
     worker: Worker | None = None
     reserved: bool = False  # given one of the light clients' workers
+    trial: bool = False  # an unknown client's call given one of them (counted in `_trials`)
 
 
 class FairShare:
@@ -67,7 +80,8 @@ class FairShare:
     _lock: threading.Lock
     _idle: list[Worker]
     _waiting: list[_Waiter]
-    _standby: Worker | None
+    _standbys: list[Worker]
+    _trials: int
     _inflight: Any
     _running: dict[str, list[float]]
     _heavy_until: dict[str, float]
@@ -79,6 +93,7 @@ class FairShare:
     _closed: bool
     size: int
     reserve: int
+    standby: int
     timeout: float
     client_limit: int
     heavy_limit: int
@@ -87,6 +102,11 @@ class FairShare:
     def start(self) -> None:
         """Start the workers (the pool's)."""
         raise NotImplementedError
+
+    @property
+    def _standby(self) -> Worker | None:
+        """A ready standby worker, if there is one (the pool keeps up to `standby` of them)."""
+        return self._standbys[0] if self._standbys else None
 
     def _is_heavy(self, client: str, now: float) -> bool:
         """True when the client ran a heavy query lately or runs one now (lock held)."""
@@ -120,22 +140,36 @@ class FairShare:
                 for key in [k for k, until in table.items() if until <= now]:
                     del table[key]
 
+    def _rank(self, waiter: _Waiter, tier: int) -> tuple[int, float, int]:
+        """A waiting call's place: its lane, then the client served longest ago, then the call's order.
+
+        An unknown client shares the light clients' lane while no other unknown client's call is tried on
+        a reserve worker (a new client, never served, then goes first), else it waits behind them.
+        """
+        lane = 0 if tier == 1 and not self._trials else tier
+        return (lane, self._served.get(waiter.client, 0.0), waiter.seq)
+
     def _dispatch(self) -> None:
         """Give idle workers to waiting calls: light clients first, then the longest unserved (lock held)."""
         if not self._waiting:
             return
         now = time.monotonic()
         tiers = {w: self._tier(w.client, now) for w in self._waiting}
-        order = sorted(self._waiting, key=lambda w: (tiers[w], self._served.get(w.client, 0.0), w.seq))
-        for waiter in order:
-            if not self._idle:
+        passed: set[_Waiter] = set()  # calls that may not take the idle workers left
+        while self._idle:
+            candidates = [w for w in self._waiting if w not in passed]
+            if not candidates:
                 break
+            waiter = min(candidates, key=lambda w: self._rank(w, tiers[w]))
             # Heavy clients leave the last `reserve` idle workers to the others; unknown clients only take
             # one while a standby can replace it at once should their query turn out heavy and be cut.
             waiter.heavy = tiers[waiter] == 2
-            if len(self._idle) <= self.reserve and (waiter.heavy or (tiers[waiter] and not self._standby)):
-                continue
             waiter.reserved = len(self._idle) <= self.reserve
+            if waiter.reserved and (waiter.heavy or (tiers[waiter] and not self._standbys)):
+                passed.add(waiter)
+                continue
+            waiter.trial = waiter.reserved and tiers[waiter] == 1
+            self._trials += waiter.trial
             waiter.worker = self._idle.pop()
             self._waiting.remove(waiter)
             self._served[waiter.client] = now
@@ -143,6 +177,12 @@ class FairShare:
         if len(self._served) > MAX_CLIENTS:
             for key in sorted(self._served, key=self._served.__getitem__)[: len(self._served) - MAX_CLIENTS]:
                 del self._served[key]
+
+    def _end_trial(self, waiter: _Waiter) -> None:
+        """Count an unknown client's call on a reserve worker as over (lock held)."""
+        if waiter.trial:
+            waiter.trial = False
+            self._trials -= 1
 
     def _admit(self, client: str, digest: str | None = None) -> None:
         """Count a call of `client`, or refuse it: 429 over its own limit, 503 over the unproven clients'."""
@@ -236,3 +276,14 @@ class FairShare:
             "more selective (or add LIMIT).",
             503,
         )
+
+
+def query_digest(message: object) -> str | None:
+    """A digest of a query job's text, bindings and dataset, or a named query's parameters (else None)."""
+    if isinstance(message, NamedJob):
+        key = repr((message.name, sorted(message.params.items())))
+    elif isinstance(message, QueryJob):
+        key = repr((message.query, message.bindings, message.default_graphs, message.named_graphs))
+    else:
+        return None
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

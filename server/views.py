@@ -208,7 +208,7 @@ def trace() -> Response:
         return query_error_page(exc)
     up, down = collect_nodes(up_rows), collect_nodes(down_rows)
     try:
-        add_alignment_levels(up, down, page_rows("trace-alignments", entity=ox.NamedNode(iri)))
+        add_alignment_levels(up, down, up_rows, page_rows("trace-alignments", entity=ox.NamedNode(iri)))
     except PAGE_ERRORS as exc:
         return query_error_page(exc)
     center = up.get(iri) or down.get(iri)
@@ -228,19 +228,22 @@ def trace() -> Response:
     )
 
 
-def add_alignment_levels(up: dict[str, Node], down: dict[str, Node], found: list[dict[str, Term]]) -> None:
-    """Give each trace step its alignment level: up, from `via` to the node; down, from the node to `via`."""
-    levels = {
-        (row["from"].value, row["to"].value): (
-            (value(row.get("levelTh")), value(row.get("levelEn"))),
-            value(row.get("stated")) != "false",
-        )
-        for row in found
-    }
+def add_alignment_levels(
+    up: dict[str, Node], down: dict[str, Node], up_rows: list[dict[str, Term]], found: list[dict[str, Term]]
+) -> None:
+    """Each trace step's alignment level: up, `via` to node (trace-up's columns); down, node to `via`."""
+    levels = {(row["from"].value, row["to"].value): _level(row, "levelTh", "levelEn") for row in found}
+    for row in (r for r in up_rows if "level" in r and "via" in r):  # down's: trace-alignments.rq
+        levels.setdefault((row["via"].value, row["node"].value), _level(row, "levelLabelTh", "levelLabelEn"))
     for nodes, step in ((up, lambda n: (n.via, n.iri)), (down, lambda n: (n.iri, n.via))):
         for node in nodes.values():
             if node.via and step(node) in levels:
                 node.level, node.levelStated = levels[step(node)]
+
+
+def _level(row: dict[str, Term], th: str, en: str) -> tuple[tuple[str, str], bool]:
+    """A step's level names (Thai, English) and whether a document states it, from one row."""
+    return (value(row.get(th)), value(row.get(en))), value(row.get("stated")) != "false"
 
 
 def _trace_boxes(center: Node | None, up: list[Node], down: list[Node]) -> list[Box]:

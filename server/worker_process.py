@@ -246,6 +246,23 @@ class Worker:
         self.base_peak = peak_bytes(self.process.pid)
         return ready
 
+    def grew(self, recycle_mb: int) -> bool:
+        """True when the peak resident memory grew by more than `recycle_mb` MiB since ready (0: never).
+
+        The peak (VmHWM), not the resident memory now: pyoxigraph gives a spike's memory back, but a
+        worker that needed it once is replaced rather than trusted with the next query (issue 13).
+        """
+        if not recycle_mb:
+            return False
+        return peak_bytes(self.process.pid) - self.base_peak > recycle_mb * 1024 * 1024
+
+    def over_cpu(self, cpu_before: float | None, cpu_limit: float | None) -> bool:
+        """True when the process has spent `cpu_limit` CPU seconds or more since `cpu_before`."""
+        if cpu_limit is None or cpu_before is None:
+            return False
+        now = cpu_seconds(self.process.pid)
+        return now is not None and now - cpu_before >= cpu_limit
+
     def kill(self) -> None:
         """Stop the process at once (it may be in the middle of a query) and reap it."""
         with contextlib.suppress(Exception):

@@ -13,7 +13,6 @@ worker reads that one. `/validation` runs in a worker too, under its own, longer
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 import os
@@ -31,9 +30,12 @@ from thaiplan.server.scheduling import (
     HEAVY_RUNNING,
     LIGHT_SECONDS,
     POLL_SECONDS,
+    STANDBY,
     START_TIMEOUT,
+    UNKNOWN_SECONDS,
     FairShare,
     _Waiter,
+    query_digest,
 )
 from thaiplan.server.worker_process import (
     ClientGone,
@@ -43,7 +45,6 @@ from thaiplan.server.worker_process import (
     cpu_seconds,
     main,
     memory_message,
-    peak_bytes,
     set_priority,
 )
 
@@ -68,6 +69,7 @@ class WorkerPool(FairShare):
         recycle_mb: int | None = None,
         max_answer_bytes: int = 0,
         reserve: int = 0,
+        standby: int = STANDBY,
         client_limit: int = 0,
         heavy_limit: int = 0,
         unproven_limit: int = 0,
@@ -77,6 +79,7 @@ class WorkerPool(FairShare):
         self.env = env
         self.size = max(1, size)
         self.reserve = max(0, reserve)
+        self.standby = max(0, standby)  # started workers kept to replace a killed one (with a reserve only)
         self.timeout = timeout
         self.memory_mb = max(0, memory_mb)
         # Peak growth after which a worker is replaced: given, else a quarter of the ceiling (0: never).
@@ -96,7 +99,8 @@ class WorkerPool(FairShare):
         # light (its last query was short). A client in neither is unknown.
         self._heavy_until: dict[str, float] = {}
         self._light_until: dict[str, float] = {}
-        self._standby: Worker | None = None  # a started worker that replaces a killed one at once
+        self._standbys: list[Worker] = []  # started workers that replace a killed one at once
+        self._trials = 0  # unknown clients' calls running on a reserve worker
         # Digests of queries that were heavy, and until when: a client sending one is heavy at once, before
         # its query runs (a flood of new clients usually sends one heavy query again and again).
         self._heavy_queries: dict[str, float] = {}
@@ -107,10 +111,19 @@ class WorkerPool(FairShare):
         self._pid = os.getpid()
         self._calls = threading.local()  # per request thread: how long its last call held a worker
 
-    def share(self, client_limit: int, reserve: int, heavy_limit: int, unproven_limit: int) -> None:
-        """Set the sharing between clients (before the pool starts): see the module's docstring."""
+    def share(
+        self,
+        client_limit: int,
+        reserve: int,
+        heavy_limit: int,
+        unproven_limit: int,
+        standby: int | None = None,
+    ) -> None:
+        """Set the sharing between clients (before the pool starts): see server/scheduling.py's docstring."""
         self.client_limit, self.reserve = client_limit, max(0, reserve)
         self.heavy_limit, self.unproven_limit = heavy_limit, unproven_limit
+        if standby is not None:
+            self.standby = max(0, standby)
 
     # --- workers ---------------------------------------------------------------------------------------
 
@@ -122,27 +135,15 @@ class WorkerPool(FairShare):
             self._started = True
         for _ in range(self.size + self.reserve):
             self._spawn()
-        if self.reserve:
+        for _ in range(self.standby if self.reserve else 0):
             self._spawn(standby=True)
 
     def _spawn(self, standby: bool = False) -> None:
-        """Start one worker in a background thread and make it idle (or the standby) once it is ready."""
-        with self._lock:
-            self._starting += 1
-        threading.Thread(
-            target=self._bring_up, args=(standby,), name="thaiplan-worker-start", daemon=True
-        ).start()
+        """Start one worker process now; a background thread makes it idle (or a standby) once it is ready.
 
-    def _bring_up(self, standby: bool) -> None:
-        """Start a worker process, wait until it is ready, then offer it to queries."""
-        try:
-            self._start_one(standby)
-        finally:
-            with self._lock:
-                self._starting -= 1
-
-    def _start_one(self, standby: bool = False) -> None:
-        """Start one worker and offer it to queries (or keep it as the standby) when it is ready."""
+        The process is started in the caller's thread (a fork and exec, milliseconds), so that it is one of
+        `pids` before the caller goes on; importing the libraries and opening the store is what takes time.
+        """
         if self._closed:
             return
         try:
@@ -152,6 +153,21 @@ class WorkerPool(FairShare):
             return
         with self._lock:
             self._all.add(worker)
+            self._starting += 1
+        threading.Thread(
+            target=self._bring_up, args=(worker, standby), name="thaiplan-worker-start", daemon=True
+        ).start()
+
+    def _bring_up(self, worker: Worker, standby: bool) -> None:
+        """Wait until a started worker is ready, then offer it to queries."""
+        try:
+            self._offer(worker, standby)
+        finally:
+            with self._lock:
+                self._starting -= 1
+
+    def _offer(self, worker: Worker, standby: bool = False) -> None:
+        """Offer a started worker to queries (or keep it as a standby) once it says it is ready."""
         if not worker.wait_ready(START_TIMEOUT):
             log.error("a query worker did not start; replacing it")
             self._discard(worker)
@@ -164,8 +180,8 @@ class WorkerPool(FairShare):
             return
         if standby:
             with self._lock:
-                if self._standby is None:
-                    self._standby = worker
+                if len(self._standbys) < self.standby:
+                    self._standbys.append(worker)
                     self._dispatch()  # unknown clients may take the reserve again
                     return
         self._release(worker)
@@ -176,29 +192,24 @@ class WorkerPool(FairShare):
         with self._lock:
             self._all.discard(worker)
 
-    def _replace(self, worker: Worker) -> None:
-        """Kill a worker that overran, died or grew; the standby takes its place at once, if there is one."""
-        self._discard(worker)
+    def _replace(self, worker: Worker, hurry: bool = True) -> None:
+        """Kill a worker that overran, died or grew, and start its replacement first.
+
+        In a `hurry` (the worker held the reserve, or a light client's query) a standby takes its place at
+        once, if one is ready, and a new standby starts; a heavy client's worker is replaced by a new one
+        when it is ready (the reserve is still idle: heavy clients never take it), so that the standbys stay
+        for the reserve (issue 13: heavy queries cut at the time limit took the only standby, and new
+        clients waited for the reserve while the next one started).
+        """
         if self._closed:
+            self._discard(worker)
             return
         with self._lock:
-            standby, self._standby = self._standby, None
-        if standby is None:
-            self._spawn()
-            return
-        self._spawn(standby=True)  # the next standby starts while the current one already answers
-        self._release(standby)
-
-    def _grew(self, worker: Worker) -> bool:
-        """True when the worker's peak resident memory grew by more than `recycle_mb` since it was ready.
-
-        The peak (VmHWM), not the resident memory now: pyoxigraph gives a spike's memory back, but a
-        worker that needed it once is replaced rather than trusted with the next query (issue 13).
-        """
-        if not self.recycle_mb:
-            return False
-        growth = peak_bytes(worker.process.pid) - worker.base_peak
-        return growth > self.recycle_mb * 1024 * 1024
+            standby = self._standbys.pop(0) if hurry and self._standbys else None
+        self._spawn(standby=standby is not None)
+        self._discard(worker)
+        if standby is not None:
+            self._release(standby)
 
     def _release(self, worker: Worker) -> None:
         """Make a worker idle and hand it to the best waiting call, if any."""
@@ -245,28 +256,35 @@ class WorkerPool(FairShare):
                 self._running.setdefault(client, []).append(started)
             self._calls.cost = None
             outcome: object = None
-            # On a light clients' worker a query gets LIGHT_SECONDS of CPU (HEAVY_RUNNING of wall time)
-            # before it moves to an ordinary one.
+            # On a light clients' worker a query gets LIGHT_SECONDS of CPU (HEAVY_RUNNING of wall time, an
+            # unknown client's UNKNOWN_SECONDS) before it moves to an ordinary one.
             on_reserve = waiter.reserved and self.size > 0
-            light_limit = min(limit, HEAVY_RUNNING) if on_reserve else limit
+            wall = UNKNOWN_SECONDS if waiter.trial else HEAVY_RUNNING
+            light_limit = min(limit, wall) if on_reserve else limit
             cpu_limit = LIGHT_SECONDS if on_reserve else None
             try:
                 # A heavy client's query yields the CPU to everyone else's (issue 13: on 2 CPUs a light
                 # query waited seconds for one behind the heavy workers).
                 set_priority(worker, HEAVY_NICE if waiter.heavy else 0)
-                outcome = self._exchange(worker, message, light_limit, cancelled, cpu_limit)
+                hurry = waiter.reserved or not waiter.heavy
+                outcome = self._exchange(worker, message, light_limit, cancelled, cpu_limit, hurry)
             finally:
                 busy = time.monotonic() - started
                 self._calls.busy = getattr(self._calls, "busy", 0.0) + busy
                 cost = self._calls.cost if self._calls.cost is not None else busy
                 with self._lock:
+                    self._end_trial(waiter)
                     self._running[client].remove(started)
                     if not self._running[client]:
                         del self._running[client]
                     self._remember(client, cost, cut=outcome is _OVERRAN, digest=digest)
             if outcome is not _OVERRAN:
                 return outcome
-            self._replace(worker)
+            # A query cut on the reserve is replaced at once; one that ran into its limit on an ordinary
+            # worker made its client heavy, whatever it was known as when it started.
+            with self._lock:
+                hurry = waiter.reserved or not self._is_heavy(client, time.monotonic())
+            self._replace(worker, hurry)
             if on_reserve and time.monotonic() < deadline:
                 continue  # it was heavy: run it again on an ordinary worker, within what is left of its limit
             raise TimeLimitExceeded(
@@ -282,17 +300,21 @@ class WorkerPool(FairShare):
         limit: float,
         cancelled: Callable[[], bool] | None,
         cpu_limit: float | None = None,
+        hurry: bool = True,
     ) -> object:
-        """Send a message and wait up to `limit` (and `cpu_limit` of CPU) for the answer; else _OVERRAN."""
+        """Send a message and wait up to `limit` (and `cpu_limit` of CPU) for the answer; else _OVERRAN.
+
+        A worker killed here is replaced by a standby when `hurry` (see `_replace`).
+        """
         deadline = time.monotonic() + limit
         cpu_before = cpu_seconds(worker.process.pid)
         try:
             worker.conn.send(message)
             while not worker.conn.poll(max(0.0, min(POLL_SECONDS, deadline - time.monotonic()))):
                 if cancelled is not None and cancelled():
-                    self._replace(worker)  # nobody is waiting for the answer: free the CPU now
+                    self._replace(worker, hurry)  # nobody is waiting for the answer: free the CPU now
                     raise ClientGone()
-                if time.monotonic() >= deadline or self._over_cpu(worker, cpu_before, cpu_limit):
+                if time.monotonic() >= deadline or worker.over_cpu(cpu_before, cpu_limit):
                     self._measure(worker, cpu_before)
                     return _OVERRAN
             exhausted, answer = worker.conn.recv()
@@ -302,26 +324,18 @@ class WorkerPool(FairShare):
                 )
                 answer = replace(answer, body=body)
         except (EOFError, OSError):
-            self._replace(worker)
+            self._replace(worker, hurry)
             if worker.died_of_memory():
                 raise WorkerUnavailable(memory_message(self.memory_mb)) from None
             raise WorkerUnavailable(
                 "The query worker stopped unexpectedly (out of memory?). Try a smaller query."
             ) from None
         self._measure(worker, cpu_before)
-        if exhausted or self._grew(worker):
-            self._replace(worker)  # recycled: the memory it grew to is given back to the system
+        if exhausted or worker.grew(self.recycle_mb):
+            self._replace(worker, hurry)  # recycled: the memory it grew to is given back to the system
         else:
             self._release(worker)
         return answer
-
-    @staticmethod
-    def _over_cpu(worker: Worker, cpu_before: float | None, cpu_limit: float | None) -> bool:
-        """True when the worker has spent more than `cpu_limit` CPU seconds on the current query."""
-        if cpu_limit is None or cpu_before is None:
-            return False
-        now = cpu_seconds(worker.process.pid)
-        return now is not None and now - cpu_before >= cpu_limit
 
     def _measure(self, worker: Worker, cpu_before: float | None) -> None:
         """Keep the CPU time the worker spent on this thread's query (before anyone else may use it)."""
@@ -362,7 +376,7 @@ class WorkerPool(FairShare):
             workers = list(self._all)
             self._all.clear()
             self._idle.clear()
-            self._standby = None
+            self._standbys.clear()
         for worker in workers:
             worker.stop()
 
@@ -377,17 +391,6 @@ class WorkerPool(FairShare):
         """Process ids of the workers waiting for a query (for tests and diagnostics)."""
         with self._lock:
             return [w.process.pid for w in self._idle]
-
-
-def query_digest(message: object) -> str | None:
-    """A digest of a query job's text, bindings and dataset, or a named query's parameters (else None)."""
-    if isinstance(message, NamedJob):
-        key = repr((message.name, sorted(message.params.items())))
-    elif isinstance(message, QueryJob):
-        key = repr((message.query, message.bindings, message.default_graphs, message.named_graphs))
-    else:
-        return None
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # The marker `_exchange` returns when the answer did not come within the limit.

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,11 @@ if TYPE_CHECKING:
     from thaiplan.shapes.dataset import Dataset
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `validate` command."""
-    parser = sub.add_parser(
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the `validate` command (`add`: thaiplan.cli.add_command)."""
+    parser = add(
         "validate",
+        run,
         help="check the graph (or RDF files) against the SHACL shapes and write a report",
         description="Validate the project's curated graph (graph/data and the sources description, as the "
         "build reads them), a built store (--store), or the given RDF files, against the thaiplan SHACL "
@@ -53,7 +55,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="server base URL for links in the HTML report (default: THAIPLAN_PUBLIC_URL, else each "
         "resource's own https://w3id.org/thaiplan/id/… IRI, so that a report opened from disk links out)",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

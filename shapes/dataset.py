@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -24,8 +23,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from thaiplan.errors import InputError, ThaiplanError
+from thaiplan.rq import read_rq
 
-CORE_SPARQL_DIR = Path(__file__).resolve().parent / "sparql" / "core"
 _BASE = "urn:thaiplan:validate:"
 DATA = ox.NamedNode(_BASE + "data")
 ONTOLOGY = ox.NamedNode(_BASE + "ontology")
@@ -38,7 +37,6 @@ MEMBER = ox.NamedNode(_BASE + "in")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Lexical forms pyoxigraph stores unchanged; other typed literals may come back canonical ("01" → "1").
 _CANONICAL = {
     XSD + "integer": re.compile(r"0|-?[1-9][0-9]*"),
@@ -70,7 +68,7 @@ def select(store: ox.Store, query: str, **options: object) -> list[dict[str, obj
 
 def core_query(name: str) -> str:
     """The text of a query template in shapes/sparql/core/."""
-    return (CORE_SPARQL_DIR / name).read_text(encoding="utf-8")
+    return read_rq("shapes", f"core/{name}")
 
 
 @dataclass

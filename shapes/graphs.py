@@ -17,12 +17,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from thaiplan.errors import ThaiplanError
-from thaiplan.ontology import ontology_path
+from thaiplan.ontology import terms
+from thaiplan.rq import folder, read_rq, rq_path
 from thaiplan.shapes.inputs import TPSH, bind_prefixes, namespaced, parse_one
 
 SHAPES_DIR = Path(__file__).resolve().parent
 
-SPARQL_DIR = SHAPES_DIR / "sparql"
+SPARQL_DIR = folder("shapes")
 
 SHAPE_FILES = (
     "common.ttl",
@@ -44,10 +45,10 @@ def _shapes_cached() -> Graph:
     for name in SHAPE_FILES:
         graph.parse(SHAPES_DIR / name, format="turtle")
     for constraint, file_name in list(graph.subject_objects(TPSH.selectFile)):
-        query_path = SPARQL_DIR / str(file_name)
+        query_path = rq_path("shapes", str(file_name))
         if not query_path.is_file():
             raise ThaiplanError(f"shape constraint {constraint} names a missing query {query_path}")
-        graph.add((constraint, SH.select, Literal(query_path.read_text(encoding="utf-8"))))
+        graph.add((constraint, SH.select, Literal(read_rq("shapes", str(file_name)))))
     bind_prefixes(graph)
     return graph
 
@@ -69,12 +70,9 @@ def core_shapes(shapes: Graph) -> Graph:
     return core
 
 
-@cache
 def load_ontology() -> Graph:
-    """The thaiplan ontology (parsed once per process; callers must not modify it)."""
-    graph = Graph()
-    graph.parse(ontology_path(), format="turtle")
-    return graph
+    """The thaiplan ontology: the one cached parse, `ontology.terms.load()` (callers must not modify it)."""
+    return terms.load()
 
 
 @cache

@@ -242,20 +242,6 @@ def load_store(dataset: Dataset, store: Any) -> None:
         dataset.store.load(store.dump_graph(name), format=ox.RdfFormat.N_TRIPLES, to_graph=DATA)
 
 
-def read_store(store_dir: Path) -> Graph:
-    """The curated data of a built store (every named graph but the ontology and inferred closures)."""
-    from thaiplan.graph.store.backend import open_location
-
-    store = open_location(store_dir)
-    merged = Graph()
-    for name in store.named_graphs():
-        if name in _NOT_DATA:
-            continue
-        merged.parse(data=store.dump_graph(name).decode("utf-8"), format="nt")
-    bind_prefixes(merged)
-    return merged
-
-
 def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes so reports show `tp:`, `id:` and `tpsh:` names."""
     graph.bind("tp", TP_NS)

@@ -46,7 +46,6 @@ from thaiplan.shapes.inputs import (
     namespaced,
     project_files,
     read_rdf,
-    read_store,
 )
 from thaiplan.shapes.locations import locate
 from thaiplan.shapes.report import Report
@@ -83,7 +82,6 @@ __all__ = [
     "project_files",
     "read_rdf",
     "read_shapes",
-    "read_store",
     "sparql_checks",
     "sparql_results",
     "validate",

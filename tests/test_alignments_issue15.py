@@ -12,8 +12,8 @@ from thaiplan.config import Config
 from thaiplan.graph.build import closure, indexes
 from thaiplan.graph.build.inputs import INFERRED_GRAPH, build_inputs
 from thaiplan.graph.build.pipeline import build
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.local import EmbeddedStore
+from thaiplan.rq import read_rq
 
 DATA = Path(__file__).parent / "data" / "build"
 TP = "https://w3id.org/thaiplan/ontology#"
@@ -52,7 +52,7 @@ def test_derived_supports_equal_the_sparql_definition_issue15(tmp_path: Path) ->
         )
     by_sparql = {
         (t.subject, t.object)
-        for t in store.query(read_rq("derive-supports"), use_default_graph_as_union=True)
+        for t in store.query(read_rq("graph", "derive-supports"), use_default_graph_as_union=True)
     }
     by_python = {(q.subject, q.object) for q in closure.supports_quads(store)}
     assert by_python == by_sparql and len(by_python) == 2

@@ -21,10 +21,13 @@ from pathlib import Path
 import pytest
 
 from tests.test_pages_support import build_store
+from thaiplan.server.pdf import OFFLINE_FLAGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# The browser the tests drive: the PDF printer's offline flags, a desktop window, the Thai interface.
+DRIVER_FLAGS = (*OFFLINE_FLAGS, "--window-size=1280,1000", "--lang=th-TH")
 
 pytestmark = [
     pytest.mark.browser,
@@ -106,19 +109,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     os.environ.setdefault("SE_AVOID_STATS", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--lang=th-TH",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
+    for flag in (*DRIVER_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": "th-TH,th"})
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)

@@ -11,6 +11,7 @@ import pytest
 from tests.test_sparql_support import make_store, running_app
 from thaiplan.config import Config
 from thaiplan.errors import InputError
+from thaiplan.server import budget
 from thaiplan.server.budget import BudgetSettings, ClientBudgets, client_key, parse_networks
 
 # A cross product of every quad with itself four times: far longer than the 1 s time limit below.
@@ -27,6 +28,26 @@ class Clock:
     def __call__(self) -> float:
         """The current time."""
         return self.now
+
+
+def test_budgets_forget_full_buckets_first_then_the_least_recently_charged_issue14(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At most MAX_CLIENTS buckets (cachetools' LRU): a refilled one is forgotten before a busy one."""
+    monkeypatch.setattr(budget, "MAX_CLIENTS", 3)
+    clock = Clock()
+    budgets = ClientBudgets(BudgetSettings(seconds=10, window=60), clock=clock)
+    budgets.charge("a", 1)
+    clock.now += 60  # a's bucket is full again
+    budgets.charge("b", 5)
+    budgets.charge("c", 5)
+    assert budgets.retry_after("b") is None  # a look is no use: b stays the least recently charged
+    budgets.charge("d", 5)
+    assert len(budgets) == 3 and "a" not in budgets._buckets
+    budgets.charge("e", 5)  # no full bucket: the least recently charged goes
+    assert sorted(budgets._buckets) == ["c", "d", "e"]
+    clock.now += 1
+    assert budgets.retry_after("c") is None and budgets._level("c", clock.now) < 10  # kept its debt
 
 
 def settings(env: dict[str, str], **overrides: object) -> BudgetSettings:

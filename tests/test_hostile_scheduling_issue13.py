@@ -21,8 +21,12 @@ import pytest
 
 from tests.test_isolation_support import CROSS_COUNT_4
 from tests.test_sparql_support import make_store
+from thaiplan.config import Config
+from thaiplan.errors import InputError
 from thaiplan.server import negotiation
+from thaiplan.server.budget import share_pool
 from thaiplan.server.execution import QueryJob
+from thaiplan.server.scheduling import STANDBY
 from thaiplan.server.workers import HEAVY_NICE, HEAVY_RUNNING, WorkerPool, WorkerUnavailable
 
 pytestmark = pytest.mark.slow
@@ -120,3 +124,72 @@ def test_a_heavy_clients_worker_yields_the_cpu_issue13(store: Path) -> None:
         assert os.getpriority(os.PRIO_PROCESS, worker) == 0
     finally:
         pool.close()
+
+
+def test_two_new_clients_are_served_while_a_standby_is_being_replaced_issue13(store: Path) -> None:
+    """A cut on the reserve takes one standby; the next standby still starting, new clients find another.
+
+    Measured (RELIABILITY.md, session 7): with one standby, a brand-new client's first query waited for the
+    reserve while the standby that replaced a cut worker was being started again. The replacement is
+    stopped (SIGSTOP) here, so it stays "being started" for the whole test.
+    """
+    # One ordinary worker (kept busy by a heavy client), the reserve, the default pool of standbys.
+    pool = WorkerPool(store, 1, 120.0, reserve=1, client_limit=2, heavy_limit=2, unproven_limit=4)
+    stopped: list[int] = []
+    try:
+        pool.start()
+        wait_until(lambda: len(pool.idle_pids) == 2 and len(pool._standbys) == pool.standby, 60)
+        assert pool.standby >= 2
+        outcomes: list[object] = []
+        run_in_thread(pool, CROSS_COUNT_4, "heavy-1", outcomes)  # never ends within the test
+        wait_until(lambda: len(pool.idle_pids) == 1)
+        (reserve,) = pool.idle_pids
+        before = set(pool.pids)
+        # A new client's heavy query is tried on the reserve, cut, and moved; a standby takes its place
+        # and a new standby starts — stopped here before it can be ready.
+        run_in_thread(pool, CROSS_COUNT_4 + " # another text", "new-heavy", outcomes)
+        deadline = time.monotonic() + 30
+        while not set(pool.pids) - before and time.monotonic() < deadline:
+            time.sleep(0.005)
+        (replacement,) = set(pool.pids) - before
+        os.kill(replacement, signal.SIGSTOP)
+        stopped.append(replacement)
+        wait_until(lambda: reserve not in pool.pids, 30)
+        assert replacement not in pool.idle_pids and pool._starting == 1  # still being started
+        # Two brand-new clients at once: each is answered by a ready worker, within its own 10 s (with
+        # one standby, none was left: they waited for the ordinary worker, busy for 120 s, and got 503).
+        answers: list[object] = []
+
+        def ask(n: int) -> None:
+            """One brand-new client's light query."""
+            try:
+                query = job(f"SELECT ?n WHERE {{ BIND({n} AS ?n) }}")
+                answers.append(pool.call(query, 10.0, f"brand-new-{n}"))
+            except WorkerUnavailable as exc:
+                answers.append(exc)
+
+        threads = [threading.Thread(target=ask, args=(n,), daemon=True) for n in (1, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(70)
+        assert [getattr(a, "status", a) for a in answers] == [200, 200]
+        assert not outcomes  # while both heavy queries still run or wait
+        assert replacement in pool.pids and pool._starting == 1  # served without waiting for it
+    finally:
+        for pid in stopped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        pool.close()
+
+
+def test_the_number_of_standby_workers_is_a_setting_issue13(store: Path) -> None:
+    """THAIPLAN_WORKER_STANDBY sets the pool of standbys beside the reserve; unset, STANDBY; < 0 refused."""
+    pool = WorkerPool(store, 1, 5.0)  # not started: no process
+    share_pool(pool, Config.from_env({"THAIPLAN_WORKER_STANDBY": "3"}))
+    assert (pool.reserve, pool.standby) == (1, 3)
+    pool = WorkerPool(store, 1, 5.0)
+    share_pool(pool, Config.from_env({}))
+    assert (pool.reserve, pool.standby) == (1, STANDBY)
+    with pytest.raises(InputError, match="THAIPLAN_WORKER_STANDBY=-1"):
+        share_pool(WorkerPool(store, 1, 5.0), Config.from_env({"THAIPLAN_WORKER_STANDBY": "-1"}))

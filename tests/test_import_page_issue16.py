@@ -28,7 +28,7 @@ from thaiplan.graph.build.inputs import default_data_dir, sources_ttl
 from thaiplan.graph.build.pipeline import build
 from thaiplan.graph.store.local import build_lock, snapshot_id
 from thaiplan.server.app import create_app
-from thaiplan.server.import_words import split_change
+from thaiplan.server.import_page import split_change
 
 TOKEN = "steward-token-for-the-tests-of-issue-16"
 KEYS = [

@@ -2,7 +2,8 @@
 
 Each server runs on free ports with its data in a temporary directory; `stop()` kills it by its PID and
 `start()` brings it back on the same port and data (the recovery tests). A slow store is a small TCP
-proxy that waits before it forwards anything.
+proxy that waits before it forwards anything; a recording one counts the connections (thaiplan's client
+opens one per request) and keeps the bytes sent to the store (issues 13 and 14).
 """
 
 from __future__ import annotations
@@ -196,3 +197,63 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         while data := source.recv(65536):
             sink.sendall(data)
         sink.shutdown(socket.SHUT_WR)
+
+
+class RecordingProxy:
+    """A TCP proxy on 127.0.0.1 in front of a store server: counts its connections, keeps what was sent."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.sent = bytearray()
+        self.requests = 0
+        self._lock = threading.Lock()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        """Accept connections until closed, each counted and served by its own thread."""
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.requests += 1
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        """Pipe bytes both ways, recording what goes to the store."""
+        with client, socket.create_connection(("127.0.0.1", self.target_port), timeout=10) as upstream:
+            back = threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True)
+            back.start()
+            self._pipe(client, upstream, True)
+            back.join(10)
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, record: bool) -> None:
+        """Copy from `source` to `sink` until `source` closes (what the client sends kept if `record`)."""
+        try:
+            while data := source.recv(65536):
+                if record:
+                    with self._lock:
+                        self.sent.extend(data)
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            return
+
+    def close(self) -> None:
+        """Stop accepting."""
+        self.listener.close()
+
+
+def store_port(url: str) -> int:
+    """The port of a store URL on 127.0.0.1 (`http://127.0.0.1:PORT/query` → PORT)."""
+    return int(url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+
+
+def behind_proxy(config: Config, proxy: RecordingProxy) -> Config:
+    """The config with its query URL sent through `proxy` (updates and the Graph Store go direct)."""
+    assert config.store, "a remote store's config"
+    port = store_port(config.store)
+    return dataclasses.replace(config, store=config.store.replace(f":{port}/", f":{proxy.port}/", 1))

@@ -19,9 +19,9 @@ from thaiplan.errors import ThaiplanError
 from thaiplan.graph.build import closure, indexes, search_index
 from thaiplan.graph.build.inputs import GRAPH_BASE, INFERRED_GRAPH
 from thaiplan.graph.build.pipeline import build
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.synth.terms import SYNTH_GRAPH
 from thaiplan.queries import keys
+from thaiplan.rq import read_rq
 from thaiplan.server import answers
 
 DATA = Path(__file__).parent / "data" / "build"
@@ -99,7 +99,7 @@ def test_issue7_closures_in_python_equal_the_sparql_property_paths(prop: str, rq
     reference = _edges_store()
     expected = {
         (t.subject.value, t.object.value)
-        for t in reference.query(read_rq(rq), use_default_graph_as_union=True)
+        for t in reference.query(read_rq("graph", rq), use_default_graph_as_union=True)
     }
     store = _edges_store()
     closure.materialize(store)
@@ -179,4 +179,4 @@ def test_issue7_the_answer_cache_is_bounded_in_bytes() -> None:
 def test_issue7_the_quote_query_leaves_out_exactly_the_unchecked_graphs() -> None:
     from thaiplan.graph.text.quotes import UNCHECKED_GRAPHS
 
-    assert UNCHECKED_GRAPHS == (SYNTH_GRAPH,) and f"<{SYNTH_GRAPH}>" in read_rq("quotes")
+    assert UNCHECKED_GRAPHS == (SYNTH_GRAPH,) and f"<{SYNTH_GRAPH}>" in read_rq("graph", "quotes")

@@ -11,9 +11,6 @@ description, which SPARQL lets a service decline.
 
 from __future__ import annotations
 
-import dataclasses
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ import pytest
 from flask import Flask
 
 from tests.test_remote import app_for
-from tests.test_remote_support import Server
+from tests.test_remote_support import RecordingProxy, Server, behind_proxy, store_port
 from tests.test_sparql_security import Listener
 from tests.test_sparql_support import NUMBERS_GRAPH, W3C_GRAPH, make_store, running_app
 from thaiplan.queries.guard import safety
@@ -92,58 +89,13 @@ def test_from_a_graph_the_store_does_not_hold_is_still_refused_issue13(app: Flas
     assert "only the store's own graphs" in response.get_data(as_text=True)
 
 
-class RecordingProxy:
-    """A TCP proxy on 127.0.0.1 to a store server that keeps every byte the client side sent."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.sent = bytearray()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        """Accept connections until closed, each served by its own thread."""
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client: socket.socket) -> None:
-        """Pipe bytes both ways, recording what goes to the store."""
-        with client, socket.create_connection(("127.0.0.1", self.target_port), timeout=10) as upstream:
-            back = threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True)
-            back.start()
-            self._pipe(client, upstream, True)
-            back.join(10)
-
-    def _pipe(self, source: socket.socket, sink: socket.socket, record: bool) -> None:
-        """Copy from `source` to `sink` until `source` closes."""
-        try:
-            while data := source.recv(65536):
-                if record:
-                    self.sent.extend(data)
-                sink.sendall(data)
-            sink.shutdown(socket.SHUT_WR)
-        except OSError:
-            return
-
-    def close(self) -> None:
-        """Stop accepting."""
-        self.listener.close()
-
-
 @pytest.mark.remote
 def test_a_remote_store_is_never_sent_a_graph_it_does_not_hold_issue13(
     remote: Server, listener: Listener, tmp_path: Path
 ) -> None:
-    store_url = remote.config.store
-    assert store_url is not None
-    port = int(store_url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
-    proxy = RecordingProxy(port)
-    config = dataclasses.replace(remote.config, store=store_url.replace(f":{port}/", f":{proxy.port}/", 1))
+    assert remote.config.store is not None
+    proxy = RecordingProxy(store_port(remote.config.store))
+    config = behind_proxy(remote.config, proxy)
     unheld = UNHELD.format(port=listener.port)
     try:
         with app_for(config) as app:

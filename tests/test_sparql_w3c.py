@@ -19,19 +19,17 @@ from flask.testing import FlaskClient
 
 from tests.test_remote_support import oxigraph_server, remote_config
 from tests.test_sparql_support import running_app
+from tests.test_sparql_w3c_answers_support import Answer, body_answer, same_answer
 from tests.test_sparql_w3c_support import (
     SUITE,
-    Answer,
     W3CTest,
     accept_for,
-    body_answer,
     build_suite_store,
     endpoint_params,
     expected_answer,
     load_tests,
     pyoxigraph_store,
     run_pyoxigraph,
-    same_answer,
 )
 from thaiplan.config import Config
 

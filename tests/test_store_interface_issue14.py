@@ -10,8 +10,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.test_remote_support import oxigraph_server, remote_config
+from tests.test_remote_support import RecordingProxy, behind_proxy, oxigraph_server, remote_config, store_port
 from thaiplan.config import Config
 from thaiplan.graph.build.pipeline import build
 from thaiplan.graph.store.api import GraphStore, Snapshot
@@ -56,49 +54,6 @@ def count_jobs(app: Flask) -> list[object]:
 
     inner.call = call
     return sent
-
-
-class CountingProxy:
-    """A TCP proxy on 127.0.0.1 in front of a store server, counting the connections (requests) it gets."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.requests = 0
-        self._lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        """Accept and forward connections until closed."""
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            with self._lock:
-                self.requests += 1
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client: socket.socket) -> None:
-        """Pipe bytes both ways until either side closes."""
-        with client, socket.create_connection(("127.0.0.1", self.target_port), timeout=10) as upstream:
-            back = threading.Thread(target=_pipe, args=(upstream, client), daemon=True)
-            back.start()
-            _pipe(client, upstream)
-            back.join(10)
-
-    def close(self) -> None:
-        """Stop accepting."""
-        self.listener.close()
-
-
-def _pipe(source: socket.socket, sink: socket.socket) -> None:
-    """Copy bytes from `source` to `sink` until `source` closes."""
-    with contextlib.suppress(OSError):
-        while data := source.recv(65536):
-            sink.sendall(data)
-        sink.shutdown(socket.SHUT_WR)
 
 
 @pytest.fixture(scope="module")
@@ -287,25 +242,24 @@ def test_validation_page_reads_the_remote_store_not_a_stale_local_one_issue14(
 def test_a_remote_cache_miss_is_one_request_to_the_store_and_a_hit_none_issue14(oxigraph: Config) -> None:
     """A query not cached: one HTTP request (the manifest is known); cached: no request at all.
 
-    A parameter that names an entity is resolved first, on the store: one more request (before issue 14 a
-    trace-up miss made five: the manifest three times, the resolver, the query; a cached answer one).
+    A parameter that names an entity is resolved in the worker from the resolver's table, read once per
+    build (queries/resolve_table.py): before, trace-up's miss made two requests (the resolver, the query),
+    and before issue 14 five (the manifest three times, the resolver, the query; a cached answer one).
     """
-    port = int(oxigraph.store.split(":")[2].split("/")[0])
-    proxy = CountingProxy(port)
-    behind = dataclasses.replace(
-        oxigraph,
-        store=oxigraph.store.replace(str(port), str(proxy.port)),
-        store_manifest_seconds=600.0,  # the test is not about a new build: the manifest stays known
-    )
+    proxy = RecordingProxy(store_port(oxigraph.store))
+    # The test is not about a new build: the manifest stays known.
+    behind = dataclasses.replace(behind_proxy(oxigraph, proxy), store_manifest_seconds=600.0)
     try:
         with app_for(behind) as app:
             client = app.test_client()
             warm = client.get("/api/queries/search", query_string={"q": "ดิจิทัล"})
             assert warm.status_code == 200  # the manifest read, the workers started
+            # Another entity: the worker reads the resolver's table of this build.
+            assert client.get("/api/queries/trace-up", query_string={"entity": "BR0202"}).status_code == 200
             for path, params, requests in (
                 ("/api/queries/search", {"q": "BR0203"}, 1),
                 ("/sparql", {"query": "ASK { ?s a ?c }"}, 1),
-                ("/api/queries/trace-up", {"entity": "BR0201"}, 2),  # the resolver, then the query
+                ("/api/queries/trace-up", {"entity": "BR0201"}, 1),  # resolved in the worker, then the query
             ):
                 before = proxy.requests
                 miss = client.get(path, query_string=params)
@@ -319,6 +273,42 @@ def test_a_remote_cache_miss_is_one_request_to_the_store_and_a_hit_none_issue14(
             )
             # Asked afresh: the manifest is read again, then the query.
             assert fresh.status_code == 200 and proxy.requests - before == 2
+    finally:
+        proxy.close()
+
+
+@pytest.mark.remote
+def test_an_entity_parameter_costs_no_request_of_its_own_issue14(local: Config, oxigraph: Config) -> None:
+    """trace-up and agency-portfolio by code, label, abbreviation and IRI: one request per miss, none per
+    hit, and the same answers as the embedded store's; a text that names nothing is refused without one,
+    and an ambiguous one asks the store for the candidates' codes and labels (one request, no query).
+    """
+    proxy = RecordingProxy(store_port(oxigraph.store))
+    behind = dataclasses.replace(behind_proxy(oxigraph, proxy), store_manifest_seconds=600.0)
+    cases = (
+        ("/api/queries/trace-up", {"entity": "BR0201"}, 200, 1),
+        ("/api/queries/trace-up", {"entity": "activity/BR0203"}, 200, 1),
+        ("/api/queries/trace-up", {"entity": "cr02g01", "maxDepth": "1"}, 200, 1),
+        ("/api/queries/agency-portfolio", {"agency": "สำนักงาน ก.พ.ร."}, 200, 1),
+        ("/api/queries/agency-portfolio", {"agency": "สศช"}, 200, 1),  # an abbreviation without its dot
+        ("/api/queries/agency-portfolio", {"agency": "กพร"}, 300, 1),  # the office and the commission
+        ("/api/queries/agency-portfolio", {"agency": "BR0201"}, 404, 0),  # not an agency
+        ("/api/queries/trace-up", {"entity": "ไม่มีสิ่งนี้"}, 404, 0),
+        ("/api/queries/trace-up", {"entity": "1"}, 300, 1),  # the candidates' labels, from the store
+    )
+    try:
+        with app_for(local) as embedded, app_for(behind) as app:
+            client, want = app.test_client(), embedded.test_client()
+            assert client.get("/api/queries/trace-up", query_string={"entity": "BR0202"}).status_code == 200
+            for path, params, status, requests in cases:
+                before = proxy.requests
+                miss = client.get(path, query_string=params)
+                assert miss.status_code == status, (path, params, miss.get_data(as_text=True))
+                assert proxy.requests - before == requests, (path, params)
+                assert miss.json == want.get(path, query_string=params).json, (path, params)
+                if status == 200:
+                    assert client.get(path, query_string=params).data == miss.data
+                    assert proxy.requests - before == requests, (path, params)
     finally:
         proxy.close()
 

@@ -1,10 +1,16 @@
-"""The `thaiplan` command: one sub-command per job, each registered by the folder that owns it."""
+"""The `thaiplan` command: one sub-command per job, each registered by the folder that owns it.
+
+Every folder's `register(add)` is given `add`, this module's `add_command` bound to the command's
+sub-parsers: one shape for every sub-command (its name, one-line help, description with its exit codes, and
+the function that runs it), and no folder imports this module back (the command imports the folders).
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from thaiplan import __version__
 from thaiplan.errors import ThaiplanError
@@ -27,8 +33,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"thaiplan {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    add = functools.partial(add_command, sub)
     for area in (ontology_cli, graph_cli, import_cli, synth_cli, shapes_cli, server_cli):
-        area.register(sub)
+        area.register(add)
+    return parser
+
+
+def add_command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    run: Callable[[argparse.Namespace], int] | None,
+    *,
+    help: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add the sub-command `name` with its help and description, run by `run` (None: it has sub-commands)."""
+    parser = sub.add_parser(name, help=help, description=description)
+    if run is not None:
+        parser.set_defaults(func=run)
     return parser
 
 

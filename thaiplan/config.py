@@ -36,6 +36,9 @@ class Config:
     # A worker whose peak resident memory grew by more than this many MiB since it started is replaced
     # after its answer (issue 13); None (unset) means a quarter of worker_memory_mb, 0 never.
     worker_recycle_mb: int | None = None
+    # Started query workers kept ready to replace a killed one at once, for the light and new clients' reserve
+    # worker (issue 13); None (unset) means server/scheduling.py's STANDBY (2), 0 none.
+    worker_standby: int | None = None
     threads: int = 8
     workers: int = 2
     # A remote SPARQL 1.1 store instead of the embedded one (empty: embedded); see docs/stores.md.

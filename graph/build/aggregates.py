@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from thaiplan.graph.rq import read_rq
 from thaiplan.queries import terms
+from thaiplan.rq import read_rq
 
 _GRAPH = ox.NamedNode(terms.TRACE_INDEX_GRAPH)
 ITEM_COUNT = ox.NamedNode(terms.TPI + "itemCount")
@@ -52,10 +52,10 @@ def aggregate_quads(store: ox.Store) -> Iterator[ox.Quad]:
     """The aggregates' quads, from `store` as loaded (data, closures and the trace index)."""
     # pyoxigraph answers a GROUP BY over no solution with one row of unbound values: skipped.
     for name, subject, predicate in COUNTS:
-        for row in store.query(read_rq(name)):
+        for row in store.query(read_rq("graph", name)):
             if row[subject] is not None:
                 yield ox.Quad(row[subject], predicate, row["n"], _GRAPH)
-    for row in store.query(read_rq("aggregate-budget")):
+    for row in store.query(read_rq("graph", "aggregate-budget")):
         if row["part"] is None:
             continue
         node = roll_up_node(row["part"], row["year"])

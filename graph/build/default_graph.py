@@ -28,8 +28,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from thaiplan.graph.build.inputs import GRAPH_BASE, ONTOLOGY_GRAPH
-from thaiplan.graph.rq import read_rq
 from thaiplan.queries.terms import INDEX_GRAPHS
+from thaiplan.rq import read_rq
 
 # The data graphs' set union as a named graph, for a remote store (an embedded one holds it as its default).
 COPY_GRAPH = GRAPH_BASE + "default"
@@ -53,7 +53,7 @@ def materialize(store: ox.Store) -> int:
         store.bulk_load(input=plain, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         quads = ox.parse(with_blanks, format=ox.RdfFormat.N_TRIPLES)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-    size = next(iter(store.query(read_rq("default-graph-size"))))  # type: ignore[call-overload]
+    size = next(iter(store.query(read_rq("graph", "default-graph-size"))))  # type: ignore[call-overload]
     return int(size["triples"].value)
 
 
@@ -79,7 +79,7 @@ def name_copy(snapshot: Path) -> int:
     (graph/build/pipeline.py: a reader must not meet files a background compaction deletes).
     """
     store = ox.Store(str(snapshot))
-    store.update(read_rq("default-graph-name.ru"))
+    store.update(read_rq("graph", "default-graph-name.ru"))
     size = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(COPY_GRAPH)))
     store.flush()
     store.optimize()

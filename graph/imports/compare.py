@@ -19,7 +19,7 @@ from thaiplan.graph.imports.cells import mapping
 from thaiplan.graph.imports.entities import PROV, Made
 from thaiplan.graph.imports.lookup import ID, statements
 from thaiplan.graph.imports.quads import ImportGraph
-from thaiplan.graph.rq import read_rq
+from thaiplan.rq import read_rq
 
 # Provenance records the importer writes about itself (the file, the run, the rows, cited sources):
 # compared apart from the entities, so that re-importing the same file is no change.
@@ -117,7 +117,7 @@ def diff_in_store(old: ImportGraph, new: ImportGraph) -> Changes:
     if not both:
         return changes
     bindings = {ox.Variable("new"): new.name, ox.Variable("old"): old.name}
-    found = new.store.query(read_rq("import-differing"), substitutions=bindings)
+    found = new.store.query(read_rq("graph", "import-differing"), substitutions=bindings)
     candidates = sorted({row["entity"].value for row in found} & both)  # type: ignore[union-attr]
     for iri in candidates:
         was, now = _statements(old, iri), _statements(new, iri)
@@ -128,7 +128,8 @@ def diff_in_store(old: ImportGraph, new: ImportGraph) -> Changes:
 
 def _typed(graph: ImportGraph) -> set[str]:
     """The IRIs of the entities a graph of the import's store types, its own provenance records left out."""
-    found = graph.store.query(read_rq("import-typed"), substitutions={ox.Variable("graph"): graph.name})
+    bindings = {ox.Variable("graph"): graph.name}
+    found = graph.store.query(read_rq("graph", "import-typed"), substitutions=bindings)
     iris = {row["entity"].value for row in found}  # type: ignore[union-attr]
     return {iri for iri in iris if not _is_record(iri)}
 

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from thaiplan.graph.imports.cells import mapping
-from thaiplan.graph.rq import read_rq
 from thaiplan.ontology.namespace import ID_BASE
+from thaiplan.rq import read_rq
 
 ID = ID_BASE
 _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -34,7 +34,7 @@ def _rows(store: ox.Store, query: str, bindings: dict[str, ox.Term] | None = Non
     """The solutions of a named `.rq` query with bound values."""
     from thaiplan.queries.execute import execute, rows
 
-    return rows(execute(store, read_rq(query), bindings or {}))
+    return rows(execute(store, read_rq("graph", query), bindings or {}))
 
 
 class Memo:

@@ -11,6 +11,8 @@ never moves to a newer build on its own, so that the several queries of one requ
   it differs from the build in use: the web process reads `current()` once per request and the query
   workers are handed what it read, so neither `CURRENT` nor the manifest is read per job;
 - `snapshot_id`, `named_graphs()`, `query(…)` and `dump_graph(…)` read the build in use.
+
+Which graphs a query reads when it names none is one rule for both (`default_dataset`, issue 19).
 """
 
 from __future__ import annotations
@@ -21,9 +23,33 @@ from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from thaiplan.graph.build.default_graph import COPY_GRAPH, PRIVATE_GRAPHS, public_graphs
+
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 # Values bound to query variables (name without `?` → term), never pasted into the query text by callers.
 Bindings = Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]
+# In a dataset: the store's own default graph (an embedded store holds the build's copy of the data there).
+OWN_DEFAULT = ""
+
+
+def default_dataset(
+    graphs: Sequence[str], *, public: bool, copy: str | None
+) -> tuple[list[str], list[str]]:
+    """The dataset of a query that names none: (default graphs, named graphs), on either store (issue 19).
+
+    `copy` is where the store holds the build's copy of the data graphs (`OWN_DEFAULT`, `COPY_GRAPH`), or
+    None. The named graphs are the build's graphs but the copy. The default graph of `/sparql` (`public`)
+    is the copy, a set, or without one the data graphs listed (a bag); that of the project's own queries
+    is the data with the ontology and the indexes: the copy beside those, or without one every named graph.
+    """
+    named = [g for g in graphs if g != COPY_GRAPH]
+    if copy is None:
+        default = [g.value for g in public_graphs(map(ox.NamedNode, named))] if public else list(named)
+    elif public:
+        default = [copy]
+    else:
+        default = [copy, *(g for g in named if g in PRIVATE_GRAPHS)]
+    return default, named
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ import pyoxigraph as ox
 
 from thaiplan.config import Config
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.rq import read_rq
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.graph.store.results import (
     ACCEPT_GRAPH,
@@ -30,6 +29,7 @@ from thaiplan.graph.store.results import (
     is_graph_query,
     parse_answer,
 )
+from thaiplan.rq import read_rq
 
 MIB = 2**20
 FORM = "application/x-www-form-urlencoded"
@@ -282,7 +282,7 @@ class RemoteClient:
 
     def manifest(self) -> Manifest | None:
         """The current build's manifest, or None when no build has been published to this store."""
-        result = self.query(read_rq("remote-manifest"))
+        result = self.query(read_rq("graph", "remote-manifest"))
         sid, graphs = None, []
         for row in result:  # type: ignore[union-attr]
             sid = row["snapshot"].value
@@ -292,7 +292,7 @@ class RemoteClient:
 
     def graph_counts(self, prefix: str) -> dict[str, int]:
         """Triples per named graph whose IRI starts with `prefix`."""
-        text = bind_inline(read_rq("remote-graph-counts"), {"prefix": ox.Literal(prefix)})
+        text = bind_inline(read_rq("graph", "remote-graph-counts"), {"prefix": ox.Literal(prefix)})
         return {r["g"].value: int(r["triples"].value) for r in self.query(text)}  # type: ignore[union-attr]
 
 

@@ -34,8 +34,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.default_graph import has_copy, public_graphs, union_graphs
-from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot
+from thaiplan.graph.build.default_graph import has_copy
+from thaiplan.graph.store.api import OWN_DEFAULT, Bindings, QueryResult, Snapshot, default_dataset
 from thaiplan.queries.guard.safety import query_dataset
 
 POINTER = "CURRENT"
@@ -113,13 +113,13 @@ class EmbeddedStore:
         public: bool = False,
     ) -> QueryResult:
         """Run a SPARQL query on the snapshot (see `GraphStore.query` for the default graph)."""
-        if public and default_graph is None and named_graphs is None and not names_graphs(sparql):
-            if has_copy(self.store):
-                return run_query(self.store, sparql, bindings=bindings, own_default=True)
-            default_graph = [g.value for g in public_graphs(self.store.named_graphs())]
-            named_graphs = self.named_graphs()
         return run_query(
-            self.store, sparql, bindings=bindings, default_graph=default_graph, named_graphs=named_graphs
+            self.store,
+            sparql,
+            bindings=bindings,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            public=public,
         )
 
     def dump_graph(self, graph: str) -> bytes:
@@ -134,27 +134,30 @@ def run_query(
     bindings: Bindings | None = None,
     default_graph: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
-    own_default: bool = False,
+    public: bool = False,
 ) -> QueryResult:
     """Run a SPARQL query on a pyoxigraph store with bound values and an optional dataset.
 
-    The default graph is the union of all named graphs unless the caller gives `default_graph` (the
-    protocol's `default-graph-uri`) or the query its own FROM; `own_default` is the store's own default
-    graph (the build's copy of the data graphs, issue 19).
+    Without `default_graph` (the protocol's `default-graph-uri`), `named_graphs` and the query's own FROM,
+    the dataset is `default_dataset`'s (graph/store/api.py): for the project's own queries the data with
+    the ontology and the indexes, with `public` what `/sparql` serves (the data graphs' set, issue 19).
     """
-    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-    if own_default:
-        return store.query(sparql, substitutions=substitutions or None)
+    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()} or None
     if default_graph is None and named_graphs is None and not names_graphs(sparql):
-        # The data with the ontology and the indexes (issue 19: the store's own default graph holds a copy
-        # of the data graphs, which pyoxigraph's union flag would add a second time).
-        return store.query(sparql, default_graph=union_graphs(store), substitutions=substitutions or None)
-    return store.query(
-        sparql,
-        default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
-        named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
-        substitutions=substitutions or None,
-    )
+        held = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        # The named graphs are left to the store: all it holds (only a remote store has a copy to leave out).
+        default, _named = default_dataset(held, public=public, copy=OWN_DEFAULT if has_copy(store) else None)
+        if default == [OWN_DEFAULT]:  # the store's own default graph and its named graphs, as they are
+            return store.query(sparql, substitutions=substitutions)
+        return store.query(sparql, default_graph=[_graph(g) for g in default], substitutions=substitutions)
+    default = [ox.NamedNode(g) for g in default_graph] if default_graph is not None else None
+    named = [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
+    return store.query(sparql, default_graph=default, named_graphs=named, substitutions=substitutions)
+
+
+def _graph(name: str) -> ox.NamedNode | ox.DefaultGraph:
+    """A graph of a dataset as pyoxigraph names it (`OWN_DEFAULT`: the store's default graph)."""
+    return ox.DefaultGraph() if name == OWN_DEFAULT else ox.NamedNode(name)
 
 
 def names_graphs(sparql: str) -> bool:

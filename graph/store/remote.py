@@ -16,20 +16,22 @@ query is one request to the store.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from thaiplan.errors import ThaiplanError
-from thaiplan.graph.build.default_graph import COPY_GRAPH, public_graphs
-from thaiplan.graph.rq import read_rq
-from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot
+from thaiplan.graph.build.default_graph import COPY_GRAPH
+from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot, default_dataset
 from thaiplan.graph.store.client import Manifest, RemoteClient, RemoteSettings
 from thaiplan.graph.store.inline import bind_inline
 from thaiplan.queries.guard import safety
+from thaiplan.rq import read_rq
 
 MANIFEST_GRAPH = "urn:thaiplan:manifest"
 MANIFEST_BUILD = "urn:thaiplan:build"
+T = TypeVar("T")
 
 
 class RemoteStore:
@@ -45,6 +47,8 @@ class RemoteStore:
         self.manifest_seconds = manifest_seconds
         self._manifest: Manifest | None = None  # the build in use
         self._seen: tuple[float, Snapshot | None] | None = None  # the last manifest read, and when
+        # What `remember` keeps for the build in use (the resolver's table), by name; emptied by a new build.
+        self._kept: tuple[str, dict[str, object]] = ("", {})
         if opened:
             self.use()
 
@@ -105,20 +109,32 @@ class RemoteStore:
             if checked.dataset:
                 # The query's FROM (checked) selects the graphs.
                 return self.client.query(checked.text, form=checked.form)
-            # Every graph of the build but its copy of the data, which would repeat each triple (issue 19).
-            named_graphs = [g for g in self.named_graphs() if g != COPY_GRAPH]
-            if not public:
-                default_graph = named_graphs
-            elif COPY_GRAPH in self.named_graphs():  # /sparql's default graph: the data graphs' set
-                default_graph = [COPY_GRAPH]
-            else:  # a build published before issue 19's copy: the data graphs listed, a bag
-                default_graph = [g.value for g in public_graphs(map(ox.NamedNode, named_graphs))]
+            # The project's own queries read every graph listed, not the copy: read through the copy,
+            # Oxigraph's server timed out on one and Virtuoso answered search differently (issue 19).
+            held = public and COPY_GRAPH in self.named_graphs()
+            default_graph, named_graphs = default_dataset(
+                self.named_graphs(), public=public, copy=COPY_GRAPH if held else None
+            )
         graphs = {"default_graphs": default_graph or (), "named_graphs": named_graphs or ()}
         return self.client.query(checked.text, form=checked.form, **graphs)
+
+    def remember(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()` for the build in use, computed once per build: what saves a request per query.
+
+        The resolver keeps its table here (queries/resolve_table.py, issue 14), so that a named query's
+        entity parameter costs the store no request of its own; a new build starts afresh.
+        """
+        build, kept = self._kept
+        if build != self.snapshot_id:
+            build, kept = self.snapshot_id, {}
+            self._kept = (build, kept)
+        if name not in kept:
+            kept[name] = compute()
+        return kept[name]  # type: ignore[return-value]
 
     def dump_graph(self, graph: str) -> bytes:
         """One named graph as N-Triples (Graph Store GET when configured, else a CONSTRUCT)."""
         if self.client.settings.gsp_url:
             return self.client.get_graph(graph)
-        text = bind_inline(read_rq("remote-dump-graph"), {"graph": ox.NamedNode(graph)})
+        text = bind_inline(read_rq("graph", "remote-dump-graph"), {"graph": ox.NamedNode(graph)})
         return ox.serialize(self.client.query(text), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]

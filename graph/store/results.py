@@ -13,8 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.rq import read_rq
 from thaiplan.queries.guard import safety
+from thaiplan.rq import read_rq
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
@@ -81,7 +81,7 @@ def triples_result(body: bytes, fmt: ox.RdfFormat) -> ox.QueryTriples:
     """A CONSTRUCT/DESCRIBE answer as pyoxigraph `QueryTriples`, through a scratch in-memory store."""
     scratch = ox.Store()
     scratch.load(body, format=fmt)
-    return scratch.query(read_rq("remote-all-triples"))  # type: ignore[return-value]
+    return scratch.query(read_rq("graph", "remote-all-triples"))  # type: ignore[return-value]
 
 
 def is_graph_query(sparql: str) -> bool:

@@ -15,6 +15,7 @@ import argparse
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from thaiplan.errors import InputError, ThaiplanError
@@ -38,10 +39,11 @@ DEFAULT_PROJECTS = 10_000
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `synth` command."""
-    parser = sub.add_parser(
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add the `synth` command (`add`: thaiplan.cli.add_command)."""
+    parser = add(
         "synth",
+        run,
         help="write a synthetic national-scale graph (for benchmarks), deterministic for a seed",
         description="Write a synthetic graph of Thai plans at national scale: ministries, departments and "
         "local administrations; the National Strategy, master plans, sub-plans, tactics and agency action "
@@ -85,7 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--base", metavar="IRI", default=SYNTH_BASE, help=f"base IRI of instances (default: {SYNTH_BASE})"
     )
-    parser.set_defaults(func=run)
 
 
 def parse_count(name: str, text: str | None, default: int | None = None) -> int | None:

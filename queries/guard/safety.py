@@ -73,11 +73,16 @@ class CheckedText:
     update: bool
     volatile: bool
     source_bytes: int = 0  # the size of the query text it was read from (its key in the cache)
+    # For `SELECT *` (DISTINCT/REDUCED too) as the first projection: the variables in the order the query
+    # first names them (pyoxigraph lists them alphabetically, a shuffle to researchers, issue 20); else None.
+    star_order: tuple[str, ...] | None = None
 
     @property
     def size(self) -> int:
         """Bytes this entry and its key keep in the cache (roughly)."""
-        return sys.getsizeof(self.text) + self.source_bytes + 200
+        order = self.star_order or ()  # a `SELECT *` of many variables keeps their names too
+        names = sys.getsizeof(order) + sum(map(sys.getsizeof, order))
+        return sys.getsizeof(self.text) + self.source_bytes + 200 + names
 
 
 def read_query(sparql: str, base_iri: str | None = None) -> CheckedText:
@@ -117,7 +122,19 @@ def _facts(canonical: Canonical) -> CheckedText:
         service=service,
         update=any(w in UPDATE_WORDS for w in words),
         volatile=any(w in VOLATILE for w in words),
+        star_order=_star_order(words),
     )
+
+
+def _star_order(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The variables of a `SELECT *` query in the order its tokens first name them; None for other forms."""
+    at = words.index("SELECT") + 1 if "SELECT" in words else len(words)
+    if at < len(words) and words[at] in ("DISTINCT", "REDUCED"):
+        at += 1
+    if at >= len(words) or words[at] != "*":
+        return None
+    # A variable token is `?name` or `$name` (the same variable); a lone `?` is a path modifier.
+    return tuple(dict.fromkeys(w[1:] for w in words if len(w) > 1 and w[0] in "?$"))
 
 
 def check_query(
