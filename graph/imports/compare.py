@@ -111,6 +111,8 @@ def diff(old: Graph | ImportGraph, new: Graph | ImportGraph) -> Changes:
 def diff_in_store(old: ImportGraph, new: ImportGraph) -> Changes:
     """The change list as store queries: typed entities of each graph, then the few whose statements differ
     compared as `entities` compares them (the rows' graph of 100,000 rows is never read whole into Python)."""
+    old.flush()
+    new.flush()
     before, after = _typed(old), _typed(new)
     changes = Changes(added=sorted(after - before), removed=sorted(before - after))
     both = before & after

@@ -35,20 +35,55 @@ class ImportGraph:
         self.name = name
         self._iris: dict[str, ox.NamedNode | ox.Literal] = {}
         self._buffer: list[ox.Quad] = []
+        # Literals the store keeps in another (canonical) form ("1250000.0"^^xsd:decimal as "1250000"), by
+        # that form: read back as written, so the curated file says what the rows said (issue 16).
+        self._noted: list[tuple[ox.Literal, Literal]] = []
+        self._written: dict[str, Literal] = {}
 
     def add(self, triple: Triple) -> None:
         """Add one triple (written to the store at the next read or flush)."""
         s, p, o = triple
         iri = self._iri
-        self._buffer.append(ox.Quad(iri(s), iri(p), iri(o) if type(o) is URIRef else _convert(o), self.name))
+        self._buffer.append(
+            ox.Quad(iri(s), iri(p), iri(o) if type(o) is URIRef else self._literal(o), self.name)
+        )
         if len(self._buffer) >= 50_000:
             self.flush()
 
+    def _literal(self, term: Node) -> ox.NamedNode | ox.Literal:
+        """The store's literal for an rdflib one, its written form noted when the store may change it."""
+        found = _convert(term)
+        if isinstance(found, ox.Literal) and _may_change(found):
+            self._noted.append((found, term))  # type: ignore[arg-type]
+        return found
+
     def flush(self) -> None:
-        """Write the buffered triples to the store."""
+        """Write the buffered triples to the store, and learn the stored form of each noted literal."""
         if self._buffer:
             self.store.bulk_extend(self._buffer)
             self._buffer = []
+        if self._noted:
+            scratch, marker = ox.Store(), ox.NamedNode(_BASE + "written")
+            scratch.extend(
+                ox.Quad(ox.NamedNode(f"{_BASE}{i}"), marker, lit) for i, (lit, _) in enumerate(self._noted)
+            )
+            for quad in scratch:
+                original = self._noted[int(quad.subject.value.removeprefix(_BASE))][1]
+                self._written.setdefault(str(quad.object), original)
+            self._noted = []
+
+    def written_forms(self) -> dict[str, Literal]:
+        """Each literal the store keeps in another form, by that form, as the rows wrote it."""
+        self.flush()
+        return dict(self._written)
+
+    def _back(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        """A stored term as the rdflib term it was written as."""
+        if self._written and isinstance(term, ox.Literal):
+            found = self._written.get(str(term))
+            if found is not None:
+                return found
+        return to_rdflib(term)
 
     def _iri(self, term: Node) -> ox.NamedNode | ox.Literal:
         """The store's term for an IRI, converted once per distinct IRI (keyed by its text: rdflib's term
@@ -63,7 +98,7 @@ class ImportGraph:
 
     def _ox(self, term: Node) -> ox.NamedNode | ox.Literal:
         """The store's term for an rdflib IRI or literal (a literal, mostly a row's own, each time)."""
-        return self._iri(term) if isinstance(term, URIRef) else _convert(term)
+        return self._iri(term) if isinstance(term, URIRef) else self._literal(term)
 
     def _quads(self, pattern: Pattern) -> Iterator[ox.Quad]:
         """The stored quads matching a pattern of rdflib terms (None: any)."""
@@ -74,7 +109,7 @@ class ImportGraph:
     def triples(self, pattern: Pattern) -> Iterator[Triple]:
         """The triples matching a pattern, as rdflib terms."""
         for q in list(self._quads(pattern)):
-            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), self._back(q.object)
 
     def __iter__(self) -> Iterator[Triple]:
         """Every triple, as rdflib terms."""
@@ -123,6 +158,7 @@ def _convert(term: Node) -> ox.NamedNode | ox.Literal:
     from thaiplan.shapes.dataset import _check_size
 
     _check_size(str(term))
+
     try:
         if isinstance(term, URIRef):
             return ox.NamedNode(str(term))
@@ -135,3 +171,11 @@ def _convert(term: Node) -> ox.NamedNode | ox.Literal:
     except ValueError as exc:
         raise InputError(f"{str(term)[:200]!r} is not a valid RDF term: {exc}") from exc
     raise ThaiplanError(f"unexpected RDF term in an import: {term!r}")
+
+
+def _may_change(term: ox.Literal) -> bool:
+    """True for a literal the store may keep in another form (a typed one not canonical, a language tag
+    with capitals)."""
+    from thaiplan.shapes.dataset import _may_change as changes
+
+    return changes(term) or (bool(term.language) and term.language != term.language.lower())

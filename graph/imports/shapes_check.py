@@ -37,8 +37,10 @@ def shape_problems(
     curated = Dataset()
     load_files(curated, files)
     existing = list(curated.store.quads_for_pattern(None, None, None, DATA))
-    dataset = Dataset(store=graph.store, bnodes_back=curated.bnodes_back, literals_back=curated.literals_back)
     graph.flush()
+    # Values in the report as the data wrote them (the store keeps "1250000.0"^^xsd:decimal as "1250000").
+    written = {**graph.written_forms(), **curated.literals_back}
+    dataset = Dataset(store=graph.store, bnodes_back=curated.bnodes_back, literals_back=written)
     already = {q for q in existing if q in graph.store}  # stated by a row too: stays in the rows' graph
     graph.store.bulk_extend(existing)
     del curated
