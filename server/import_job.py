@@ -17,7 +17,7 @@ Memory: like a query worker (`server/worker_process.py`), the child caps its own
 (`RLIMIT_AS`) at what it maps once started plus `THAIPLAN_IMPORT_MEMORY_MB` (4096 unless set; 0: no cap).
 An import that passes it stops with `{"ok": false, "stage": "memory", "message": …}` (exit 3), naming the
 limit, and writes nothing; one that makes pyoxigraph's allocator abort dies, which the page reports as a
-failed child. Measured: about 1.3 GiB for 10,000 project rows (bench/results/import.md).
+failed child. Measured: 0.8-1.0 GiB for 10,000 project rows, ~70 KiB a row (bench/results/import.md).
 """
 
 from __future__ import annotations
