@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,7 +62,10 @@ def data_folder(args: argparse.Namespace) -> Path | None:
     The variable is the folder `serve` builds from and `/import` writes into: every command reads it, so
     that an import and the build after it see the same folder (issue 14).
     """
-    return args.data if args.data is not None else Config.from_env().data_dir
+    if args.data is not None:
+        return args.data
+    # Only this variable: a malformed setting of the server's must not stop an import or an export.
+    return Config.from_env({k: v for k, v in os.environ.items() if k == "THAIPLAN_DATA_DIR"}).data_dir
 
 
 def run_build(args: argparse.Namespace) -> int:

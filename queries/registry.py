@@ -28,9 +28,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from thaiplan import rq
+from thaiplan.errors import InputError
 from thaiplan.queries import keys
 from thaiplan.queries.errors import ParameterError, UnknownQuery
 from thaiplan.queries.execute import Term, execute
+from thaiplan.queries.guard.canonical import tokens
 from thaiplan.queries.header import HeaderError, parse_header, split_rq
 from thaiplan.queries.resolve import ID_BASE, IRI_PATTERN, SHORT_ID_PATTERN, resolve
 
@@ -68,6 +70,8 @@ class NamedQuery:
     params: tuple[Param, ...]
     sparql: str
     path: Path
+    # The variables its code names, as the guard's tokens read it (comments and strings hold none).
+    variables: frozenset[str]
 
     def param(self, name: str) -> Param | None:
         """The declared parameter called `name`, if any."""
@@ -87,8 +91,7 @@ class NamedQuery:
                     raise ParameterError(p.name, f"required by {self.name!r} ({p.description or p.type})")
                 continue
             bindings.update(_bind(p, _single(p, raw), store))
-        used = set(re.findall(r"[?$]([A-Za-z_0-9]+)", self.sparql))
-        return {k: v for k, v in bindings.items() if k in used}
+        return {k: v for k, v in bindings.items() if k in self.variables}
 
     def helper_variables(self) -> list[str]:
         """The variables its text parameters derive (keys, words, IRI): bound, but not part of the answer.
@@ -219,9 +222,10 @@ def load_query(path: Path) -> NamedQuery:
     if not isinstance(params, dict):
         raise HeaderError(f"{where}: `params` must map parameter names to their declarations")
     declared = tuple(_param(n, s, where) for n, s in params.items())
+    used = _variables(text, where)
     for p in declared:
         var = f"{p.name}Key" if p.type == "text" else p.name
-        if not re.search(rf"[?$]{var}\b", text):
+        if var not in used:
             raise HeaderError(f"{where}: parameter {p.name!r} is declared but ?{var} is not in the query")
     tags = header.get("tags") or []
     return NamedQuery(
@@ -234,7 +238,16 @@ def load_query(path: Path) -> NamedQuery:
         # The whole file: the header lines are SPARQL comments, and the engine reports line numbers as-is.
         sparql=text,
         path=path,
+        variables=frozenset(used),
     )
+
+
+def _variables(text: str, where: str) -> set[str]:
+    """The variables the query's code names, read by the guard's tokens (a `?x` in a comment is none)."""
+    try:
+        return {token.text[1:] for token in tokens(text) if token.kind == "var"}
+    except InputError as exc:
+        raise HeaderError(f"{where}: {exc}") from exc
 
 
 class Registry:

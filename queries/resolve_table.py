@@ -94,19 +94,15 @@ def load(store: Any) -> ResolverTable | None:
     return table
 
 
-def load_or_none(store: Any) -> ResolverTable | None:
-    """The table, or None when the build is too large or the store failed to send it (logged)."""
-    try:
-        return load(store)
-    except ThaiplanError as exc:
-        # Resolving on the store still works (or reports the failure): the build goes without a table.
-        log.warning("the resolver's table could not be read; parameters resolve on the store: %s", exc)
-        return None
-
-
 def table_of(store: Any) -> ResolverTable | None:
     """The store's table for the build in use when it keeps one per build (a remote store), else None."""
     remember = getattr(store, "remember", None)
     if remember is None:
         return None
-    return remember(TABLE_NAME, lambda: load_or_none(store))
+    try:
+        return remember(TABLE_NAME, lambda: load(store))
+    except ThaiplanError as exc:
+        # Not remembered: the next query asks again (one failed request must not cost the whole build its
+        # table); meanwhile resolving on the store still works, or reports the failure.
+        log.warning("the resolver's table could not be read; parameters resolve on the store: %s", exc)
+        return None

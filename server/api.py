@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
@@ -138,12 +138,9 @@ def run(name: str) -> Response:
         return error(400, f"unknown format {str(exc)!r}: use one of {names}", parameter="format")
     params = query_params()
     try:
-        page = paging.page_of(query_params(paging.NAMES))
-        paging.paged(query.sparql, page)
+        page = requested_page(query)
     except ParameterError as exc:
         return error(400, str(exc), parameter=exc.param)
-    except ValueError as exc:
-        return error(400, f"{query.name} cannot be paged: {exc}", parameter="limit")
     key = params if page is None else {**params, **page.as_params()}
     # Answers are cached per store snapshot (issue 7): 304 for a client that holds this one, else the LRU.
     try:
@@ -166,6 +163,16 @@ def run(name: str) -> Response:
         return response
 
 
+def requested_page(query: registry.NamedQuery) -> paging.Page | None:
+    """The page of `query`'s answer the request asks for (None: all of it); ParameterError when bad."""
+    page = paging.page_of(query_params(paging.NAMES))
+    try:
+        paging.paged(query.sparql, page)
+    except ValueError as exc:
+        raise ParameterError("limit", f"{query.name} cannot be paged: {exc}") from exc
+    return page
+
+
 def link_pages(response: Response, query: registry.NamedQuery, page: paging.Page) -> None:
     """`Link` headers to the next page (when this one is full) and the previous one (RFC 8288)."""
     links = []
@@ -179,8 +186,11 @@ def link_pages(response: Response, query: registry.NamedQuery, page: paging.Page
 
 def page_url(name: str, page: paging.Page) -> str:
     """The request's URL with another page: every other parameter as the client gave it."""
-    args = {k: v for k, v in request.args.lists() if k not in paging.NAMES}
-    return urls.link(url_for("api.run", name=name, **args, **page.as_params()))
+    # Written out, not through url_for's keywords: a parameter named `name`, `endpoint` or `_scheme` would
+    # collide with url_for's own (a 500 in review).
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in paging.NAMES]
+    query = urlencode([*args, *page.as_params().items()])
+    return urls.link(f"{url_for('api.run', name=name)}?{query}")
 
 
 def rows_in(body: bytes, mimetype: str) -> int:

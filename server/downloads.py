@@ -342,7 +342,7 @@ VIEWS: dict[str, Callable[[], tuple[str, list[Table]]]] = {
 
 def api_download(name: str, fmt: str) -> Response:
     """A named query's rows as a file: its variables as headers, typed cells; errors as the API's JSON."""
-    from thaiplan.server.api import query_params
+    from thaiplan.server.api import query_params, requested_page
     from thaiplan.server.errors import json_error as error
 
     try:
@@ -351,7 +351,9 @@ def api_download(name: str, fmt: str) -> Response:
         return error(404, str(exc), known=[q.name for q in registry.list_queries()])
     params = query_params()
     try:
-        results = named_select(query.name, params)
+        # `limit`/`offset` cut the file as they cut the API's answer (a page of a long trace-down).
+        page = requested_page(query)
+        results = named_select(query.name, params, page)
     except AmbiguousParameter as exc:
         return error(300, str(exc), parameter=exc.param, candidates=exc.candidates)
     except UnresolvedParameter as exc:
@@ -364,4 +366,6 @@ def api_download(name: str, fmt: str) -> Response:
     variables = [v.value for v in getattr(results, "variables", []) if v.value not in hidden]
     table = Table(name, variables, [[cell(r.get(v)) for v in variables] for r in rows(results)])
     given = [slug(str(v)) for v in params.values() if isinstance(v, str)]
+    if page is not None:
+        given.append(f"rows-{page.offset + 1}-{page.offset + page.limit}")
     return file_response("-".join([name, *given]), [table], fmt)

@@ -148,17 +148,20 @@ def succeeded(reply: Reply) -> Reply:
     return reply
 
 
-def named_answer(name: str, params: Mapping[str, Any]) -> Reply:
-    """The named query's JSON answer with the terms its parameters resolved to, cached per snapshot."""
+def named_answer(name: str, params: Mapping[str, Any], page: Page | None = None) -> Reply:
+    """The named query's JSON answer (one `page` of it, or all) with the terms its parameters resolved to,
+    cached per snapshot."""
+    key = dict(params) if page is None else {**params, **page.as_params()}
     reply, _tag = answers.fetch(
-        f"named:{name}", dict(params), JSON_FORMATS, lambda: run_named(name, params, JSON_FORMATS)
+        f"named:{name}", key, JSON_FORMATS, lambda: run_named(name, params, JSON_FORMATS, page=page)
     )
     return fresh(succeeded(reply))
 
 
-def named_select(name: str, params: Mapping[str, Any]) -> Any:
+def named_select(name: str, params: Mapping[str, Any], page: Page | None = None) -> Any:
     """The results of the named query `name` run with `params` (ParameterError and friends propagate)."""
-    return ox.parse_query_results(named_answer(name, params).body, format=ox.QueryResultsFormat.JSON)
+    body = named_answer(name, params, page).body
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
 
 def named_rows(name: str, params: Mapping[str, Any]) -> list[dict[str, Term]]:

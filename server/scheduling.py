@@ -1,24 +1,23 @@
 """Sharing the query workers between clients (issue 13): who gets the next free worker, who waits, who not.
 
-A waiting query is given the next free worker by client, not first come first served: clients whose
-last query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then unknown clients, then
-heavy ones; within a tier, the client served longest ago. One unknown client at a time is tried beside
-the light ones (a new client, never served, goes first among them), so that a brand-new client's first
-query does not queue behind the light clients' stream; the others wait behind the light tier (issue 13:
-measured, a new client waited for every light client's query first). `reserve` extra workers are never
-given to heavy clients, and a query that runs past `LIGHT_SECONDS` of CPU on one (or past
-`UNKNOWN_SECONDS` of wall time for an unknown client, `HEAVY_RUNNING` for a light one) is moved to the
-ordinary workers (killed and re-queued, its client now heavy whatever CPU it had). `standby` started
-workers (a pool, 2 by default) wait to take a killed worker's place at once; unknown clients only get the
-reserve while one is ready, and only a light or unknown client's killed worker takes one (a heavy
-client's is replaced by a worker started anew: its clients can wait for it), so one replacement does not
-close the reserve to the next new client. A heavy client's query runs at nice `HEAVY_NICE`, so that the
-others' get the CPUs first. In a burst of new clients, a new light client may still wait its turn among
-them until they have each shown what they are. A client may have `client_limit` queries running or
-waiting (429 beyond), heavy clients together at most `heavy_limit` and heavy and new clients together at
-most `unproven_limit` (503 beyond, leaving the web server's threads for static files, cached answers and
-light clients), and a call whose client has gone (`cancelled()`) stops waiting, or has its worker killed
-and replaced.
+A waiting query is given the next free worker by client, not first come first served: clients whose last
+query was light (under `LIGHT_SECONDS` of the worker's CPU) go first, then unknown clients, then heavy ones;
+within a tier, the client served longest ago. One unknown client at a time is tried beside the light ones (a
+new client, never served, goes first among them), so that a brand-new client's first query does not queue
+behind the light clients' stream; the others wait behind the light tier (issue 13: measured, a new client
+waited for every light client's query first). `reserve` extra workers are never given to heavy clients, and
+a query that runs past `LIGHT_SECONDS` of CPU on one (or past `UNKNOWN_SECONDS` of wall time for an unknown
+client, `HEAVY_RUNNING` for a light one) is moved to the ordinary workers (killed and re-queued, its client
+now heavy whatever CPU it had). `standby` started workers (a pool, 2 by default) wait to take a killed
+worker's place at once; unknown clients only get the reserve while one is ready, and only a killed worker
+that held the reserve or ran a light client's query takes one (a heavy client's is replaced by a worker
+started anew: its clients can wait for it), so one replacement does not close the reserve to the next new
+client. A heavy client's query runs at nice `HEAVY_NICE`, so that the others' get the CPUs first. In a burst
+of new clients, a new light client may still wait its turn among them until they have each shown what they
+are. A client may have `client_limit` queries running or waiting (429 beyond), heavy clients together at
+most `heavy_limit` and heavy and new clients together at most `unproven_limit` (503 beyond, leaving the web
+server's threads for static files, cached answers and light clients), and a call whose client has gone
+(`cancelled()`) stops waiting, or has its worker killed and replaced.
 
 `FairShare` is the scheduling half of `server/workers.py`'s `WorkerPool` (a mixin over the pool's tables).
 """
@@ -70,7 +69,7 @@ class _Waiter:
     ready: threading.Event = field(default_factory=threading.Event)
     worker: Worker | None = None
     reserved: bool = False  # given one of the light clients' workers
-    trial: bool = False  # an unknown client's call given one of them (counted in `_trials`)
+    trial: bool = False  # an unknown client's call given a worker (counted in `_trials`)
 
 
 class FairShare:
@@ -143,8 +142,9 @@ class FairShare:
     def _rank(self, waiter: _Waiter, tier: int) -> tuple[int, float, int]:
         """A waiting call's place: its lane, then the client served longest ago, then the call's order.
 
-        An unknown client shares the light clients' lane while no other unknown client's call is tried on
-        a reserve worker (a new client, never served, then goes first), else it waits behind them.
+        An unknown client shares the light clients' lane while no other unknown client's call is running
+        (a new client, never served, then goes first), else it waits behind them: a flood of new clients
+        pushes the known light ones back by one query at most.
         """
         lane = 0 if tier == 1 and not self._trials else tier
         return (lane, self._served.get(waiter.client, 0.0), waiter.seq)
@@ -168,7 +168,9 @@ class FairShare:
             if waiter.reserved and (waiter.heavy or (tiers[waiter] and not self._standbys)):
                 passed.add(waiter)
                 continue
-            waiter.trial = waiter.reserved and tiers[waiter] == 1
+            # Every unknown client's call counts, on whichever worker: counting only the reserve's let a
+            # burst of new clients take every idle worker before a waiting light client (review, issue 13).
+            waiter.trial = tiers[waiter] == 1
             self._trials += waiter.trial
             waiter.worker = self._idle.pop()
             self._waiting.remove(waiter)
@@ -179,7 +181,7 @@ class FairShare:
                 del self._served[key]
 
     def _end_trial(self, waiter: _Waiter) -> None:
-        """Count an unknown client's call on a reserve worker as over (lock held)."""
+        """Count an unknown client's call as over (lock held)."""
         if waiter.trial:
             waiter.trial = False
             self._trials -= 1
@@ -281,7 +283,8 @@ class FairShare:
 def query_digest(message: object) -> str | None:
     """A digest of a query job's text, bindings and dataset, or a named query's parameters (else None)."""
     if isinstance(message, NamedJob):
-        key = repr((message.name, sorted(message.params.items())))
+        # The page counts: a first page of a heavy whole answer is cheap (review, issue 18).
+        key = repr((message.name, sorted(message.params.items()), message.page))
     elif isinstance(message, QueryJob):
         key = repr((message.query, message.bindings, message.default_graphs, message.named_graphs))
     else:

@@ -100,7 +100,7 @@ class WorkerPool(FairShare):
         self._heavy_until: dict[str, float] = {}
         self._light_until: dict[str, float] = {}
         self._standbys: list[Worker] = []  # started workers that replace a killed one at once
-        self._trials = 0  # unknown clients' calls running on a reserve worker
+        self._trials = 0  # unknown clients' calls running
         # Digests of queries that were heavy, and until when: a client sending one is heavy at once, before
         # its query runs (a flood of new clients usually sends one heavy query again and again).
         self._heavy_queries: dict[str, float] = {}
@@ -259,7 +259,7 @@ class WorkerPool(FairShare):
             # On a light clients' worker a query gets LIGHT_SECONDS of CPU (HEAVY_RUNNING of wall time, an
             # unknown client's UNKNOWN_SECONDS) before it moves to an ordinary one.
             on_reserve = waiter.reserved and self.size > 0
-            wall = UNKNOWN_SECONDS if waiter.trial else HEAVY_RUNNING
+            wall = UNKNOWN_SECONDS if waiter.trial else HEAVY_RUNNING  # used on the reserve only
             light_limit = min(limit, wall) if on_reserve else limit
             cpu_limit = LIGHT_SECONDS if on_reserve else None
             try:

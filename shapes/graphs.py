@@ -8,15 +8,16 @@ constraints read (shapes/dataset.py).
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl.rdfutil.inoculate import inoculate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from thaiplan.errors import ThaiplanError
+from thaiplan.graph.build.inputs import rdf_source
 from thaiplan.ontology import terms
 from thaiplan.rq import folder, read_rq, rq_path
 from thaiplan.shapes.inputs import TPSH, bind_prefixes, namespaced, parse_one
@@ -36,6 +37,8 @@ SHAPE_FILES = (
 )
 
 LEVELS_FILE = SHAPES_DIR / "levels.ttl"
+# The syntaxes with prefix declarations a shapes file may be written in.
+PREFIXED_SYNTAXES = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".n3": ox.RdfFormat.N3}
 
 
 @cache
@@ -107,10 +110,16 @@ def read_shapes(path: Path) -> Graph:
 
 
 def _namespaces_of(path: Path) -> list[tuple[str, URIRef]]:
-    """The prefixes a Turtle file declares (for compact names in its report); none for other syntaxes."""
-    if path.suffix not in (".ttl", ".trig", ".n3"):
+    """The prefixes a Turtle, TriG or N3 file declares, as pyoxigraph's parser reads them against the file's
+    base (for compact names in its report); none for other syntaxes, or when the file does not parse."""
+    fmt = PREFIXED_SYNTAXES.get(path.suffix.lower())
+    if fmt is None:
         return []
-    found = re.findall(
-        r"@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", path.read_text(encoding="utf-8", errors="replace")
-    )
-    return [(prefix, URIRef(namespace)) for prefix, namespace in found if prefix]
+    try:
+        with rdf_source(path) as source:
+            parser = ox.parse(format=fmt, **source)
+            for _ in parser:  # the declarations are known once the file is read
+                pass
+    except (SyntaxError, ValueError, OSError, ThaiplanError):
+        return []  # the shapes were parsed already: a file that fails here has only lost its prefixes
+    return [(prefix, URIRef(namespace)) for prefix, namespace in parser.prefixes.items() if prefix]

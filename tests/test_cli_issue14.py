@@ -15,6 +15,7 @@ from thaiplan.graph import cli as graph_cli
 from thaiplan.graph.imports import cli as import_cli
 from thaiplan.graph.synth import command as synth_cli
 from thaiplan.ontology import cli as ontology_cli
+from thaiplan.ontology.namespace import GRAPH_BASE, IMPORT_GRAPH_BASE
 from thaiplan.server import cli as server_cli
 from thaiplan.shapes import cli as shapes_cli
 
@@ -74,7 +75,7 @@ def test_issue14_build_reads_thaiplan_data_dir(
     assert main(["build", "--store", store]) == 0
     out = capsys.readouterr().out
     # The fixture's one plan file, not the shipped graph/data (which has no graph named `plan`).
-    assert "https://w3id.org/thaiplan/graph/plan " in out and "tp:Plan                   1" in out
+    assert f"{GRAPH_BASE}plan " in out and "tp:Plan                   1" in out
 
 
 def test_issue14_build_data_option_wins_over_thaiplan_data_dir(
@@ -111,4 +112,14 @@ def test_issue14_import_writes_into_thaiplan_data_dir_that_build_then_reads(
     assert sorted(p.name for p in (data / "imports").iterdir()) == ["projects-env.csv", "projects-env.ttl"]
     capsys.readouterr()
     assert main(["build", "--store", str(tmp_path / "store")]) == 0
-    assert "https://w3id.org/thaiplan/graph/import-projects-env " in capsys.readouterr().out
+    assert f"{IMPORT_GRAPH_BASE}projects-env " in capsys.readouterr().out
+
+
+def test_issue14_data_folder_reads_only_thaiplan_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A malformed server setting does not stop `import` or `export` from finding their folder."""
+    monkeypatch.setenv("THAIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("THAIPLAN_WORKERS", "many")
+    assert graph_cli.data_folder(argparse.Namespace(data=None)) == tmp_path
+    assert graph_cli.data_folder(argparse.Namespace(data=DATA)) == DATA

@@ -26,7 +26,7 @@ from thaiplan.errors import InputError
 from thaiplan.server import negotiation
 from thaiplan.server.budget import share_pool
 from thaiplan.server.execution import QueryJob
-from thaiplan.server.scheduling import STANDBY
+from thaiplan.server.scheduling import STANDBY, _Waiter
 from thaiplan.server.workers import HEAVY_NICE, HEAVY_RUNNING, WorkerPool, WorkerUnavailable
 
 pytestmark = pytest.mark.slow
@@ -193,3 +193,68 @@ def test_the_number_of_standby_workers_is_a_setting_issue13(store: Path) -> None
     assert (pool.reserve, pool.standby) == (1, STANDBY)
     with pytest.raises(InputError, match="THAIPLAN_WORKER_STANDBY=-1"):
         share_pool(WorkerPool(store, 1, 5.0), Config.from_env({"THAIPLAN_WORKER_STANDBY": "-1"}))
+
+
+def test_a_new_client_goes_before_queued_light_clients_but_one_at_a_time_issue13(store: Path) -> None:
+    """The dispatch order (a pool not started; sentinels stand for idle workers): measured in session 7, a
+    brand-new client's first query waited 50-450 ms behind the known light clients' queued calls."""
+    pool = WorkerPool(store, 1, 5.0, reserve=1, client_limit=2, heavy_limit=2, unproven_limit=4)
+    now = time.monotonic()
+    for light in ("light-1", "light-2"):
+        pool._light_until[light] = now + 60
+        pool._served[light] = now - 1  # served a second ago
+    pool._standbys.append(object())  # type: ignore[arg-type]  # a ready standby: new clients may be tried
+    waiters = [_Waiter(client, n, False) for n, client in enumerate(["light-1", "light-2", "new-1", "new-2"])]
+    pool._waiting.extend(waiters)
+    reserve = object()
+    pool._idle.append(reserve)  # type: ignore[arg-type]  # the reserve: the only idle worker
+    pool._dispatch()
+    # The new client, never served, gets the reserve before the light clients that asked first.
+    assert [w.client for w in waiters if w.worker is reserve] == ["new-1"]
+    assert waiters[2].trial and pool._trials == 1
+    # While it is tried there, the next new client waits behind the light ones.
+    pool._idle.append(object())  # type: ignore[arg-type]
+    pool._dispatch()
+    assert [w.client for w in pool._waiting] == ["light-2", "new-2"]
+    pool._end_trial(waiters[2])
+    assert pool._trials == 0
+
+
+def test_a_burst_of_new_clients_takes_one_idle_worker_before_a_waiting_light_client_issue13(
+    store: Path,
+) -> None:
+    """Review of session 7: with three idle workers, five new clients took all three (the reserve too)
+    because only a call on the reserve counted as tried; a light client that waited longest got none."""
+    pool = WorkerPool(store, 2, 5.0, reserve=1, client_limit=2, heavy_limit=2, unproven_limit=8)
+    now = time.monotonic()
+    pool._light_until["light"] = now + 60
+    pool._served["light"] = now - 1
+    pool._standbys.append(object())  # type: ignore[arg-type]
+    waiters = [_Waiter("light", 0, False)] + [_Waiter(f"new-{n}", n, False) for n in range(1, 6)]
+    pool._waiting.extend(waiters)
+    idle = [object() for _ in range(3)]
+    pool._idle.extend(idle)  # type: ignore[arg-type]
+    pool._dispatch()
+    served = [w.client for w in waiters if w.worker is not None]
+    # The first new client goes first, the light client next, one more new client on the reserve.
+    assert served == ["light", "new-1", "new-2"] and pool._trials == 2
+
+
+def test_a_heavy_clients_worker_killed_at_the_limit_leaves_the_standbys_issue13(store: Path) -> None:
+    """A heavy query that runs into the time limit on an ordinary worker is replaced by a new worker; the
+    standbys stay ready for the reserve (session 7: it took the only one, and new clients waited)."""
+    pool = WorkerPool(store, 1, 2.0, reserve=1, client_limit=2, heavy_limit=2, unproven_limit=4)
+    try:
+        pool.start()
+        wait_until(lambda: len(pool.idle_pids) == 2 and len(pool._standbys) == pool.standby, 60)
+        with pytest.raises(WorkerUnavailable):  # runs into the 2 s limit: its client is heavy from now on
+            pool.run(job(CROSS_COUNT_4), client="heavy")
+        wait_until(lambda: len(pool.idle_pids) == 2 and not pool._starting, 60)
+        standbys = {w.process.pid for w in pool._standbys}
+        with pytest.raises(WorkerUnavailable):  # a heavy client's query, on the ordinary worker again
+            pool.run(job(CROSS_COUNT_4 + " # again"), client="heavy")
+        assert {w.process.pid for w in pool._standbys} == standbys  # no standby was taken
+        wait_until(lambda: len(pool.idle_pids) == 2 and not pool._starting, 60)  # a new worker instead
+        assert {w.process.pid for w in pool._standbys} == standbys
+    finally:
+        pool.close()

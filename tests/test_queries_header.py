@@ -110,3 +110,17 @@ def test_registry_hides_internal_queries(tmp_path: Path) -> None:
     reg = Registry(tmp_path)
     assert [q.name for q in reg.list_queries()] == ["public"]
     assert [q.name for q in reg.list_queries(internal=True)] == ["_helper", "public"]
+
+
+def test_a_parameter_named_only_in_a_comment_or_a_string_is_refused_issue14(tmp_path: Path) -> None:
+    """A query's variables are read by the guard's tokens: `?x` in a comment or a string names none of its."""
+    declares_x = "#+ summary: s\n#+ params:\n#+   x:\n#+     type: string\n"
+    for body in ("SELECT ?y { # ?x\n}", "SELECT ?y { BIND('?x' AS ?y) }"):
+        with pytest.raises(HeaderError) as exc:
+            load_query(write(tmp_path, "q", declares_x + body))
+        assert "?x is not in the query" in str(exc.value)
+    query = load_query(write(tmp_path, "q", declares_x + "SELECT $x {}"))
+    assert query.variables == {"x"}  # `$x` is `?x`; the header's comment lines name none
+    with pytest.raises(HeaderError) as exc:
+        load_query(write(tmp_path, "bad", "#+ summary: s\nSELECT ?x { \\ }"))
+    assert "bad.rq" in str(exc.value)  # unreadable text: the file named, not a traceback

@@ -15,6 +15,7 @@ import pytest
 
 from tests.test_remote_support import Server
 from thaiplan.config import Config
+from thaiplan.errors import ThaiplanError
 from thaiplan.graph.store.api import Snapshot
 from thaiplan.graph.store.backend import open_store
 from thaiplan.graph.store.client import RemoteSettings
@@ -118,6 +119,25 @@ def test_a_build_too_large_for_a_table_resolves_on_the_store_issue14(
     for _ in range(2):
         assert resolve.resolve(store, "entity", "BR0201").value.endswith("activity/BR0201")
     assert resolve_table.table_of(store) is None and store.queries == 3  # the table once, the resolver twice
+
+
+class FailingOnceStore(RememberingStore):
+    """A store whose first query fails as a remote store's request can (a dropped connection)."""
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """Fail the first query, then run."""
+        if self.queries == 0:
+            self.queries += 1
+            raise ThaiplanError("the remote store did not answer")
+        return super().query(sparql, **kwargs)
+
+
+def test_a_table_the_store_failed_to_send_is_asked_for_again_issue14(embedded: Config) -> None:
+    """Review of session 7: one failed request kept the worker without its table for the whole build."""
+    store = FailingOnceStore(embedded.store_dir)
+    assert resolve_table.table_of(store) is None and store.queries == 1  # failed, not remembered
+    assert resolve_table.table_of(store) is not None and store.queries == 2  # read on the next query
+    assert resolve_table.table_of(store) is not None and store.queries == 2  # then kept
 
 
 @pytest.mark.remote

@@ -161,3 +161,21 @@ def test_shapes_graph_is_standard_shacl_sparql_issue4() -> None:
     shapes = load_shapes()
     for constraint in shapes.subjects(TPSH.selectFile, None):
         assert isinstance(shapes.value(constraint, SH.select), Literal)
+
+
+def test_a_shapes_file_s_prefixes_are_read_by_the_rdf_parser_issue14(tmp_path: Path) -> None:
+    """The report's compact names use the prefixes the file declares, as the parser reads them: SPARQL-style
+    `PREFIX` too, past a BOM, relative ones against the file; a `@prefix` inside a string declares nothing."""
+    from thaiplan.shapes.validate import read_shapes
+
+    path = tmp_path / "mine.ttl"
+    path.write_text(
+        "\ufeffPREFIX mine: <http://example.org/mine#>\n@prefix rel: <rel#> .\n"
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        'mine:S a sh:NodeShape ; sh:message "@prefix fake: <http://example.org/fake#>" .\n',
+        encoding="utf-8",
+    )
+    namespaces = {prefix: str(ns) for prefix, ns in read_shapes(path).namespaces()}
+    assert namespaces["mine"] == "http://example.org/mine#"
+    assert namespaces["rel"] == (tmp_path / "rel#").as_uri().replace("%23", "#")
+    assert "fake" not in namespaces

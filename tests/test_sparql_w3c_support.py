@@ -1,5 +1,6 @@
 """The W3C SPARQL 1.1 query evaluation suite as a harness (issue 19): its manifests, stores built from its
-data, the two ways of running a test (through `/sparql`, and pyoxigraph alone) and the suite's comparison.
+data, the two ways of running a test (through `/sparql`, and pyoxigraph alone), comparing with
+test_sparql_w3c_answers_support.py.
 
 No tests here; `tests/test_sparql_w3c.py` runs them. Comparison as the suite defines it: SELECT results as
 a multiset of solutions up to blank-node renaming (in order when the query has ORDER BY), ASK by its
