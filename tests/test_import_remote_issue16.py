@@ -81,10 +81,15 @@ def test_import_page_previews_refuses_and_applies_on_a_remote_store_issue16(
         app.extensions["thaiplan_pool"].close()
 
 
-def test_the_import_childs_problems_come_in_both_languages_issue16(tmp_path: Path) -> None:
+def test_the_import_childs_problems_come_in_both_languages_issue16(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
 
     from thaiplan.server import import_job
+
+    # In this process: no address-space cap, which the test run's later children (a browser) would inherit.
+    monkeypatch.setenv("THAIPLAN_IMPORT_MEMORY_MB", "0")
 
     data = fresh_data(tmp_path / "data")
     sheet = tmp_path / "bad.csv"
