@@ -4,18 +4,23 @@ Run on demand (never in the unit tests):
 
     .venv/bin/python bench/import.py                       # 1,000, 10,000 and 100,000 rows (CSV and XLSX)
     .venv/bin/python bench/import.py --rows 200 --formats csv   # a quick check that it runs
+    .venv/bin/python bench/import.py --rows 100000 --formats csv --out bench/results/import-100k.md
+
+Each import runs under a cap of `--memory-gib` of address space and `--timeout` seconds (a shared
+machine: a run that would take all its memory is stopped, and the table says so).
 
 Rows are generated deterministically (seeded) against the shipped graph: agencies by abbreviation, plan
 parts by code, B.E. years in Thai or Arabic digits, budgets with thousands separators; one row in 50 has a
 bad cell (a number in words, a C.E. year, an unknown code), so the run also measures errors found per
 second. Each size is imported with `--dry-run` into a copy of the curated data in a child process: wall
-time and peak memory (max RSS) go to `bench/results/import.md`. Timings need a quiet machine.
+time and peak memory (max RSS) go to `bench/results/import.md` (or `--out`). Timings need a quiet machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import random
 import resource
@@ -83,20 +88,48 @@ def write(path: Path, data: list[dict[str, str]]) -> None:
     book.save(path)
 
 
-def measure(sheet: Path, data_dir: Path) -> tuple[float, float, int, int]:
-    """Wall seconds, peak MiB, exit code and problems reported of one dry-run import in a child process."""
+def measure(
+    sheet: Path, data_dir: Path, memory_gib: float, timeout: float
+) -> tuple[float, float, float, str, int]:
+    """Wall seconds, CPU seconds, peak MiB, exit (a code, or why it was stopped) and problems reported of one
+    dry-run import in a child process. CPU and peak are that child's own (`wait4`): on a loaded machine its
+    CPU seconds say more than the wall clock."""
+    command = [sys.executable, "-m", "thaiplan.cli", "import", str(sheet), "--data", str(data_dir)]
+    command.append("--dry-run")
+    cap = int(memory_gib * 1024**3)
+
+    def limit() -> None:
+        """The child's address-space cap (runs in the child before it starts Python)."""
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(
-        [sys.executable, "-m", "thaiplan.cli", "import", str(sheet), "--data", str(data_dir), "--dry-run"],
-        capture_output=True,
-        text=True,
-        check=False,
+    with tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=limit)
+        stopped = ""
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if not stopped and time.perf_counter() - started > timeout:
+                child.kill()
+                stopped = f"stopped after {timeout:.0f} s"
+            time.sleep(0.2)
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status)
+    exit_text = stopped or (
+        str(code) if code >= 0 or "memory allocation" not in stderr else "out of memory cap"
     )
-    seconds = time.perf_counter() - started
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    problems = sum(1 for line in done.stderr.splitlines() if ", row " in line)
-    return seconds, peak, done.returncode, problems
+    if "MemoryError" in stderr:
+        exit_text = "out of memory cap"
+    problems = sum(1 for line in stderr.splitlines() if ", row " in line)
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, exit_text, problems
+
+
+def load() -> str:
+    """The machine's load (1-minute average, as `uptime` shows it): other engineers share the 2 CPUs."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def main() -> int:
@@ -104,18 +137,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="1000,10000,100000", help="comma-separated row counts")
     parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the results file (Markdown)")
+    parser.add_argument("--memory-gib", type=float, default=14.0, help="each import's address-space cap")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="each import's time limit, seconds")
     args = parser.parse_args()
     lines = [
         "# `thaiplan import` benchmark (issue 16)",
         "",
         f"Machine: {platform.machine()}, Python {platform.python_version()}; "
-        f"`bench/import.py --rows {args.rows}`.",
+        f"`bench/import.py --rows {args.rows} --formats {args.formats}`.",
         "Dry-run imports of synthetic project rows into a copy of the shipped curated data: clean",
         "sheets (cell checks, shapes with the existing graph, change list) and sheets with one bad row",
-        "in 50 (cell checks; no shapes once a cell is bad). Peak MiB: the largest child so far (max RSS).",
+        "in 50 (cell checks; no shapes once a cell is bad). CPU s and peak MiB (max RSS): that import's",
+        "own. Load: the 1-minute load average when it started (2 CPUs; other work shares the machine).",
         "",
-        "| rows | sheet | format | seconds | peak MiB | exit | problems | problems/s |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| rows | sheet | format | seconds | CPU s | peak MiB | exit | problems | problems/s | load |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     with tempfile.TemporaryDirectory(prefix="thaiplan-bench-import-") as scratch:
         data_dir = Path(scratch) / "data"
@@ -127,15 +164,18 @@ def main() -> int:
                 for fmt in args.formats.split(","):
                     sheet = Path(scratch) / f"bench-{count}-{'bad' if bad else 'clean'}.{fmt}"
                     write(sheet, data)
-                    seconds, peak, code, problems = measure(sheet, data_dir)
+                    before = load()
+                    found = measure(sheet, data_dir, args.memory_gib, args.timeout)
+                    seconds, cpu, peak, code, problems = found
                     rate = problems / seconds if seconds else 0.0
                     kind = "1 in 50 bad" if bad else "clean"
-                    cells = [f"{count:,}", kind, fmt, f"{seconds:.1f}", f"{peak:.0f}", str(code)]
-                    cells += [f"{problems:,}", f"{rate:.0f}"]
+                    cells = [f"{count:,}", kind, fmt, f"{seconds:.1f}", f"{cpu:.1f}", f"{peak:.0f}", code]
+                    cells += [f"{problems:,}", f"{rate:.0f}", before]
                     lines.append("| " + " | ".join(cells) + " |")
                     print(lines[-1], flush=True)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS}")
+                    # Written after each import: a long run stopped halfway keeps what it measured.
+                    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -36,6 +36,9 @@ class Made:
     rows_of: dict[URIRef, int] = field(default_factory=dict)
     generated: set[tuple[URIRef, URIRef]] = field(default_factory=set)
     direct: dict[URIRef, frozenset[str]] = field(default_factory=dict)
+    # The entities the last row made that an earlier row had made, with that row (emptied per row: a copy
+    # of `rows_of` per row made the import quadratic, issue 16).
+    earlier: dict[URIRef, int] = field(default_factory=dict)
 
 
 def safe(value: object) -> str:
@@ -115,6 +118,7 @@ def row_entities(
     made_so_far: Made,
 ) -> list[URIRef]:
     """Add one row's entities (by the mapping's templates) and its provenance; return their IRIs."""
+    made_so_far.earlier = {}
     row, cited = _row_record(graph, values, record, table, number)
     made: dict[str, URIRef] = {}
     out = []
@@ -155,6 +159,9 @@ def row_entities(
             graph.add((iri, PROV.wasDerivedFrom, row))
             graph.add((iri, PROV.wasDerivedFrom, cited))
             out.append(iri)
+            before = made_so_far.rows_of.get(iri, number)
+            if before != number:
+                made_so_far.earlier.setdefault(iri, before)
             made_so_far.rows_of[iri] = number
             if entity.get("in_scheme_of") and values.get(entity["in_scheme_of"]):
                 # A plan component sits in a plan's scheme: the plan of the first part it is aligned to. It

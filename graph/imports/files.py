@@ -7,9 +7,11 @@ import re
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from thaiplan.graph.imports.cells import mapping
+from thaiplan.graph.imports.quads import PREVIOUS, ImportGraph
 
 
 def import_name(path: Path) -> str:
@@ -23,17 +25,19 @@ def import_name(path: Path) -> str:
     return stem
 
 
-def previous(target: Path) -> Graph:
-    """The curated file of the last import of the same spreadsheet (empty when there is none)."""
-    graph = Graph(store="SimpleMemory")
+def previous(target: Path, store: ox.Store | None = None) -> ImportGraph:
+    """The curated file of the last import of the same spreadsheet, read into `store` (empty when none)."""
+    graph = ImportGraph(store, PREVIOUS)
     if target.is_file():
-        graph.parse(target, format="turtle")
+        graph.store.load(path=str(target), format=ox.RdfFormat.TURTLE, to_graph=PREVIOUS)
     return graph
 
 
-def write_atomically(target: Path, graph: Graph, spreadsheet: Path) -> None:
+def write_atomically(target: Path, graph: Graph | ImportGraph, spreadsheet: Path) -> None:
     """Write the curated Turtle and keep the spreadsheet beside it, each through a temporary file + rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(graph, ImportGraph):
+        graph = graph.rdflib()  # rdflib's Turtle: prefixes and grouped subjects, as reviewers read it
     for prefix, iri in mapping()["prefixes"].items():
         graph.bind(prefix, iri)
     text = graph.serialize(format="turtle")

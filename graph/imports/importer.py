@@ -14,7 +14,6 @@ a `Checked` (problems, changes, the graph to write) without writing; `commit_imp
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,10 +35,12 @@ from thaiplan.graph.imports.lookup import (
     concepts,
     defined,
     look_up,
+    scratch_store,
     superclasses,
     target_of,
 )
 from thaiplan.graph.imports.plans import resolve_parents
+from thaiplan.graph.imports.quads import ImportGraph
 from thaiplan.graph.imports.report import write_report
 from thaiplan.graph.imports.shapes_check import columns_of, shape_problems
 
@@ -54,6 +55,7 @@ __all__ = [
     "commit_import",
     "concepts",
     "diff",
+    "failure",
     "import_name",
     "run_import",
     "scratch_store",
@@ -65,9 +67,21 @@ __all__ = [
 
 
 class ImportFailed(ThaiplanError):
-    """The spreadsheet has problems: they were printed, nothing was written."""
+    """The spreadsheet has problems: they were printed, nothing was written.
+
+    It carries the problems (each in Thai and English) and its message in both languages, so that a caller
+    (the /import page) shows them in either without running the import again.
+    """
 
     exit_code = 1
+
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, messages: dict[str, str] | None = None
+    ) -> None:
+        """The failure's message (in the run's language), its problems, and the message in each language."""
+        super().__init__(message)
+        self.problems = list(problems or [])
+        self.messages = dict(messages or {"en": message, "th": message})
 
 
 @dataclass
@@ -91,7 +105,7 @@ class Checked:
     target: Path
     problems: list[Problem]
     changes: Changes
-    graph: Graph
+    graph: ImportGraph
     rows_of: dict[URIRef, int] = field(default_factory=dict)
 
     def writes(self) -> bool:
@@ -113,13 +127,12 @@ def check_import(opts: Options) -> Checked:
     name = import_name(opts.path)
     target = data_dir / "imports" / f"{name}.ttl"
     table = read_table(opts.path, opts.kind)
-    with tempfile.TemporaryDirectory(prefix="thaiplan-import-") as scratch:
-        store = scratch_store(Path(scratch), data_dir, exclude=target)
-        graph, problems, rows_of, restated = _convert(table, store, opts, name)
-        del store
+    store = scratch_store(data_dir, data_dir, exclude=target)
+    graph, problems, rows_of, restated = _convert(table, store, opts, name)
+    del store  # the lookups are done: its memory goes before the shapes run
     if not problems:
         problems = shape_problems(graph, table, rows_of, data_dir, target)
-    changes = diff(previous(target), graph) if not problems else Changes()
+    changes = diff(previous(target, graph.store), graph) if not problems else Changes()
     changes.restated = restated
     return Checked(opts, target, problems, changes, graph, rows_of)
 
@@ -127,9 +140,7 @@ def check_import(opts: Options) -> Checked:
 def commit_import(checked: Checked) -> bool:
     """Write a checked import's curated file, the spreadsheet beside it; whether anything was written."""
     if checked.problems:
-        raise ImportFailed(
-            f"{len(checked.problems)} problem(s) in {checked.opts.path.name}; nothing was written"
-        )
+        raise failure(checked, "en")
     if not checked.writes():
         return False
     write_atomically(checked.target, checked.graph, checked.opts.path)
@@ -144,28 +155,21 @@ def run_import(opts: Options, out: Callable[[str], object] = print) -> Changes:
             print(problem.text(opts.lang), file=sys.stderr)
         if opts.report is not None:
             write_report(opts.report, checked.problems, opts.lang)
-        raise ImportFailed(
-            f"{len(checked.problems)} problem(s) in {opts.path.name}; nothing was written"
-            if opts.lang != "th"
-            else f"พบปัญหา {len(checked.problems)} รายการใน {opts.path.name} ไม่มีการบันทึกข้อมูล"
-        )
+        raise failure(checked, opts.lang)
     out(checked.changes.render(opts.lang))
     if not opts.dry_run and commit_import(checked):
         out(f"wrote {checked.target}")
     return checked.changes
 
 
-def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
-    """The built graph without this import's previous file: what codes and agencies resolve against."""
-    from thaiplan.graph.build.pipeline import _fill
-
-    inputs = [
-        i
-        for i in build_inputs(data_dir if data_dir != default_data_dir() else None)
-        if i.path.resolve() != exclude.resolve()
-    ]
-    _fill(where / "store", inputs)
-    return ox.Store.read_only(str(where / "store"))
+def failure(checked: Checked, lang: str) -> ImportFailed:
+    """The error of a checked import with problems: its message in `lang`, both messages, the problems."""
+    count, name = len(checked.problems), checked.opts.path.name
+    messages = {
+        "en": f"{count} problem(s) in {name}; nothing was written",
+        "th": f"พบปัญหา {count} รายการใน {name} ไม่มีการบันทึกข้อมูล",
+    }
+    return ImportFailed(messages["th" if lang == "th" else "en"], checked.problems, messages)
 
 
 # --- rows to RDF -----------------------------------------------------------------------------------------
@@ -173,7 +177,7 @@ def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
 
 def to_rdf(
     table: Table, store: ox.Store, opts: Options, name: str
-) -> tuple[Graph, list[Problem], dict[URIRef, int]]:
+) -> tuple[ImportGraph, list[Problem], dict[URIRef, int]]:
     """Every row as RDF by the mapping's templates, the problems of its cells, and each entity's row."""
     graph, problems, rows_of, _ = _convert(table, store, opts, name)
     return graph, problems, rows_of
@@ -181,11 +185,11 @@ def to_rdf(
 
 def _convert(
     table: Table, store: ox.Store, opts: Options, name: str
-) -> tuple[Graph, list[Problem], dict[URIRef, int], int]:
+) -> tuple[ImportGraph, list[Problem], dict[URIRef, int], int]:
     """Rows to RDF; the problems; each entity's row; how many entities restate the graph (left out)."""
     spec = mapping()["kinds"][opts.kind]
-    # SimpleMemory: no contexts to keep, several times faster to fill than rdflib's default store.
-    graph, problems = Graph(store="SimpleMemory"), []
+    # Quads of an in-memory pyoxigraph store, not an rdflib Graph: far less memory (graph/imports/quads.py).
+    graph, problems = ImportGraph(), []
     memo, made = Memo(), Made()
     data_dir = Path(opts.data_dir) if opts.data_dir else None
     # The curated graphs only: the build's derived graphs (indexes, closures) repeat every entity.
@@ -214,8 +218,8 @@ def _convert(
         problems.extend(row_problems)
         if row_problems:
             continue
-        earlier = dict(made.rows_of)
         entities = row_entities(graph, spec, values, record, table, number, made)
+        earlier = made.earlier
         for iri in entities if "iri" not in spec["unique"] else []:  # there a repeat is a duplicate row
             if iri in earlier and (
                 found := _disagree(spec, iri, by_row[earlier[iri]], values, table, record)

@@ -7,6 +7,8 @@ query) against the scratch store the importer builds from the curated data (issu
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,8 +23,9 @@ _XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+@cache
 def term(name: str) -> URIRef:
-    """A CURIE of the mapping (`tp:Project`) as an IRI."""
+    """A CURIE of the mapping (`tp:Project`) as an IRI (cached: a row's templates name the same terms)."""
     prefix, _, local = name.partition(":")
     return URIRef(mapping()["prefixes"][prefix] + local)
 
@@ -176,3 +179,29 @@ def to_rdflib(value: ox.Term) -> Any:
             return Literal(value.value)  # a simple literal, as rdflib reads it from Turtle
         return Literal(value.value, datatype=URIRef(value.datatype.value), normalize=False)
     return BNode(str(value))
+
+
+def scratch_store(where: Path, data_dir: Path, exclude: Path) -> ox.Store:
+    """The built graph without this import's previous file: what codes and agencies resolve against.
+
+    Built in memory with what lookups read (the data, closures, indexes and default graph), not by the
+    whole build: its quote check, source offsets, roll-ups and on-disk compaction took most of the import's
+    fixed cost and no lookup reads them (issue 16). `where` is kept for callers that pass a scratch folder.
+    """
+    from thaiplan.graph.build import default_graph
+    from thaiplan.graph.build.indexes import derive_here
+    from thaiplan.graph.build.inputs import build_inputs, default_data_dir
+    from thaiplan.graph.build.pipeline import load_file
+
+    del where
+    inputs = [
+        i
+        for i in build_inputs(data_dir if data_dir != default_data_dir() else None)
+        if i.path.resolve() != exclude.resolve()
+    ]
+    store = ox.Store()
+    for item in inputs:
+        load_file(store, item)
+    derive_here(store)
+    default_graph.materialize(store)
+    return store
