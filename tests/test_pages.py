@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from tests import test_pages_support as support
 from tests.test_pages_support import BROWSER, ID, html_get
-from thaiplan.graph.build.default_graph import union_graphs
+from thaiplan.graph.store.api import default_graphs
 from thaiplan.graph.store.inline import bind_inline, values_block
 from thaiplan.graph.store.local import EmbeddedStore, open_read_only
 from thaiplan.queries import registry
@@ -66,7 +66,7 @@ def bound_up_front(store: ox.Store, name: str, params: dict[str, str]) -> tuple[
     bindings = query.bind(params, store)
     expected = store.query(
         query.sparql,
-        default_graph=union_graphs(store),  # the project's own queries' dataset (issue 19)
+        default_graph=default_graphs(store),  # the project's own queries' dataset (issue 19)
         substitutions={ox.Variable(k): v for k, v in bindings.items()},
     )
     return query.sparql, bindings, as_sorted(expected)

@@ -15,8 +15,9 @@ The stores' `query(public=True)` is that choice (graph/store/), for `/sparql` an
 
 Measured (bench/default_graph.py, bench/results/default-graph.md): the copy costs a second set of the data
 quads on disk and a few seconds of build per 100k triples. The project's own queries, which need the
-ontology and the indexes too, then read the copy with those graphs (`union_graphs`), not pyoxigraph's
-union flag, which would see the copy beside the graphs it copies (trace-up 4-30x slower).
+ontology and the indexes too, then read the copy with those graphs (`default_dataset` in
+graph/store/api.py, the one rule), not pyoxigraph's union flag, which would see the copy beside the
+graphs it copies (trace-up 4-30x slower).
 """
 
 from __future__ import annotations
@@ -93,18 +94,3 @@ def named_graphs_of(store: object) -> list[ox.NamedNode]:
     graphs = store.named_graphs()  # type: ignore[attr-defined]
     return sorted((g for g in graphs if isinstance(g, ox.NamedNode) and g.value != COPY_GRAPH), key=str)
 
-
-def union_graphs(store: object) -> list[ox.NamedNode | ox.DefaultGraph]:
-    """The default graph of the project's own queries: the data with the ontology and the indexes.
-
-    With the build's copy: the copy (each triple once) and the private graphs, four graphs, where listing
-    every named graph makes pyoxigraph evaluate each pattern in each (trace-up on the shipped graph, loaded
-    machine: 8.3 ms against 16.6 ms listed and 9.6 ms with the union flag before the copy; see
-    bench/results/default-graph.md). Without it (a remote store, a store built before issue 19): every
-    named graph but a remote store's copy of the data, listed (the named queries use DISTINCT; read through
-    the copy, Oxigraph's server timed out on one and Virtuoso answered search differently).
-    """
-    graphs = named_graphs_of(store)
-    if has_copy(store):
-        return [ox.DefaultGraph(), *(g for g in graphs if g.value in PRIVATE_GRAPHS)]
-    return list(graphs)

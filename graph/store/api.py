@@ -23,7 +23,7 @@ from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from thaiplan.graph.build.default_graph import COPY_GRAPH, PRIVATE_GRAPHS, public_graphs
+from thaiplan.graph.build.default_graph import COPY_GRAPH, PRIVATE_GRAPHS, has_copy, public_graphs
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 # Values bound to query variables (name without `?` → term), never pasted into the query text by callers.
@@ -50,6 +50,21 @@ def default_dataset(
     else:
         default = [copy, *(g for g in named if g in PRIVATE_GRAPHS)]
     return default, named
+
+
+def default_graphs(store: ox.Store, *, public: bool = False) -> list[ox.NamedNode | ox.DefaultGraph]:
+    """The default graph of a query that names none, as pyoxigraph takes it: `default_dataset`'s rule.
+
+    The named graphs are left to the store: all it holds (only a remote store has a copy to leave out).
+    """
+    held = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    default, _named = default_dataset(held, public=public, copy=OWN_DEFAULT if has_copy(store) else None)
+    return [_graph(g) for g in default]
+
+
+def _graph(name: str) -> ox.NamedNode | ox.DefaultGraph:
+    """A graph of a dataset as pyoxigraph names it (`OWN_DEFAULT`: the store's default graph)."""
+    return ox.DefaultGraph() if name == OWN_DEFAULT else ox.NamedNode(name)
 
 
 @dataclass(frozen=True)

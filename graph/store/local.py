@@ -34,8 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from thaiplan.errors import InputError, ThaiplanError
-from thaiplan.graph.build.default_graph import has_copy
-from thaiplan.graph.store.api import OWN_DEFAULT, Bindings, QueryResult, Snapshot, default_dataset
+from thaiplan.graph.store.api import Bindings, QueryResult, Snapshot, default_graphs
 from thaiplan.queries.guard.safety import query_dataset
 
 POINTER = "CURRENT"
@@ -144,20 +143,13 @@ def run_query(
     """
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()} or None
     if default_graph is None and named_graphs is None and not names_graphs(sparql):
-        held = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        # The named graphs are left to the store: all it holds (only a remote store has a copy to leave out).
-        default, _named = default_dataset(held, public=public, copy=OWN_DEFAULT if has_copy(store) else None)
-        if default == [OWN_DEFAULT]:  # the store's own default graph and its named graphs, as they are
+        default = default_graphs(store, public=public)
+        if default == [ox.DefaultGraph()]:  # the store's own default graph and its named graphs, as they are
             return store.query(sparql, substitutions=substitutions)
-        return store.query(sparql, default_graph=[_graph(g) for g in default], substitutions=substitutions)
+        return store.query(sparql, default_graph=default, substitutions=substitutions)
     default = [ox.NamedNode(g) for g in default_graph] if default_graph is not None else None
     named = [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
     return store.query(sparql, default_graph=default, named_graphs=named, substitutions=substitutions)
-
-
-def _graph(name: str) -> ox.NamedNode | ox.DefaultGraph:
-    """A graph of a dataset as pyoxigraph names it (`OWN_DEFAULT`: the store's default graph)."""
-    return ox.DefaultGraph() if name == OWN_DEFAULT else ox.NamedNode(name)
 
 
 def names_graphs(sparql: str) -> bool:
