@@ -271,6 +271,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "แก้ไขช่องต่อไปนี้ในไฟล์ แล้วอัปโหลดใหม่",
         "Correct these cells in the file, then upload it again.",
     ),
+    "import_problems_other": (
+        "ปัญหาเดียวกันเป็นภาษาอังกฤษ",
+        "The same problems in Thai",
+    ),
     "import_col_file": ("ไฟล์", "File"),
     "import_col_sheet": ("แผ่นงาน", "Sheet"),
     "import_col_row": ("แถว", "Row"),

@@ -198,7 +198,16 @@ def previewed(pending: Pending, code: int, answer: dict[str, Any]) -> Response:
     if not answer.get("ok"):
         uploads().drop(pending.id)
         if answer.get("problems"):
-            return screen("problems", 422, pending=pending, problems=answer["problems"], message=message)
+            # The same cells in the page's other language, from the one run (a steward may share the report).
+            other = "en" if pending.lang == "th" else "th"
+            return screen(
+                "problems",
+                422,
+                pending=pending,
+                problems=answer["problems"],
+                other_problems=answer.get("problems_by_lang", {}).get(other, []),
+                message=message,
+            )
         if code == -1:
             return refuse(503, i18n.t("import_job_failed"))
         return refuse(400 if code == 2 else 422, message or i18n.t("import_job_failed"))

@@ -245,6 +245,20 @@ def test_the_cell_report_names_every_bad_cell_in_the_pages_language_issue16(
     assert imports_of(shared[0]) == {}
 
 
+def test_the_cell_report_also_gives_the_other_language_from_the_same_run_issue16(
+    client: FlaskClient, shared: tuple[Path, Path]
+) -> None:
+    """The page's language first; the same cells in the other language below it, without a second import."""
+    rows = [{**GOOD, "budget_baht": "หนึ่งล้าน"}]
+    for lang, other in (("th", "not a number"), ("en", "ไม่ใช่ตัวเลข")):
+        status, text = upload(client, sheet_bytes(rows, ".xlsx"), "bad-cells.xlsx", lang=lang)
+        assert status == 422
+        first = text[text.index('id="problem-table"') : text.index('id="problems-other-lang"')]
+        second = text[text.index('id="problem-table-other"') :]
+        assert other not in first and other in second and "budget_baht" in second
+    assert imports_of(shared[0]) == {}
+
+
 def test_the_kind_is_inferred_from_the_header_issue16(client: FlaskClient) -> None:
     keys = ["agency_code", "name_th", "name_en", "abbreviations_en", "source_title"]
     row = {
