@@ -132,17 +132,9 @@ class Dataset:
 
     def to_ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         """The pyoxigraph term of an rdflib term (blank nodes remembered, so results map back)."""
-        if isinstance(term, URIRef):
-            _check_size(str(term))
-            try:
-                return ox.NamedNode(str(term))
-            except ValueError as exc:
-                raise InputError(f"{str(term)[:200]!r} is not a valid IRI") from exc
         if isinstance(term, BNode):
             return self._blank(term)
-        if isinstance(term, Literal):
-            return _literal_to_ox(term)
-        raise ThaiplanError(f"unexpected RDF term {term!r}")
+        return term_to_ox(term)
 
     def _blank(self, node: BNode) -> ox.BlankNode:
         """The store's blank node for an rdflib one (its own id when pyoxigraph accepts it)."""
@@ -202,9 +194,16 @@ def _check_size(text: str) -> None:
         )
 
 
-def _literal_to_ox(term: Literal) -> ox.Literal:
-    """A pyoxigraph literal with the same lexical form, language or datatype."""
+def term_to_ox(term: Node) -> ox.NamedNode | ox.Literal:
+    """The pyoxigraph IRI or literal of an rdflib one (same lexical form, language or datatype)."""
     _check_size(str(term))
+    if isinstance(term, URIRef):
+        try:
+            return ox.NamedNode(str(term))
+        except ValueError as exc:
+            raise InputError(f"{str(term)[:200]!r} is not a valid IRI") from exc
+    if not isinstance(term, Literal):
+        raise ThaiplanError(f"unexpected RDF term {term!r}")
     try:
         if term.language:
             return ox.Literal(str(term), language=term.language)

@@ -14,9 +14,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from thaiplan.errors import InputError, ThaiplanError
 from thaiplan.graph.imports.lookup import to_rdflib
-from thaiplan.shapes.dataset import DATA
+from thaiplan.shapes.dataset import DATA, term_to_ox
 
 _BASE = "urn:thaiplan:import:"
 # The rows' triples, in the graph the shapes read as the data: validated where they are (shapes_check.py).
@@ -52,7 +51,7 @@ class ImportGraph:
 
     def _literal(self, term: Node) -> ox.NamedNode | ox.Literal:
         """The store's literal for an rdflib one, its written form noted when the store may change it."""
-        found = _convert(term)
+        found = term_to_ox(term)
         if isinstance(found, ox.Literal) and _may_change(found):
             self._noted.append((found, term))  # type: ignore[arg-type]
         return found
@@ -91,7 +90,7 @@ class ImportGraph:
         text = str(term)
         found = self._iris.get(text)
         if found is None:
-            found = self._iris[text] = _convert(term)
+            found = self._iris[text] = term_to_ox(term)
             if len(self._iris) > 100_000:
                 self._iris.clear()  # a bound on memory: IRIs unique to a row are seldom met again
         return found
@@ -151,26 +150,6 @@ def add_all(graph: ImportGraph, triples: Iterable[Triple]) -> None:
     """Add rdflib triples (a parsed file, a small graph) to an import graph."""
     for triple in triples:
         graph.add(triple)
-
-
-def _convert(term: Node) -> ox.NamedNode | ox.Literal:
-    """A pyoxigraph term with the same IRI, or lexical form and language or datatype."""
-    from thaiplan.shapes.dataset import _check_size
-
-    _check_size(str(term))
-
-    try:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
-    except ValueError as exc:
-        raise InputError(f"{str(term)[:200]!r} is not a valid RDF term: {exc}") from exc
-    raise ThaiplanError(f"unexpected RDF term in an import: {term!r}")
 
 
 def _may_change(term: ox.Literal) -> bool:
