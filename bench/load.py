@@ -25,6 +25,9 @@ remote clients apart, and the server runs with `--client-concurrency` (2 unless 
 table is the normal clients' latencies; the heavy clients' statuses are listed below it. `--heavy-fresh`
 sends each heavy query from a new address, `--heavy-vary` each with a text never sent before (a comment),
 so that the server can know neither the client nor the query to be heavy before it runs.
+The server is measured once it has said that its warm-up ended (issue 18: `thaiplan serve` runs every
+named query and keyed page once in the background, and prints `thaiplan serve: warmed up in …` to stderr),
+so that the first requests are a planner's on a server that is up, not requests racing the warm-up.
 Over 400 lines because the load scenarios (mix, hostile, cold keys) share one client loop, one report
 and one server start, so that their numbers stay comparable.
 """
@@ -54,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from thaiplan.ontology.namespace import ID_BASE
+from thaiplan.server.warmup import WARMED
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -63,6 +67,10 @@ RESULTS = HERE / "results"
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 DEFAULT_MIX = "sparql=3,named=3,page=2,rdf=2"
 DELIBERATE = {429, 503}  # the budget and the time limit: refusals the server means to give
+# The start of the line `thaiplan serve` writes to stderr when its warm-up has ended (issue 18), and how
+# long a start waits for it (at 10M triples the warm-up takes minutes).
+WARMED_LINE = "thaiplan serve: " + WARMED.split("%", 1)[0]
+WARMUP_SECONDS = 300.0
 # The start of the last error body read on each connection (the report quotes the first per kind/status).
 LAST_ERROR: dict[object, str] = {}
 
@@ -149,12 +157,15 @@ def start_server(
     log: Path,
     cache_mb: int = 64,
     concurrency: int | None = None,
+    warmed: float | None = WARMUP_SECONDS,
 ) -> subprocess.Popen:
-    """`thaiplan serve` in the background, its messages to `log`; returns once it answers.
+    """`thaiplan serve` in the background, its messages to `log`; returns once it answers and, unless
+    `warmed` is None, once it has said its warm-up ended (waiting `warmed` seconds at most).
 
     The log is a file, not a pipe: waitress warns about its queue under load, and a pipe nobody reads
     would fill up and stop the server's main loop.
     """
+    offset = log.stat().st_size if log.is_file() else 0  # the log is appended to: this start's lines only
     env = {
         **os.environ,
         "THAIPLAN_CLIENT_BUDGET_SECONDS": os.environ.get("THAIPLAN_CLIENT_BUDGET_SECONDS", "0"),
@@ -191,11 +202,31 @@ def start_server(
             ask = urllib.parse.quote("ASK {}")
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query={ask}", timeout=5) as reply:
                 if reply.status == 200:
-                    return proc
+                    break
         except OSError:
             time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("the server did not answer within 120 s")
+    else:
+        proc.kill()
+        raise SystemExit("the server did not answer within 120 s")
+    if warmed is not None:
+        print(wait_warmed(proc, log, offset, warmed), file=sys.stderr, flush=True)
+    return proc
+
+
+def wait_warmed(proc: subprocess.Popen, log: Path, offset: int, seconds: float) -> str:
+    """Wait for the server's warm-up line in `log` past `offset` (issue 18); the line, or why not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with log.open("rb") as f:
+            f.seek(offset)
+            for line in f.read().decode("utf-8", "replace").splitlines():
+                if line.startswith(WARMED_LINE):
+                    return line
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.5)
+    # Measured anyway: the report says so, and a first request then races the warm-up's last requests.
+    return f"thaiplan serve: warm-up not ended within {seconds:.0f} s"
 
 
 def tree_rss(pid: int) -> int:
@@ -585,9 +616,7 @@ def run_level(
             client(port, mix, weights, until, measure_from, result, r, s)
             for r, s in zip(rngs, sources, strict=True)
         ]
-        heavy = [
-            heavy_client(port, until, result, f"127.0.1.{1 + i}", fresh, vary) for i in range(hostile)
-        ]
+        heavy = [heavy_client(port, until, result, f"127.0.1.{1 + i}", fresh, vary) for i in range(hostile)]
         probes = [new_client_probe(port, until, measure_from, result)] if hostile else []
         await asyncio.gather(*normal, *heavy, *probes)
 
@@ -843,7 +872,8 @@ def main() -> None:
             text = log.read_text(errors="replace")
             log_summary = (
                 f"{text.count('Traceback')} tracebacks, {text.count(' ERROR ')} errors, "
-                f"{text.count('Task queue depth')} waitress queue-depth warnings"
+                f"{text.count('Task queue depth')} waitress queue-depth warnings; measured after "
+                + next((f"`{w}`" for w in text.splitlines() if w.startswith(WARMED_LINE)), "no warm-up line")
             )
             out = write_report(args, label, results, sizes, commit.strip() or "unknown", triples, log_summary)
             print(f"report: {out}")

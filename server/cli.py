@@ -139,7 +139,9 @@ def serve(args: argparse.Namespace) -> int:
     pool.start()  # warm the workers now rather than on the first query
     from thaiplan.server import warmup
 
-    warmup.start(app)  # and what a first request paid: pythainlp, headers, templates (issue 18)
+    # And what a first request paid: pythainlp, headers, templates (issue 18); its end said on stderr,
+    # which is what a benchmark waits for before its first request.
+    warmup.start(app, done=_say_warmed)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     url = f"http://{_display_host(config.host)}:{server.effective_port}/sparql"
     print(f"thaiplan serve: SPARQL endpoint and editor at {url} (Ctrl-C to stop)", flush=True)
@@ -251,6 +253,13 @@ def warn_old_indexes(config: Config, store: Callable[[], Any]) -> None:
             file=sys.stderr,
             flush=True,
         )
+
+
+def _say_warmed(seconds: float, requests: int, workers: int) -> None:
+    """Say on stderr that the warm-up has ended (issue 18): first requests from now on find it done."""
+    from thaiplan.server.warmup import WARMED
+
+    print("thaiplan serve: " + WARMED % (seconds, requests, workers), file=sys.stderr, flush=True)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -48,6 +48,11 @@ WARMUP_FIRST = 18
 THAI_SAMPLE = "ตัวชี้วัดการพัฒนาระบบราชการ"
 # How long the warm-up waits for every worker to be up before it starts anyway.
 READY_SECONDS = 120.0
+# The end of the warm-up, as `thaiplan serve` prints it (bench/load.py waits for it): seconds, requests,
+# workers.
+WARMED = "warmed up in %.1f s (%d requests on %d workers)"
+# Called when the warm-up ends, with its seconds, its requests and the workers it warmed.
+Done = Callable[[float, int, int], None]
 
 
 def warm_text() -> None:
@@ -217,8 +222,8 @@ def on_every_worker(app: Flask, path: str, accept: str) -> int:
     return max(statuses) if 0 not in statuses else 0
 
 
-def warm(app: Flask) -> dict[str, int]:
-    """Run the warm-up now; the status each request got, by path (for the log and the tests)."""
+def warm(app: Flask, done: Done | None = None) -> dict[str, int]:
+    """Run the warm-up now, then `done(seconds, requests, workers)`; the status each request got, by path."""
     started = time.perf_counter()
     statuses: dict[str, int] = {}
     try:
@@ -229,17 +234,15 @@ def warm(app: Flask) -> dict[str, int]:
     except Exception as exc:  # a failed warm-up only leaves a first request slower
         # One line, no traceback: the server is fine, and its log must not look as if it failed.
         log.warning("thaiplan serve: the warm-up stopped early: %s", exc)
-    log.info(
-        "thaiplan serve: warmed up in %.1f s (%d requests on %d workers)",
-        time.perf_counter() - started,
-        len(statuses),
-        lanes(app),
-    )
+    seconds, workers = time.perf_counter() - started, lanes(app)
+    log.info("thaiplan serve: " + WARMED, seconds, len(statuses), workers)
+    if done is not None:
+        done(seconds, len(statuses), workers)
     return statuses
 
 
-def start(app: Flask) -> threading.Thread:
-    """Run `warm(app)` in a daemon thread (the server starts answering at once)."""
-    thread = threading.Thread(target=warm, args=(app,), name="thaiplan-warmup", daemon=True)
+def start(app: Flask, done: Done | None = None) -> threading.Thread:
+    """Run `warm(app, done)` in a daemon thread (the server starts answering at once)."""
+    thread = threading.Thread(target=warm, args=(app, done), name="thaiplan-warmup", daemon=True)
     thread.start()
     return thread
