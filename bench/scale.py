@@ -810,7 +810,7 @@ def render(all_results: dict[str, Any]) -> str:
             lines += render_cold(r["size"], r["cold"])
     lines += ["", "## Targets", "", *targets(sizes), "", WHY, ""]
     if any(r.get("cold") for r in sizes):
-        lines += [COLD_WHY, ""]
+        lines += [COLD_WHY, "", INDICATOR_SERIES]
     return "\n".join(lines)
 
 
@@ -1148,6 +1148,41 @@ key by key: the numbers compare with each other, not with session 5's. 10M was n
   5, under a different load); the trace page above. **`/sparql` join-2hop 1.44× Oxigraph's server,
   MISSED; generic GROUP BY 12.5× Virtuoso's, measured**; budget roll-ups met (5.9 vs 13.1 ms) — no change
   of this session there.
+"""
+
+
+# Written by hand in session 7 after the run (issue 18); kept here, since every run rewrites scale.md whole.
+INDICATOR_SERIES = """## indicator-series regression, session 7 (issue 18)
+
+- **Cause**: the status line issue 15 added inside the observation's OPTIONAL,
+  `OPTIONAL { ?rating tp:assesses ?target ; tp:observation ?obs ; tp:status ?status }`. pyoxigraph 0.5.13
+  read that OPTIONAL of three patterns over every assessment of the graph (13,860 at 1M: one per synthetic
+  project and fiscal year) instead of from the bound `?obs`. Timed part by part in process on the 1M store
+  (3–8 keys a run, load 2–4): the query 0.8–2.4 s p50; without that OPTIONAL 7–23 ms; without the series
+  branch, the owner OPTIONAL or the observation's own status still 1.5–2.3 s. Any three patterns there
+  were slow whatever their order or variable names (0.9–1.6 s; three with two that match no assessment,
+  375 ms), any two fast (9–12 ms).
+- **Fix** (`queries/indicator-series.rq`): two patterns and a nested OPTIONAL that the FILTER requires,
+  `OPTIONAL { ?rating tp:observation ?obs ; tp:status ?status . OPTIONAL { ?rating tp:assesses ?target }
+  FILTER (BOUND(?target)) }`: the same solutions as the three patterns (the left side has no `?target`, so the
+  filter holds exactly when the assessment has one), header, parameters and columns unchanged.
+- **Same rows**: old (655c84f) and new text on 60 never-asked 1M indicators (`random.Random(18)` over
+  the keys `bench/queries/scale-cold/indicator.rq` lists): identical rows and order on all 60; on the
+  curated graph, every one of its 16 indicators and 10 words (320 rows) identical; the cases of
+  `tests/test_indicator_series_issue18.py` (an observation rated against its target, against another
+  year's only, against two; an assessment without status or without target) identical.
+- **Before → after**, in process, the query iterated to its last row, never-asked indicators (load 2–3):
+
+  | keys | before p50 (max) | after p50 (max) |
+  | --- | --- | --- |
+  | those 60, old and new in turn | 807 ms (1,756) | 8.8 ms (19.9) |
+  | 60 for new (seed 7), 20 for old (seed 9), each run alone | 711 ms (926) | 8.8 ms (16.6) |
+  | the 10 keys `cold_keys.stages` draws (seed 19) | 740 ms (1,049) | 9.8 ms (`stages`' engine p50) |
+
+  Command (after): `.venv/bin/python -c "import sys, pathlib; sys.path.insert(0, 'bench'); import cold_keys;
+  print(cold_keys.stages(pathlib.Path('/tmp/thaiplan-scale/1M/store'), 10, 18)['indicator-series'])"`; the
+  before rows ran the text of `git show 655c84f:queries/indicator-series.rq` on the same keys and store
+  with `thaiplan.queries.execute.execute`. Target ≤ 20 ms p50: met. Virtuoso not re-measured this session.
 """
 
 
