@@ -7,11 +7,13 @@ templates compiled on first render, and each worker's first run of a query shape
 through all of them once, in a background thread started by `thaiplan serve` right after the workers:
 the server answers at once, and a request that arrives first only shares the CPU with the warm-up.
 
-Every named query and every page with queries runs on a key the store holds: its documented example when
-that answers rows, else one picked from the store by `server/sparql/warmup-keys.rq` (a synthetic store has
-no BR0201, and a query that finds nothing skips most of its shape). Each request is sent by as many
-warm-up clients at once as there are workers taking queries, so that each holds its own worker while the
-others run: every worker pays its first run of each shape, not only the one that happened to be idle.
+Every named query and every page with queries runs on a key the store holds: a named query on its
+documented example when that answers rows, else on one picked from the store by
+`server/sparql/warmup-keys.rq` (a synthetic store has no BR0201, and a query that finds nothing skips most
+of its shape); a page on the store's key first (a documented example may be a word naming thousands).
+Each request is sent by as many warm-up clients at once as there are workers taking queries, so that
+each holds its own worker while the others run: every worker pays its first run of each shape, not only
+the one that happened to be idle.
 """
 
 from __future__ import annotations
@@ -159,12 +161,18 @@ def choose_params(app: Flask, keys: Mapping[str, str]) -> dict[str, dict[str, An
 
 
 def page_value(chosen: Mapping[str, dict[str, Any]], keys: Mapping[str, str], page: tuple) -> Any:
-    """A page's parameter: the named query's documented example when chosen, else the store's key."""
+    """A page's parameter: the store's key, else the named query's documented example when chosen."""
     _path, param, name, column = page
+    # The key first: a page is its shape on one item, which a key is (the links planners follow carry
+    # IRIs). A documented example may be a word that names thousands of items on a large store: at 10M
+    # triples `/indicator?indicator=ความพึงพอใจ` held both workers for over ten minutes of warm-up (issue
+    # 18), the page's own cost rather than a first run's, as for the whole-graph pages left out above.
+    if column in keys:
+        return keys[column]
     example = examples().get(name, {}).get(param)
     if example is not None and chosen.get(name, {}).get(param) == example:
         return example
-    return keys.get(column)
+    return None
 
 
 def introduce_lanes(app: Flask) -> dict[str, str]:

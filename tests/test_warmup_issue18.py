@@ -90,3 +90,13 @@ def test_warmup_errors_are_logged_not_raised_issue18(app, monkeypatch, caplog) -
     monkeypatch.setattr(warmup, "warm_paths", broken)
     assert warmup.warm(app) == {}
     assert "the warm-up stopped early: no store" in caplog.text
+
+
+def test_warmup_pages_take_the_store_key_before_a_documented_word_issue18() -> None:
+    """A keyed page is warmed on the store's key; the documented example (a word) only without one."""
+    page = next(p for p in warmup.PAGES if p[0] == "/indicator")
+    example = warmup.examples()["indicator-series"]["indicator"]
+    chosen = {"indicator-series": {"indicator": example}}
+    key = "https://w3id.org/thaiplan/id/synth/indicator/mp-01-1-1"
+    assert warmup.page_value(chosen, {"indicator": key}, page) == key
+    assert warmup.page_value(chosen, {}, page) == example
