@@ -46,10 +46,12 @@ def projects(count: int, no_english: set[int] = frozenset()) -> list[dict[str, s
     return rows
 
 
-def checked(sheet: Path, data: Path, size: int, monkeypatch: pytest.MonkeyPatch) -> tuple[list, object]:
+def checked(
+    sheet: Path, data: Path, size: int, monkeypatch: pytest.MonkeyPatch, dry_run: bool = False
+) -> tuple[list, object]:
     """The problems (as text in both languages) and the change list of a check with chunks of `size` rows."""
     monkeypatch.setattr(parts, "CHUNK_ROWS", size)
-    result = check_import(Options(sheet, data_dir=data, by="steward"))
+    result = check_import(Options(sheet, data_dir=data, by="steward", dry_run=dry_run))
     problems = [(p.file, p.sheet, p.row, p.column, p.value, p.en, p.th) for p in result.problems]
     return problems, result.changes
 
@@ -68,6 +70,10 @@ def test_chunks_report_the_shape_problems_of_one_run_issue16(
     assert any("English skos:prefLabel" in p[5] for p in whole)
     for size in (1, 3, 4):
         assert checked(sheet, data_dir, size, monkeypatch) == (whole, whole_changes)
+        # A dry run keeps no graph to write, and finds the same.
+        assert checked(sheet, data_dir, size, monkeypatch, dry_run=True) == (whole, whole_changes)
+    clean = write_sheet(tmp_path / "clean.csv", projects(7))
+    assert checked(clean, data_dir, 2, monkeypatch, dry_run=True)[0] == []
 
 
 def test_chunks_write_the_turtle_and_changes_of_one_run_issue16(

@@ -17,11 +17,12 @@ from typing import TypeVar
 import pyoxigraph as ox
 from rdflib import Literal
 
+from thaiplan.errors import ThaiplanError
 from thaiplan.graph.imports.quads import IMPORTED, ImportGraph
 
 # Rows per chunk for the kinds whose rows are independent: a chunk's validation store (its rows, the
 # curated graph, entailments, focus sets) stays near 0.3 GiB.
-CHUNK_ROWS = 5_000
+CHUNK_ROWS = 4_000
 T = TypeVar("T")
 
 
@@ -29,14 +30,17 @@ class Parts:
     """The checked chunks of one import: their triples (compressed N-Triples) and their literals' written
     forms."""
 
-    def __init__(self) -> None:
-        """No chunk yet."""
+    def __init__(self, keep: bool = True) -> None:
+        """No chunk yet; without `keep` (a dry run), the chunks' triples are not kept."""
+        self.keep = keep
         self._chunks: list[bytes] = []
         self._written: dict[str, Literal] = {}
         self._graph: ImportGraph | None = None
 
     def add(self, graph: ImportGraph) -> None:
         """Keep a chunk's triples (as the store holds them) and the forms its rows wrote its literals in."""
+        if not self.keep:
+            return
         for canonical, written in graph.written_forms().items():
             self._written.setdefault(canonical, written)  # the first row's form wins, as in one store
         data = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph.name)
@@ -45,6 +49,8 @@ class Parts:
 
     def graph(self) -> ImportGraph:
         """Every chunk's triples in one import graph, read back as the rows wrote them (made once)."""
+        if not self.keep:
+            raise ThaiplanError("a dry run keeps no graph to write")
         if self._graph is None:
             graph = ImportGraph()
             for chunk in self._chunks:

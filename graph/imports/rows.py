@@ -41,7 +41,6 @@ class Rows:
         self.by_row: dict[int, dict[str, Any]] = {}
         self.restated: dict[URIRef, set[tuple[URIRef, Any]]] = {}
         self.seen: dict[tuple[str, ...], int] = {}
-        self._rows_of: dict[URIRef, int] = {}
 
     def check(self) -> Checked:
         """Every row's cells checked and resolved (and, on the plans sheet, its parent found)."""
@@ -64,11 +63,11 @@ class Rows:
 
     def rows_of(self) -> dict[URIRef, int]:
         """Each imported entity's row (the entities that restate the graph left out)."""
-        return self._rows_of
+        return {iri: row for iri, row in self.made.rows_of.items() if iri not in self.restated}
 
     def build(self, checked: Checked, graph: ImportGraph) -> set[URIRef]:
         """Add checked rows' entities to `graph` (rows with problems left out) and their problems to the
-        import's, and drop what their entities restate of the curated graph; the entities kept."""
+        import's, and drop what their entities restate of the curated graph; the rows of the entities kept."""
         table, spec, made, seen, problems = self.table, self.spec, self.made, self.seen, self.problems
         restated: dict[URIRef, set[tuple[URIRef, Any]]] = {}
         key_column = _key_column(spec)
@@ -111,10 +110,12 @@ class Rows:
                     )
         drop_restated(graph, restated, made.direct)
         self.restated.update(restated)
-        self._rows_of.update((iri, made.rows_of[iri]) for iri in mine)
-        for iri in self.restated:
-            self._rows_of.pop(iri, None)
-        return {iri for iri in mine if iri not in self.restated}
+        # What only a restatement reads (the template's predicates, the labels it made up) is kept for the
+        # entities the graph already has: for 100,000 rows it was some 2 million entries.
+        known = self.known
+        made.generated = {(iri, p) for iri, p in made.generated if str(iri) in known}
+        made.direct = {iri: d for iri, d in made.direct.items() if str(iri) in known}
+        return {iri: made.rows_of[iri] for iri in mine if iri not in self.restated}
 
 
 def disagree(
