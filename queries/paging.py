@@ -8,6 +8,16 @@ are parsed here as integers and written back as digits, so nothing of the reques
 keeps it: a page never reaches past it. Where the query's ORDER BY and LIMIT are is read from the guard's
 tokens (queries/guard/canonical.py), at the outermost level only, so a comment, a string or a sub-query's
 modifiers never count.
+
+A query whose costly look-ups are per item can keep a page's cost to its own rows with a *page window*: a
+sub-select that chooses the items, ordered by the outer ORDER BY's leading keys, with an ORDER BY and no
+LIMIT or OFFSET of its own (an order that by itself changes nothing: a join keeps no order). A page writes
+`LIMIT offset + limit` after that ORDER BY, so the look-ups outside run for the page's items and those before
+it, not for the whole answer (trace-down: every item below a master plan); the whole answer runs the text as
+written. No marker number is needed, so nothing caps the whole answer (Virtuoso refuses a sorted LIMIT
+over 10,000, the first thought for a marker). The query's author guarantees what makes a page exact: every
+windowed row gives at least one row of the answer, the outer ORDER BY starts with the window's keys, and
+rows from one windowed row tie on them; tests compare every page with the whole answer.
 """
 
 from __future__ import annotations
@@ -80,20 +90,36 @@ class Modifiers:
     limit: int | None  # its own LIMIT
     cut: tuple[int, int]  # the text its own LIMIT takes (empty: none), replaced by the page's
     insert: int  # where the page's LIMIT and OFFSET go: before a trailing VALUES, else the end
+    window: int | None = None  # where the page window's LIMIT goes: the end of its sub-select (None: none)
 
 
 @lru_cache(maxsize=64)
 def modifiers(sparql: str) -> Modifiers:
     """The outermost ORDER BY and LIMIT of `sparql`, from its tokens; ValueError for an own OFFSET."""
-    depth, ordered, limit, cut, insert = 0, False, None, (0, 0), len(sparql)
+    depth, ordered, limit, cut, insert, window = 0, False, None, (0, 0), len(sparql), None
+    # A sub-select's ORDER BY read so far: its depth, and whether a LIMIT or OFFSET followed it.
+    order_depth: int | None = None
+    limited = False
     tokens = list(canonical.tokens(sparql))
     for n, token in enumerate(tokens):
+        if token.text == "}" and order_depth == depth:
+            if not limited:  # the sub-select's closing brace: the window's LIMIT goes before it
+                if window is not None:
+                    raise ValueError("a query has one page window at most")
+                window = token.start
+            order_depth = None
         if token.text in ("{", "}"):
             depth += 1 if token.text == "{" else -1
             continue
-        if depth or token.kind != "word":
-            continue  # a sub-query's modifiers are inside braces
+        if token.kind != "word":
+            continue
         keyword = token.text.upper()
+        if depth:  # a sub-query's modifiers are inside braces: only a page window counts there
+            if keyword == "ORDER":
+                order_depth, limited = depth, False
+            elif keyword in ("LIMIT", "OFFSET") and order_depth == depth:
+                limited = True
+            continue
         if keyword == "ORDER":
             ordered = True
         elif keyword == "OFFSET":
@@ -103,7 +129,7 @@ def modifiers(sparql: str) -> Modifiers:
             cut = (token.start, tokens[n + 1].start + len(tokens[n + 1].text))
         elif keyword == "VALUES" and ordered:
             insert = token.start  # the trailing VALUES clause comes after the modifiers
-    return Modifiers(ordered, limit, cut, insert)
+    return Modifiers(ordered, limit, cut, insert, window)
 
 
 def has_next(sparql: str, page: Page, rows: int) -> bool:
@@ -123,4 +149,6 @@ def paged(sparql: str, page: Page | None) -> str:
     start, end = found.cut
     head = sparql[: found.insert]
     head = head[:start] + head[end:] if end else head
+    if found.window is not None:  # before the outer cut in the text: its position still holds
+        head = f"{head[: found.window].rstrip()}\n  LIMIT {page.offset + limit}\n{head[found.window :]}"
     return f"{head.rstrip()}\nLIMIT {limit}\nOFFSET {page.offset}\n{sparql[found.insert :]}"

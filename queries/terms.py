@@ -14,6 +14,7 @@ from thaiplan.ontology.namespace import TPI_NS as TPI
 __all__ = ["INDEX_GRAPHS", "SEARCH_INDEX_GRAPH", "TP", "TPI", "TRACE_INDEX_GRAPH"]
 SKOS = PREFIXES["skos"]
 RDFS = PREFIXES["rdfs"]
+RDF = PREFIXES["rdf"]
 
 # Search keys: whole normalized texts, lower-cased, looked up by equality (an index lookup, no scan).
 CODE_KEY = TPI + "codeKey"
@@ -31,13 +32,19 @@ DEPTH = TPI + "depth"
 # finds an item's most specific type by a lookup instead of the path rdfs:subClassOf+, which Virtuoso 7.2
 # evaluates wrongly with both ends bound (issue 7).
 SUBCLASS_OF = TPI + "subClassOf"
+# `x tpi:mostSpecificType c`: of x's tp: classes, the one none of x's other types is a subclass of (of two
+# such, the last by IRI), as trace-up, trace-down and search show an entity's type (issue 18). Precomputed
+# at build (graph/build/type_index.py): the same choice in the queries took two nested NOT EXISTS per row,
+# a third of trace-down's time on a master plan at 1M triples.
+MOST_SPECIFIC_TYPE = TPI + "mostSpecificType"
 
 # The format of the derived indexes: `<trace-index graph> tpi:indexVersion N` in the trace-index graph. The
 # named queries read the indexes of this format; a store built by an older thaiplan answers some of them
 # incompletely until it is rebuilt, so `thaiplan serve` says so. 2: with the class closure (issue 7);
-# 3: with the aggregates (graph/build/aggregates.py: counts and budget roll-ups, issue 18).
+# 3: with the aggregates (graph/build/aggregates.py: counts and budget roll-ups, issue 18); 4: with each
+# entity's most specific type (graph/build/type_index.py, issue 18).
 INDEX_VERSION = TPI + "indexVersion"
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 def reaches(depth: int) -> str:

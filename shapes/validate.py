@@ -15,13 +15,13 @@ million triples rdflib's parsing and owlrl's inference took 12 minutes and 2.9 G
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from thaiplan.shapes.compiled import compile_shapes, focus_sets_of, run_check, targeted_shapes
@@ -48,7 +48,7 @@ from thaiplan.shapes.inputs import (
     read_rdf,
 )
 from thaiplan.shapes.locations import locate
-from thaiplan.shapes.report import Report
+from thaiplan.shapes.report import Report, Result
 from thaiplan.shapes.sparql_constraints import (
     SparqlCheck,
     _run_sparql,
@@ -105,6 +105,9 @@ def validate_dataset(
     ontology: Graph | None = None,
     data: Graph | None = None,
     rdfs: bool = True,
+    keep: Callable[[Result], bool] | None = None,
+    focus: set[Node] | None = None,
+    violations_only: bool = False,
 ) -> Report:
     """Validate the data graph of a dataset: core constraints compiled to SPARQL, then SHACL-SPARQL ones.
 
@@ -112,7 +115,12 @@ def validate_dataset(
     `inference="rdfs"` reads them; without it (`--shapes`), the data graph is read as it is, as SHACL
     defines. A shape the compiler does not run goes whole to pySHACL (shapes/handover.py). `data`, when
     the caller has it as an rdflib graph, names the focus nodes in the report; otherwise their labels and
-    codes are read from the store.
+    codes are read from the store. `keep`, when given, says which results the report holds (the importer
+    keeps its rows' violations: naming 10,000 warnings on curated nodes took longer than some checks).
+    For a caller that reads only some results, `focus` (IRIs, literals) limits the core checks' focus
+    nodes to those, and `violations_only` runs only the checks of severity sh:Violation: each result is
+    one focus node's, so the results left equal the whole run's on those nodes (the importer's chunks,
+    issue 16; tests/test_import_chunks_issue16.py).
     """
     shapes = load_shapes() if shapes is None else shapes
     if rdfs:
@@ -128,6 +136,10 @@ def validate_dataset(
             handed.setdefault(check.shape, reason)
     checks = [c for c in compiled.checks if c.root not in handed]
     sparql_list = [c for c in all_sparql if c.shape not in handed]
+    if violations_only:
+        checks = [c for c in checks if c.severity == SH.Violation]
+        sparql_list = [c for c in sparql_list if c.severity == SH.Violation]
+    allowed = None if focus is None else frozenset(dataset.to_ox(n) for n in focus)
     namespaces = data if data is not None else namespaced(Graph())
     # The queries are independent and pyoxigraph lets go of the GIL while it evaluates them: run them on
     # every core (on two cores, 1.8× faster; issue 7). Results keep the order of the checks. The SHACL-SPARQL
@@ -142,7 +154,7 @@ def validate_dataset(
             rdfs=rdfs,
             pool=pool,
         )
-        focus_sets = focus_sets_of(dataset, checks, pool)
+        focus_sets = focus_sets_of(dataset, checks, pool, allowed)
         core = [pool.submit(run_check, dataset, check, focus_sets) for check in checks]
         results = [result for future in core + sparql for result in future.result()]
     paths = Graph()
@@ -151,6 +163,8 @@ def validate_dataset(
         handover = run_handed(graph, shapes, set(handed), ontology if rdfs else None)
         results.extend(handover.results)
         paths = handover.paths
+    if keep is not None:
+        results = [r for r in results if keep(r)]
     names = data if data is not None else _names(dataset, {r.focus for r in results})
     return Report(results=results, paths=paths, data=names, shapes=shapes, handed=handed)
 

@@ -95,7 +95,9 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
     rows: set[search_index.Row] = set()
     up: dict[ox.NamedNode, set[ox.NamedNode]] = {}
     classes: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    subclass_of = trace_index.RDFS_SUBCLASS_OF  # a local: compared with every quad's predicate
+    types: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    subclass_of = trace_index.RDFS_SUBCLASS_OF  # locals: compared with every quad's predicate
+    rdf_type = trace_index.RDF_TYPE
     chains = ClosureEdges()
     for path, media in files:
         for quad in _parse(Path(path), ox.RdfFormat.from_media_type(media)):
@@ -112,13 +114,22 @@ def derive_from_files(files: list[tuple[str, str]]) -> tuple[bytes, dict[str, in
                 link = trace_index.class_edge_of(quad)
                 if link is not None:
                     classes.setdefault(link[0], set()).add(link[1])
+            elif prop == rdf_type:
+                typed = trace_index.type_of(quad)
+                if typed is not None:
+                    types.setdefault(typed[0], set()).add(typed[1])
             chains.add(quad)
     for quad in chains.derived_supports():  # alignments' shortcuts are edges of the closure and the trace
         chains.add(quad)
         edge = trace_index.edge_of(quad)
         if edge is not None:
             up.setdefault(edge[0], set()).add(edge[1])
-    trace = [*trace_index.index_quads(up), *trace_index.class_quads(classes), trace_index.version_quad()]
+    trace = [
+        *trace_index.index_quads(up),
+        *trace_index.class_quads(classes),
+        *trace_index.type_quads(types, classes),
+        trace_index.version_quad(),
+    ]
     search, searched = search_index.index_nquads(list(rows))
     inferred = chains.derived + [
         q for prop, edges in chains.edges.items() for q in closure.closure_quads(prop, edges)

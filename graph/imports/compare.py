@@ -128,6 +128,38 @@ def diff_in_store(old: ImportGraph, new: ImportGraph) -> Changes:
     return changes
 
 
+def diff_part(old: ImportGraph, before: set[str], new: ImportGraph) -> tuple[Changes, set[str]]:
+    """A chunk's share of the change list: its entities added, and changed against the last import (whose
+    typed entities are `before`), and its typed entities; the entities removed are the caller's, once
+    every chunk is in.
+
+    The last import's statements of the chunk's entities are copied into the chunk's store beside it, so
+    the comparison is `diff_in_store`'s, on those entities only."""
+    new.flush()
+    after = _typed(new)
+    both = after & before
+    changes = Changes(added=sorted(after - before))
+    if not both:
+        return changes, after
+    if old.store is not new.store:
+        copied = ImportGraph(new.store, old.name)
+        new.store.bulk_extend(
+            q
+            for iri in sorted(both)
+            for q in old.store.quads_for_pattern(ox.NamedNode(iri), None, None, old.name)
+        )
+        copied.know_written(old.written_forms())
+        old = copied
+    changes.changed = diff_in_store(old, new).changed
+    return changes, after
+
+
+def typed_entities(graph: ImportGraph) -> set[str]:
+    """The IRIs of the entities a graph of the import's store types, its own provenance records left out."""
+    graph.flush()
+    return _typed(graph)
+
+
 def _typed(graph: ImportGraph) -> set[str]:
     """The IRIs of the entities a graph of the import's store types, its own provenance records left out."""
     bindings = {ox.Variable("graph"): graph.name}

@@ -1,4 +1,5 @@
-"""An import's triples kept as quads of an in-memory pyoxigraph store, added and read as rdflib terms.
+"""An import's triples kept as quads of an in-memory pyoxigraph store, added as store or rdflib terms and
+read as rdflib terms.
 
 The importer's templates speak rdflib terms; an rdflib Graph of 100,000 rows (some 7.5 million triples)
 took over 9 GiB and most of the run filling its indexes (issue 16, bench/results/import.md). Here each
@@ -49,6 +50,28 @@ class ImportGraph:
         if len(self._buffer) >= 50_000:
             self.flush()
 
+    def add_quad(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        """Add one triple of store terms (the templates' own: graph/imports/entities.py)."""
+        self._buffer.append(ox.Quad(s, p, o, self.name))
+        if len(self._buffer) >= 50_000:
+            self.flush()
+
+    def named(self, text: str) -> ox.NamedNode:
+        """The store's IRI of a text (converted once per distinct IRI, refused as `term_to_ox` refuses)."""
+        found = self._iris.get(text)
+        if found is None:
+            found = self._iri(URIRef(text))
+        return found  # type: ignore[return-value]
+
+    def note(self, stored: ox.Literal, written: Literal) -> None:
+        """Remember how the rows wrote a literal the store keeps in another (canonical) form."""
+        self._noted.append((stored, written))
+
+    def ox_object(self, term: Node) -> ox.NamedNode | ox.Literal:
+        """The store's term for an rdflib IRI or literal (its written form noted when the store may change
+        it)."""
+        return self._ox(term)
+
     def _literal(self, term: Node) -> ox.NamedNode | ox.Literal:
         """The store's literal for an rdflib one, its written form noted when the store may change it."""
         found = term_to_ox(term)
@@ -75,6 +98,11 @@ class ImportGraph:
         """Each literal the store keeps in another form, by that form, as the rows wrote it."""
         self.flush()
         return dict(self._written)
+
+    def know_written(self, written: dict[str, Literal]) -> None:
+        """Read stored literals back in these written forms (those of the chunks it was filled from)."""
+        for canonical, original in written.items():
+            self._written.setdefault(canonical, original)
 
     def _back(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         """A stored term as the rdflib term it was written as."""

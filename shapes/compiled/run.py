@@ -38,19 +38,25 @@ def run_check(dataset: Dataset, check: CoreCheck, focus_sets: dict[str, ox.Named
 
 
 def focus_sets_of(
-    dataset: Dataset, checks: list[CoreCheck], pool: Executor | None = None
+    dataset: Dataset,
+    checks: list[CoreCheck],
+    pool: Executor | None = None,
+    allowed: frozenset[object] | None = None,
 ) -> dict[str, ox.NamedNode]:
     """Compute each distinct set of targets' focus nodes once, into the focus graph; name each set.
 
     The sets are read in parallel (`pool`) and written by this thread with one bulk insert each: at a
     million triples 37 sets hold 650k nodes, and an INSERT … WHERE per set, with the data-mention test in
-    SPARQL for every node, took 7.7-12 s on its own (issue 19; bench/results/validate.md).
+    SPARQL for every node, took 7.7-12 s on its own (issue 19; bench/results/validate.md). With
+    `allowed`, a set keeps only those nodes (a caller that reads the results on them alone).
     """
     targets = list(dict.fromkeys(check.targets for check in checks))
     names = {t: ox.NamedNode(f"{FOCUS.value}/{i}") for i, t in enumerate(targets)}
     outside = unmentioned(dataset)
     found = parallel(pool, lambda t: _focus_nodes(dataset, t, outside), targets)
     for t, nodes in zip(targets, found, strict=True):
+        if allowed is not None:
+            nodes = [node for node in nodes if node in allowed]
         dataset.store.bulk_extend(ox.Quad(names[t], MEMBER, node, FOCUS) for node in nodes)
     return names
 
