@@ -1214,6 +1214,11 @@ Virtuoso columns stay as measured then). The 1M run's "uncommitted changes" are 
   (the serializer writes 110 chunks of 8 KiB, the worker sends one message, waitress gets one body):
   within 1.1× needs the answer streamed from the worker to the socket, a change of the worker protocol
   (`server/workers.py`) — explained, not done.
+- **After the lead's paging window and most-specific-type index (main's 5c6547f and 430acc4, merged here
+  as ec175c5; index format 4, the 1M data rebuilt into a new store, 76 s)**, trace-down of `mp-21` at 1M in
+  process (5 runs, load 1.7): the whole answer 167 ms (841 rows), the first page of 100 rows 69.5 ms (session
+  7: 305 ms of engine before the first row). Over HTTP and at 10M not re-measured (a 10M rebuild took 20
+  minutes): the 10M paging and trace-down rows above are from before those changes.
 - **The 10M build at this commit** (not a `scale.py` row: made by hand for this run, `/usr/bin/time -v
   .venv/bin/python -m thaiplan.cli build`, commit 3cdb7f0, load 4–6): 1,184 s and 11.0 GiB peak resident
   memory, against 111 s and 4.4 GiB in the table's earlier 10M row; py-spy showed minutes in
