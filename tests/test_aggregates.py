@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from thaiplan.config import Config
+from tests.test_synth_support import built_synthetic
 from thaiplan.graph.build import aggregates
-from thaiplan.graph.build.pipeline import build
 from thaiplan.graph.store.local import open_read_only
 from thaiplan.queries import registry
 from thaiplan.queries.execute import rows
@@ -44,14 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
     """The curated graph and a small synthetic one (with budget allocations), built by `thaiplan build`."""
-    tmp = tmp_path_factory.mktemp("aggregates")
-    data = tmp / "data"
-    data.mkdir()
-    cli = [sys.executable, "-m", "thaiplan.cli", "synth", "--triples", "30k", "-o", str(data / "synth.nq")]
-    subprocess.run(cli, check=True, cwd=ROOT, capture_output=True)
-    config = Config(store_dir=tmp / "store", workers=1)
-    build(config, data, out=lambda _: None)
-    return open_read_only(config.store_dir)
+    return open_read_only(built_synthetic(tmp_path_factory, "aggregates", "30k").store_dir)
 
 
 def table(results: object) -> list[tuple[str, ...]]:

@@ -7,21 +7,17 @@ step nearer) for every item below it; its speed is measured in bench/ (bench/res
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests import test_pages_support as support
 from tests.test_pages_support import ID
-from thaiplan.config import Config
-from thaiplan.graph.build.pipeline import build
+from tests.test_synth_support import built_synthetic
 from thaiplan.graph.store.local import open_read_only
 from thaiplan.queries import paging, registry
 from thaiplan.queries.execute import execute
 
-ROOT = Path(__file__).resolve().parents[1]
 store_dir = support.store_dir
 
 WINDOWED = """SELECT ?x ?label WHERE {
@@ -91,14 +87,7 @@ def test_trace_down_pages_are_the_whole_answer_on_the_curated_graph_issue18(
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small synthetic store (several master plans, agencies on many items), built once."""
-    tmp = tmp_path_factory.mktemp("window-synth")
-    data = tmp / "data"
-    data.mkdir()
-    cli = [sys.executable, "-m", "thaiplan.cli", "synth", "--triples", "20k", "-o", str(data / "synth.nq")]
-    subprocess.run(cli, check=True, cwd=ROOT, capture_output=True)
-    config = Config(store_dir=tmp / "store")
-    build(config, data, out=lambda _: None)
-    return config.store_dir
+    return built_synthetic(tmp_path_factory, "window-synth", "20k").store_dir
 
 
 def test_trace_down_pages_are_the_whole_answer_on_a_synthetic_graph_issue18(synthetic_store: Path) -> None:

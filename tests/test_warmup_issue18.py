@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from thaiplan.config import Config
-from thaiplan.graph.build.pipeline import build
+from tests.test_synth_support import built_synthetic
 from thaiplan.queries import registry
 from thaiplan.server import warmup
 from thaiplan.server.app import create_app
 from thaiplan.server.worker_process import cpu_seconds
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
     """An app with two workers on a small synthetic store alone (no BR0201, no CR02G01), closed afterwards."""
-    tmp = tmp_path_factory.mktemp("warm-synth")
-    data = tmp / "data"
-    data.mkdir()
-    cli = [sys.executable, "-m", "thaiplan.cli", "synth", "--triples", "20k", "-o", str(data / "synth.nq")]
-    subprocess.run(cli, check=True, cwd=ROOT, capture_output=True)
-    config = Config(store_dir=tmp / "store", workers=2)
-    build(config, data, out=lambda _: None)
-    application = create_app(config)
+    application = create_app(built_synthetic(tmp_path_factory, "warm-synth", "20k", workers=2))
     yield application
     application.extensions["thaiplan_pool"].close()
 
