@@ -92,13 +92,18 @@ def serve(store_dir: Path, **settings: object) -> Iterator[Served]:
         wait_ready(served)
         yield served
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+        stop(proc, 20)
+
+
+def stop(proc: subprocess.Popen, timeout: float) -> None:
+    """Stop a server by its PID (SIGTERM, then SIGKILL after `timeout` seconds) and read what it wrote."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
 
 
 def wait_ready(served: Served) -> None:

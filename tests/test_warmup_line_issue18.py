@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import selectors
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_isolation_support import stop
 from tests.test_sparql_support import free_port
 from thaiplan.config import Config
 from thaiplan.graph.build.pipeline import build
@@ -62,13 +62,7 @@ def test_serve_prints_the_end_of_its_warmup_on_stderr_issue18(store: Path) -> No
     try:
         lines = stderr_until(proc, LINE, SECONDS)
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+        stop(proc, 30)
     found = LINE.match(lines[-1])
     assert found is not None
     requests, workers = int(found[1]), int(found[2])
