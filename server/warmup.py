@@ -167,12 +167,10 @@ def page_value(chosen: Mapping[str, dict[str, Any]], keys: Mapping[str, str], pa
     # IRIs). A documented example may be a word that names thousands of items on a large store: at 10M
     # triples `/indicator?indicator=ความพึงพอใจ` held both workers for over ten minutes of warm-up (issue
     # 18), the page's own cost rather than a first run's, as for the whole-graph pages left out above.
-    if column in keys:
-        return keys[column]
-    example = examples().get(name, {}).get(param)
-    if example is not None and chosen.get(name, {}).get(param) == example:
-        return example
-    return None
+    # Without that key, the value the named query was warmed with: its documented example (which answered
+    # rows), or the store's key of its own column (trace-up's plan part, which warmup-keys.rq finds with
+    # the project, so in practice never without it).
+    return keys.get(column, chosen.get(name, {}).get(param))
 
 
 def introduce_lanes(app: Flask) -> dict[str, str]:
@@ -184,7 +182,8 @@ def introduce_lanes(app: Flask) -> dict[str, str]:
     keys: dict[str, str] = {}
     for lane in range(lanes(app)):
         try:
-            keys = keys or store_keys(app, lane)
+            found = store_keys(app, lane)  # asked from every lane, even once the keys are known
+            keys = keys or found
         except Exception as exc:  # the documented examples are still tried
             log.warning("thaiplan serve: the warm-up found no keys in the store: %s", exc)
     return keys
